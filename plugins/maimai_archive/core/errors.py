@@ -1,0 +1,100 @@
+"""Every failure the bot knows, as one tree.
+
+    MaimaiError
+    ├── SessionError            the player must log in again
+    │   ├── SessionExpired      错误码 200002, or a redirect to the login/error page
+    │   └── LoginFailed         错误码 100001
+    ├── SiteUnavailable         try again later; nothing is wrong with the binding
+    │   ├── Maintenance
+    │   ├── RateLimited         HTTP 567
+    │   └── ChallengePage       the WAF's JavaScript challenge instead of data
+    ├── NetworkError            timeouts, refused connections, 5xx after retries
+    ├── SiteError               an error page with a code we do not know
+    ├── PageChanged             the page no longer has the structure we read
+    │   └── UnsupportedPage     a real page of the site that we have no parser for
+    ├── UnknownChart            a title the song catalogue does not know (yet)
+    └── BindingError            cookies missing/unusable before any request
+
+Each error carries ``user_message`` (short Chinese text fit for a group chat) and
+``str(err)`` (context for the log). Neither ever contains a cookie value.
+"""
+
+from __future__ import annotations
+
+
+class MaimaiError(Exception):
+    user_message = "出了点问题，请稍后再试。"
+
+    def __init__(self, detail: str = "", *, user_message: str | None = None) -> None:
+        super().__init__(detail or self.__class__.__name__)
+        if user_message is not None:
+            self.user_message = user_message
+
+
+class SessionError(MaimaiError):
+    user_message = "登录已失效，请私聊我重新 /bind。"
+
+
+class SessionExpired(SessionError):
+    user_message = "登录已过期（错误码 200002），请重新登录舞萌DX公众号后私聊我 /bind。"
+
+
+class LoginFailed(SessionError):
+    user_message = "登录失败（错误码 100001），请重新登录舞萌DX公众号后私聊我 /bind。"
+
+
+class SiteUnavailable(MaimaiError):
+    user_message = "舞萌DX网站暂时不可用，请稍后再试。"
+
+
+class Maintenance(SiteUnavailable):
+    user_message = "舞萌DX网站正在维护，请稍后再试，已取得的数据都已保存。"
+
+
+class RateLimited(SiteUnavailable):
+    user_message = "舞萌DX网站限制了访问频率，请过几分钟再试。"
+
+
+class ChallengePage(SiteUnavailable):
+    user_message = "舞萌DX网站返回了安全验证页面，请稍后再试；多次出现请重新 /bind（带上全部 Cookie）。"
+
+
+class NetworkError(MaimaiError):
+    user_message = "连接舞萌DX网站失败（网络问题），请稍后再试。"
+
+
+class SiteError(MaimaiError):
+    """An error page whose code we do not know."""
+
+    def __init__(self, code: str | None, message: str) -> None:
+        super().__init__(
+            f"error page code={code} message={message}",
+            user_message=f"舞萌DX网站报错：{message}" + (f"（错误码 {code}）" if code else ""),
+        )
+        self.code = code
+        self.message = message
+
+
+class PageChanged(MaimaiError):
+    """The page is not shaped as we expect; names the page and what was missing."""
+
+    user_message = "舞萌DX网站的页面格式变了，暂时无法读取，已通知维护者。"
+
+    def __init__(self, page: str, missing: str) -> None:
+        super().__init__(f"{page}: {missing}")
+        self.page = page
+        self.missing = missing
+
+
+class UnsupportedPage(PageChanged):
+    """A real page of the site (friend list, friend VS, song detail…) that nothing here reads."""
+
+    user_message = "这个页面暂时不支持读取。"
+
+
+class UnknownChart(MaimaiError):
+    user_message = "曲库里还没有这首歌，曲库更新后会自动补上。"
+
+
+class BindingError(MaimaiError):
+    user_message = "Cookie 格式不对：需要至少包含 userId 和 _t。"
