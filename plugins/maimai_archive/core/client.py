@@ -1,0 +1,307 @@
+"""MaimaiClient: fetches maimai-mobile pages for one account and classifies every failure.
+
+Why it is shaped like this (DOMAIN.md §1–2):
+- the site rotates ``userId``/``_t`` on responses and the old values stop working, so requests
+  for one account go strictly one at a time and the full jar is handed to ``on_cookies`` after
+  *every* response that changed it — a crash after a response never leaves a stale cookie;
+- the WAF wants the browser's extra cookies and real WeChat browser headers;
+- ``logout/`` kills the session, so no path containing it is ever requested.
+
+The client keeps the jar itself (a plain dict sent as one ``Cookie`` header) instead of httpx's
+domain-scoped jar, so what is sent is exactly what was handed in plus what the site set.
+Cookie values never reach a log line, an exception or a repr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .errors import (
+    LoginFailed,
+    Maintenance,
+    NetworkError,
+    RateLimited,
+    SessionExpired,
+)
+from .pages import (
+    check_status,
+    parse_detail,
+    parse_photos,
+    parse_profile,
+    parse_record,
+    parse_scores,
+)
+from .pages.common import make_soup
+from .pages.status import Status, detect
+from .records import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
+
+log = logging.getLogger(__name__)
+
+BASE_URL_CN = "https://maimai.wahlap.com/maimai-mobile/"
+WECHAT_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/81.0.4044.138 Safari/537.36 NetType/WIFI "
+    "MicroMessenger/7.0.20.1781(0x6700143B) WindowsWechat(0x6307001e)"
+)
+BROWSER_HEADERS = {
+    "User-Agent": WECHAT_UA,
+    "Accept": (
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+        "image/apng,*/*;q=0.8"
+    ),
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+    "Upgrade-Insecure-Requests": "1",
+    "Sec-Fetch-Site": "same-origin",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-User": "?1",
+    "Sec-Fetch-Dest": "document",
+}
+HTTP_RATE_LIMITED = 567
+MAX_REDIRECTS = 3
+CookieCallback = Callable[[dict[str, str]], Awaitable[None]]
+
+
+def _is_session_redirect(location: str, base_url: str) -> bool:
+    """A redirect to the login root, ``error/`` or ``logout/`` means the session is gone."""
+    target = urlsplit(location).path.rstrip("/") + "/"
+    base = urlsplit(base_url).path.rstrip("/") + "/"
+    return target == base or "/error" in target or "logout" in target
+
+
+class MaimaiClient:
+    """One account's view of maimai-mobile. Use as ``async with MaimaiClient(...) as c:``.
+
+    ``semaphore`` (shared by all clients) caps how many accounts talk to the site at once;
+    it is held for each request. ``requests`` and ``bytes_received`` count what was fetched.
+    """
+
+    def __init__(
+        self,
+        base_url: str = BASE_URL_CN,
+        cookies: Mapping[str, str] | None = None,
+        *,
+        on_cookies: CookieCallback | None = None,
+        request_interval: float = 1.0,
+        timeout: float = 20.0,
+        semaphore: asyncio.Semaphore | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retries: int = 3,
+        backoff: float = 2.0,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self._cookies: dict[str, str] = dict(cookies or {})
+        self._on_cookies = on_cookies
+        self._interval = request_interval
+        self._semaphore = semaphore
+        self._retries = retries
+        self._backoff = backoff
+        self._sleep = sleep
+        self._lock = asyncio.Lock()
+        self._last_request: float | None = None
+        self._http = httpx.AsyncClient(
+            timeout=timeout, transport=transport, follow_redirects=False, headers=BROWSER_HEADERS
+        )
+        self.requests = 0
+        self.bytes_received = 0
+
+    def __repr__(self) -> str:  # never the cookie values
+        return f"MaimaiClient({self.base_url!r}, cookies={sorted(self._cookies)})"
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """A copy of the current jar (the newest values the site set)."""
+        return dict(self._cookies)
+
+    async def __aenter__(self) -> MaimaiClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- fetching ---------------------------------------------------------------------------
+
+    async def get_page(self, path: str, params: Mapping[str, str | int] | None = None) -> str:
+        """GET a page (path relative to base_url) and return its text, or raise the typed error.
+
+        Redirect to login/error/logout → SessionExpired; 567 → retried, then RateLimited;
+        timeouts/network errors/5xx → retried, then NetworkError; an error, maintenance or
+        challenge page → its typed error (see pages.check_status).
+        """
+        if "logout" in path.lower():
+            raise ValueError("refusing to request a logout page: it ends the session")
+        async with self._lock:
+            body = await self._get_with_retries(urljoin(self.base_url, path), params)
+        await asyncio.to_thread(check_status, body)
+        return body
+
+    async def _get_with_retries(self, url: str, params: Mapping[str, Any] | None) -> str:
+        path = urlsplit(url).path
+        for attempt in range(self._retries + 1):
+            last = attempt == self._retries
+            try:
+                response = await self._send(url, params)
+            except httpx.TransportError as exc:
+                log.info("GET %s failed: %s (attempt %d)", path, type(exc).__name__, attempt + 1)
+                if last:
+                    raise NetworkError(f"GET {path}: {type(exc).__name__}") from None
+                await self._sleep(self._backoff * 2**attempt)
+                continue
+            status = response.status_code
+            if status == HTTP_RATE_LIMITED:
+                if last:
+                    raise RateLimited(f"GET {path}: HTTP 567 after {attempt + 1} tries")
+                await self._sleep(self._backoff * 2**attempt)
+                continue
+            if status >= 500:
+                if detect(make_soup(response.text)) is Status.MAINTENANCE:
+                    raise Maintenance(f"GET {path}: HTTP {status} maintenance page")
+                if last:
+                    raise NetworkError(f"GET {path}: HTTP {status} after {attempt + 1} tries")
+                await self._sleep(self._backoff * 2**attempt)
+                continue
+            if status >= 400:
+                raise NetworkError(f"GET {path}: HTTP {status}")
+            return response.text
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    async def _send(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+        """One logical GET: follows same-site redirects, refusing session-ending ones."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self._request(url, params)
+            if not response.is_redirect:
+                return response
+            location = urljoin(url, response.headers.get("location", ""))
+            if _is_session_redirect(location, self.base_url):
+                raise SessionExpired(f"redirected to {urlsplit(location).path}")
+            if urlsplit(location).netloc != urlsplit(self.base_url).netloc:
+                raise SessionExpired(f"redirected off-site to {urlsplit(location).netloc}")
+            url, params = location, None
+        raise NetworkError(f"too many redirects from {urlsplit(url).path}")
+
+    async def _request(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+        if self._semaphore is not None:
+            async with self._semaphore:
+                return await self._request_spaced(url, params)
+        return await self._request_spaced(url, params)
+
+    async def _request_spaced(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+        if self._last_request is not None:
+            wait = self._interval - (time.monotonic() - self._last_request)
+            if wait > 0:
+                await self._sleep(wait)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self._cookies.items())}
+        headers["Referer"] = self.base_url
+        try:
+            response = await self._http.get(url, params=params, headers=headers)
+        finally:
+            self._last_request = time.monotonic()
+            self.requests += 1
+        self.bytes_received += len(response.content)
+        self._http.cookies.clear()  # our own jar is the only one
+        await self._absorb_cookies(response)
+        return response
+
+    async def _absorb_cookies(self, response: httpx.Response) -> None:
+        changed = False
+        for cookie in response.cookies.jar:
+            if cookie.value is not None and self._cookies.get(cookie.name) != cookie.value:
+                self._cookies[cookie.name] = cookie.value
+                changed = True
+        if changed and self._on_cookies is not None:
+            await self._on_cookies(dict(self._cookies))
+
+    # -- typed pages (parsing runs off the event loop) ---------------------------------------
+
+    async def record(self) -> list[ParsedPlay]:
+        return await asyncio.to_thread(parse_record, await self.get_page("record/"))
+
+    async def play_detail(self, idx: str) -> ParsedPlayDetail:
+        body = await self.get_page("record/playlogDetail/", {"idx": idx})
+        return await asyncio.to_thread(parse_detail, body, idx)
+
+    async def scores(self, diff: int, *, played_only: bool = False) -> list[ParsedScore]:
+        """Best scores of difficulty ``diff`` (0–4, 10 = Utage); ``played_only`` uses musicSort."""
+        if played_only:
+            path = "record/musicSort/search/"
+            params: dict[str, str | int] = {
+                "search": "A",
+                "sort": 1,
+                "playCheck": "on",
+                "diff": diff,
+            }
+        else:
+            path, params = "record/musicGenre/search/", {"genre": 99, "diff": diff}
+        return await asyncio.to_thread(parse_scores, await self.get_page(path, params))
+
+    async def home(self) -> ParsedProfile:
+        return await asyncio.to_thread(parse_profile, await self.get_page("home/"))
+
+    async def player_data(self) -> ParsedProfile:
+        return await asyncio.to_thread(parse_profile, await self.get_page("playerData/"))
+
+    async def friend_code(self) -> ParsedProfile:
+        return await asyncio.to_thread(parse_profile, await self.get_page("friend/userFriendCode/"))
+
+    async def photos(self) -> list[ParsedPhoto]:
+        return await asyncio.to_thread(parse_photos, await self.get_page("playerData/photo/"))
+
+
+OAUTH_HOST_SUFFIX = ".wahlap.com"
+
+
+async def follow_oauth_callback(
+    url: str,
+    *,
+    request_timeout: float = 20.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+    max_redirects: int = 5,
+) -> dict[str, str]:
+    """Follow the WeChat OAuth callback URL (``…/wc_auth/oauth/callback/maimai-dx?…``) and
+    return the cookies the site set on the way (``userId``, ``_t``, …).
+
+    Only https URLs on wahlap.com hosts are followed. LoginFailed when the chain ends on an
+    error page or without a ``userId`` cookie.
+    """
+    jar: dict[str, str] = {}
+    async with httpx.AsyncClient(
+        timeout=request_timeout,
+        transport=transport,
+        follow_redirects=False,
+        headers=BROWSER_HEADERS,
+    ) as http:
+        for _ in range(max_redirects + 1):
+            parts = urlsplit(url)
+            if parts.scheme != "https" or not (parts.hostname or "").endswith(OAUTH_HOST_SUFFIX):
+                raise LoginFailed(f"OAuth chain left the site ({parts.hostname})")
+            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
+            try:
+                response = await http.get(url, headers=headers)
+            except httpx.TransportError as exc:
+                raise NetworkError(f"OAuth callback: {type(exc).__name__}") from None
+            http.cookies.clear()
+            for cookie in response.cookies.jar:
+                if cookie.value is not None:
+                    jar[cookie.name] = cookie.value
+            if not response.is_redirect:
+                if detect(make_soup(response.text)) is Status.ERROR:
+                    raise LoginFailed("OAuth callback ended on an error page")
+                break
+            url = urljoin(url, response.headers.get("location", ""))
+            if "logout" in url:
+                raise LoginFailed("OAuth chain redirected to logout")
+        else:
+            raise NetworkError("OAuth callback: too many redirects")
+    if "userId" not in jar:
+        raise LoginFailed("OAuth callback set no userId cookie")
+    return jar
