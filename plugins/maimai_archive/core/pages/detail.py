@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ..errors import PageChanged
 from ..records import Judgements, ParsedPlayDetail
-from .common import img_icon, make_soup, parse_fraction, parse_int, require
+from .common import img_icon, make_soup, parse_fraction, parse_int, require, tag_text
 from .record import parse_play_block, play_blocks, site_timezone
 
 PAGE = "detail"
@@ -129,5 +129,6 @@ def _matching(soup: BeautifulSoup) -> tuple[str, ...]:
     box = soup.select_one("#matching")
     if box is None:
         return ()
-    names = [" ".join(s.get_text().split()) for s in box.select("span")]
-    return tuple(n for n in names if n)
+    # Names are kept as shown (full-width spaces included); an all-blank span is an empty seat.
+    names = [tag_text(s) for s in box.select("span")]
+    return tuple(n for n in names if n.strip())
