@@ -97,7 +97,10 @@ def parse_play_block(block: Tag, tz: timezone, page: str, idx: str | None = None
         require(score_block.select_one("div.white"), page, "DX score").get_text(), page, "DX score"
     )
     star_icon = img_icon(score_block.select_one("img.playlog_deluxscore_star"))
-    dx_stars = int(star_icon.removeprefix("dxstar_")) if star_icon.startswith("dxstar_") else 0
+    star_digits = star_icon.removeprefix("dxstar_")
+    if star_icon and not (star_icon.startswith("dxstar_") and star_digits.isdigit()):
+        raise PageChanged(page, f"DX star icon (got {star_icon!r})")
+    dx_stars = int(star_digits) if star_icon else 0
 
     fc_found = fs_found = False
     fc = fs = None
