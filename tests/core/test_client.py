@@ -38,6 +38,20 @@ async def _no_sleep(_: float) -> None:
     return None
 
 
+def _counting_handler():
+    """A slow async handler that records the most requests it saw in flight at once."""
+    stats = {"in_flight": 0, "max_in_flight": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        stats["in_flight"] += 1
+        stats["max_in_flight"] = max(stats["max_in_flight"], stats["in_flight"])
+        await asyncio.sleep(0.01)
+        stats["in_flight"] -= 1
+        return httpx.Response(200, text=OK_PAGE)
+
+    return handler, stats
+
+
 def _client(**kw) -> MaimaiClient:
     kw.setdefault("cookies", {"userId": "1", "_t": SECRET, "__tst_status": "x"})
     kw.setdefault("request_interval", 0)
@@ -151,16 +165,8 @@ async def test_logout_is_refused_before_any_request() -> None:
 
 
 async def test_requests_for_one_account_run_one_at_a_time_with_the_interval() -> None:
-    in_flight = max_in_flight = 0
+    handler, stats = _counting_handler()
     waits: list[float] = []
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal in_flight, max_in_flight
-        in_flight += 1
-        max_in_flight = max(max_in_flight, in_flight)
-        await asyncio.sleep(0.01)
-        in_flight -= 1
-        return httpx.Response(200, text=OK_PAGE)
 
     async def record_sleep(seconds: float) -> None:
         waits.append(seconds)
@@ -169,27 +175,18 @@ async def test_requests_for_one_account_run_one_at_a_time_with_the_interval() ->
         transport=httpx.MockTransport(handler), request_interval=5.0, sleep=record_sleep
     ) as client:
         await asyncio.gather(*(client.get_page("home/") for _ in range(4)))
-    assert max_in_flight == 1
+    assert stats["max_in_flight"] == 1
     assert len(waits) == 3 and all(0 < w <= 5.0 for w in waits)
 
 
 async def test_shared_semaphore_caps_concurrent_accounts() -> None:
-    in_flight = max_in_flight = 0
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal in_flight, max_in_flight
-        in_flight += 1
-        max_in_flight = max(max_in_flight, in_flight)
-        await asyncio.sleep(0.01)
-        in_flight -= 1
-        return httpx.Response(200, text=OK_PAGE)
-
+    handler, stats = _counting_handler()
     cap = asyncio.Semaphore(2)
     clients = [_client(transport=httpx.MockTransport(handler), semaphore=cap) for _ in range(5)]
     await asyncio.gather(*(c.get_page("home/") for c in clients))
     for c in clients:
         await c.aclose()
-    assert max_in_flight == 2
+    assert stats["max_in_flight"] == 2
 
 
 @respx.mock
