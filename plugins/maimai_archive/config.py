@@ -1,0 +1,63 @@
+"""Every ``MAIMAI_*`` setting, in one model the bot and the ``mai-archive`` CLI share.
+
+The bot reads it through NoneBot's config (``.env`` files and the environment); the CLI
+reads the same ``.env`` file and environment with :func:`load_config`. This module does
+not import NoneBot.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, Field
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+DEFAULT_BASE_URL = "https://maimai.wahlap.com/maimai-mobile/"
+DEFAULT_SONGDB_URL = "https://www.diving-fish.com/api/maimaidxprober/music_data"
+DEFAULT_ALIAS_URL = "https://maimai.lxns.net/api/v0/maimai/alias/list"
+DEFAULT_COVER_URL = "https://www.diving-fish.com/covers/{id:05d}.png"
+
+
+class MaimaiConfig(BaseModel):
+    """Plugin settings; the environment names are these field names in upper case."""
+
+    maimai_data_dir: Path = Field(default=DEFAULT_DATA_DIR)
+    # Empty = a SQLite file under the data dir.
+    maimai_db_url: str = ""
+    # Fernet key; empty = generated once into <data dir>/secret.key (0600).
+    maimai_secret_key: str = ""
+    maimai_net_base_url: str = DEFAULT_BASE_URL
+    maimai_songdb_url: str = DEFAULT_SONGDB_URL
+    maimai_alias_url: str = DEFAULT_ALIAS_URL
+    maimai_cover_url: str = DEFAULT_COVER_URL
+    # Seconds between two requests of one account (the site rate-limits).
+    maimai_request_interval: float = 1.0
+    maimai_request_timeout: float = 20.0
+    # How many accounts may talk to the site at once, and how many syncs run at once.
+    maimai_max_concurrent_accounts: int = 4
+    maimai_max_concurrent_syncs: int = 4
+    # A font file for images; empty = the Noto Sans CJK that arrives with pip.
+    maimai_font_path: str = ""
+    maimai_autosync_enabled: bool = True
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.maimai_data_dir)
+
+    @property
+    def db_url(self) -> str:
+        return self.maimai_db_url or f"sqlite://{self.data_dir / 'maimai.sqlite3'}"
+
+
+def load_config(env_file: str | Path | None = ".env", environ: dict[str, str] | None = None) -> MaimaiConfig:
+    """The CLI's view of the settings: ``.env`` first, the environment overrides it."""
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k.lower(): v for k, v in dotenv_values(env_file).items() if v is not None})
+    env = os.environ if environ is None else environ
+    values.update({k.lower(): v for k, v in env.items() if k.lower().startswith("maimai_")})
+    fields = MaimaiConfig.model_fields
+    return MaimaiConfig(**{k: v for k, v in values.items() if k in fields})

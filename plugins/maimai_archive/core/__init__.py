@@ -1,0 +1,1 @@
+"""The bot's core: no NoneBot import anywhere below this package."""

@@ -1,0 +1,1 @@
+"""The archive's database: Tortoise models, start/stop, migrations."""

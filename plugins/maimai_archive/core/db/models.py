@@ -1,0 +1,209 @@
+"""Archive tables. Import-safe: defining models needs no database connection.
+
+One QQ user has one ``Player`` row (their archive and settings); the cookies live apart in
+``Binding`` so that ``/unbind`` deletes them and keeps the archive. Plays are unique per
+player by the unix time in their ``idx``. Achievements are ints in 1/10000 percent.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Player(Model):
+    id = fields.IntField(primary_key=True)
+    qq = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=64, null=True)
+    friend_code = fields.CharField(max_length=32, null=True)
+    rating = fields.IntField(null=True)
+    public = fields.BooleanField(default=False)  # others may view this archive
+    autosync = fields.BooleanField(default=False)
+    # Lease: the bot process that syncs this player now, and until when.
+    lease_owner = fields.CharField(max_length=64, null=True)
+    lease_until = fields.DatetimeField(null=True)
+    last_sync_at = fields.DatetimeField(null=True)
+    next_autosync_at = fields.DatetimeField(null=True)
+    # The failure already reported in private (autosync reports each kind once).
+    failure_reported = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "player"
+
+
+class Binding(Model):
+    id = fields.IntField(primary_key=True)
+    player = fields.OneToOneField("maimai.Player", related_name="binding", on_delete=fields.CASCADE)
+    cookies = fields.TextField()  # Fernet token of the JSON cookie jar; never clear text
+    status = fields.CharField(max_length=16, default="ok")  # ok | expired
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "binding"
+
+
+class SyncRun(Model):
+    id = fields.IntField(primary_key=True)
+    player = fields.ForeignKeyField("maimai.Player", related_name="sync_runs", on_delete=fields.CASCADE)
+    started_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)
+    status = fields.CharField(max_length=16, default="running")  # running | ok | failed
+    full = fields.BooleanField(default=False)
+    trigger = fields.CharField(max_length=16, default="command")  # command | auto | cli
+    error = fields.CharField(max_length=64, null=True)  # the error class name
+    requests = fields.IntField(default=0)
+    bytes_received = fields.IntField(default=0)
+    new_plays = fields.IntField(default=0)
+    new_details = fields.IntField(default=0)
+    improved_bests = fields.IntField(default=0)
+    rating_before = fields.IntField(null=True)
+    rating_after = fields.IntField(null=True)
+    # Plays on record/ older than what we had and not contiguous: some plays may be lost.
+    gap = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "sync_run"
+
+
+class Play(Model):
+    id = fields.IntField(primary_key=True)
+    player = fields.ForeignKeyField("maimai.Player", related_name="plays", on_delete=fields.CASCADE)
+    played_unix = fields.BigIntField()
+    played_at = fields.DatetimeField()
+    idx = fields.CharField(max_length=32)
+    track = fields.SmallIntField()
+    title = fields.CharField(max_length=255)
+    type = fields.CharField(max_length=8)
+    difficulty = fields.CharField(max_length=16)
+    level = fields.CharField(max_length=8, null=True)
+    achievement = fields.IntField()
+    dx_score = fields.IntField()
+    dx_score_max = fields.IntField(null=True)
+    dx_stars = fields.SmallIntField(default=0)
+    rank = fields.CharField(max_length=8)
+    fc = fields.CharField(max_length=8, null=True)
+    fs = fields.CharField(max_length=8, null=True)
+    new_record = fields.BooleanField(default=False)
+    new_dx_record = fields.BooleanField(default=False)
+    place = fields.SmallIntField(null=True)
+    buddy = fields.BooleanField(default=False)
+    jacket = fields.CharField(max_length=128, null=True)
+    # Resolved against the song catalogue when known: "<song id>:<difficulty>".
+    chart_key = fields.CharField(max_length=32, null=True)
+    song_id = fields.IntField(null=True)
+    sync = fields.ForeignKeyField("maimai.SyncRun", related_name="plays", null=True, on_delete=fields.SET_NULL)
+    archived_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "play"
+        unique_together = (("player", "played_unix"),)
+        ordering = ["-played_unix"]
+
+
+class PlayDetail(Model):
+    id = fields.IntField(primary_key=True)
+    play = fields.OneToOneField("maimai.Play", related_name="detail", on_delete=fields.CASCADE)
+    judgements = fields.JSONField(null=True)  # {"tap": [cp, p, great, good, miss], ...}
+    fast = fields.IntField(null=True)
+    late = fields.IntField(null=True)
+    max_combo = fields.IntField(null=True)
+    max_combo_total = fields.IntField(null=True)
+    max_sync = fields.IntField(null=True)
+    max_sync_total = fields.IntField(null=True)
+    rating = fields.IntField(null=True)
+    rating_delta = fields.IntField(null=True)
+    matching = fields.JSONField(default=list)
+    characters = fields.JSONField(default=list)
+
+    class Meta:
+        table = "play_detail"
+
+
+class Best(Model):
+    """The player's best on one chart, from score lists and from plays."""
+
+    id = fields.IntField(primary_key=True)
+    player = fields.ForeignKeyField("maimai.Player", related_name="bests", on_delete=fields.CASCADE)
+    # "<song id>:<difficulty>" when resolved, else "?<type>:<difficulty>:<title>".
+    chart_key = fields.CharField(max_length=320)
+    song_id = fields.IntField(null=True)
+    title = fields.CharField(max_length=255)
+    type = fields.CharField(max_length=8)
+    difficulty = fields.CharField(max_length=16)
+    level = fields.CharField(max_length=8, null=True)
+    achievement = fields.IntField()
+    dx_score = fields.IntField(null=True)
+    dx_score_max = fields.IntField(null=True)
+    dx_stars = fields.SmallIntField(default=0)
+    rank = fields.CharField(max_length=8)
+    fc = fields.CharField(max_length=8, null=True)
+    fs = fields.CharField(max_length=8, null=True)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "best"
+        unique_together = (("player", "chart_key"),)
+
+
+class BestChange(Model):
+    """One improvement of a best (old → new), recorded by the sync that saw it."""
+
+    id = fields.IntField(primary_key=True)
+    player = fields.ForeignKeyField("maimai.Player", related_name="best_changes", on_delete=fields.CASCADE)
+    sync = fields.ForeignKeyField("maimai.SyncRun", related_name="best_changes", null=True, on_delete=fields.SET_NULL)
+    chart_key = fields.CharField(max_length=320)
+    song_id = fields.IntField(null=True)
+    title = fields.CharField(max_length=255)
+    type = fields.CharField(max_length=8)
+    difficulty = fields.CharField(max_length=16)
+    level = fields.CharField(max_length=8, null=True)
+    old_achievement = fields.IntField(null=True)
+    new_achievement = fields.IntField()
+    old_dx_score = fields.IntField(null=True)
+    new_dx_score = fields.IntField(null=True)
+    old_fc = fields.CharField(max_length=8, null=True)
+    new_fc = fields.CharField(max_length=8, null=True)
+    old_fs = fields.CharField(max_length=8, null=True)
+    new_fs = fields.CharField(max_length=8, null=True)
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "best_change"
+
+
+class ProfileSnapshot(Model):
+    """The profile as one sync saw it: rating over time."""
+
+    id = fields.IntField(primary_key=True)
+    player = fields.ForeignKeyField("maimai.Player", related_name="profiles", on_delete=fields.CASCADE)
+    sync = fields.ForeignKeyField("maimai.SyncRun", related_name="profiles", null=True, on_delete=fields.SET_NULL)
+    taken_at = fields.DatetimeField()
+    name = fields.CharField(max_length=64)
+    rating = fields.IntField(null=True)
+    trophy = fields.CharField(max_length=255, null=True)
+    stars = fields.IntField(null=True)
+    course_rank = fields.CharField(max_length=64, null=True)
+    class_rank = fields.CharField(max_length=64, null=True)
+    play_count = fields.IntField(null=True)
+    page = fields.JSONField(default=dict)  # the parsed profile as read
+
+    class Meta:
+        table = "profile_snapshot"
+        ordering = ["taken_at"]
+
+
+class Photo(Model):
+    id = fields.IntField(primary_key=True)
+    player = fields.ForeignKeyField("maimai.Player", related_name="photos", on_delete=fields.CASCADE)
+    url = fields.CharField(max_length=512)
+    path = fields.CharField(max_length=512, null=True)  # under the data dir, once downloaded
+    title = fields.CharField(max_length=255, null=True)
+    difficulty = fields.CharField(max_length=16, null=True)
+    taken_at = fields.DatetimeField(null=True)
+    place = fields.CharField(max_length=128, null=True)
+    archived_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "photo"
+        unique_together = (("player", "url"),)

@@ -1,0 +1,126 @@
+"""The game's vocabulary, as stable string codes (the 水鱼 / LXNS conventions).
+
+Everything that is stored or exported uses these codes; display names live with the
+renderers and the chat layer.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Difficulty(StrEnum):
+    BASIC = "basic"
+    ADVANCED = "advanced"
+    EXPERT = "expert"
+    MASTER = "master"
+    REMASTER = "remaster"
+    UTAGE = "utage"
+
+    @property
+    def index(self) -> int:
+        """0–4 as in song data ``ds[]``/``level[]``; Utage charts are their own songs (0)."""
+        return 0 if self is Difficulty.UTAGE else _DIFFICULTY_ORDER.index(self)
+
+    @classmethod
+    def from_index(cls, index: int) -> Difficulty:
+        return _DIFFICULTY_ORDER[index]
+
+    @property
+    def label(self) -> str:
+        return _DIFFICULTY_LABELS[self]
+
+
+_DIFFICULTY_ORDER = [
+    Difficulty.BASIC,
+    Difficulty.ADVANCED,
+    Difficulty.EXPERT,
+    Difficulty.MASTER,
+    Difficulty.REMASTER,
+]
+_DIFFICULTY_LABELS = {
+    Difficulty.BASIC: "BASIC",
+    Difficulty.ADVANCED: "ADVANCED",
+    Difficulty.EXPERT: "EXPERT",
+    Difficulty.MASTER: "MASTER",
+    Difficulty.REMASTER: "Re:MASTER",
+    Difficulty.UTAGE: "宴",
+}
+
+
+class ChartType(StrEnum):
+    SD = "SD"
+    DX = "DX"
+    UTAGE = "UTAGE"
+
+
+class FC(StrEnum):
+    """Combo lamp; "no lamp" is ``None`` wherever a lamp is stored."""
+
+    FC = "fc"
+    FCP = "fcp"
+    AP = "ap"
+    APP = "app"
+
+
+class FS(StrEnum):
+    """Sync lamp; "no lamp" is ``None``."""
+
+    SYNC = "sync"
+    FS = "fs"
+    FSP = "fsp"
+    FSD = "fsd"
+    FSDP = "fsdp"
+
+
+class Rank(StrEnum):
+    D = "d"
+    C = "c"
+    B = "b"
+    BB = "bb"
+    BBB = "bbb"
+    A = "a"
+    AA = "aa"
+    AAA = "aaa"
+    S = "s"
+    SP = "sp"
+    SS = "ss"
+    SSP = "ssp"
+    SSS = "sss"
+    SSSP = "sssp"
+
+    @property
+    def label(self) -> str:
+        return self.value.upper().replace("P", "+")
+
+
+# Lower bounds in 1/10000 percent, best first (DOMAIN.md §4).
+RANK_THRESHOLDS: list[tuple[int, Rank]] = [
+    (1_005_000, Rank.SSSP),
+    (1_000_000, Rank.SSS),
+    (995_000, Rank.SSP),
+    (990_000, Rank.SS),
+    (980_000, Rank.SP),
+    (970_000, Rank.S),
+    (940_000, Rank.AAA),
+    (900_000, Rank.AA),
+    (800_000, Rank.A),
+    (750_000, Rank.BBB),
+    (700_000, Rank.BB),
+    (600_000, Rank.B),
+    (500_000, Rank.C),
+    (0, Rank.D),
+]
+
+
+def rank_for(achievement: int) -> Rank:
+    """The rank an achievement (in 1/10000 percent) earns."""
+    for bound, rank in RANK_THRESHOLDS:
+        if achievement >= bound:
+            return rank
+    return Rank.D
+
+
+def format_achievement(achievement: int) -> str:
+    """986484 → "98.6484%"."""
+    return f"{achievement // 10000}.{achievement % 10000:04d}%"

@@ -1,0 +1,1 @@
+"""The song catalogue: every chart, its constant and notes, aliases, and search."""
