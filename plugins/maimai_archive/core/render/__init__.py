@@ -1,0 +1,1 @@
+"""Images of the archive: matplotlib figures rendered to PNG in one render thread."""
