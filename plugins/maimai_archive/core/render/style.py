@@ -142,6 +142,12 @@ def rating_colour(rating: int | None) -> str:
     return RATING_BANDS[-1][1]
 
 
+def rating_text_colour(rating: int | None) -> str:
+    """Readable text on the band colour: dark on the light bands."""
+    light = {"#c9cbd6", "#8fd3e8", "#a7adba", "#e6b422", "#e3b505"}
+    return TEXT if rating_colour(rating) in light else TEXT_ON_COLOUR
+
+
 # Sizes. Images are drawn at DPI; layouts are in pixels so they stay predictable.
 DPI = 100
 WIDTH = 1200  # default page width in px

@@ -1,0 +1,131 @@
+"""Lines over time: the rating (``/history``) and one chart's plays (``/history <song>``)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from . import style
+from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
+from .draw import Canvas
+from .views import ChartHistoryView, RatingHistoryView
+
+WIDTH = 1200
+HEIGHT = 720
+
+
+def _local(at: datetime) -> datetime:
+    """Plot the wall-clock time the view carries (the site's time), not UTC."""
+    return at.replace(tzinfo=None)
+
+
+def _plot_area(canvas: Canvas, top: float):
+    """A real Axes over the panel below ``top`` px (figure fractions from pixels)."""
+    m = style.MARGIN
+    canvas.panel(m, top, canvas.width - 2 * m, canvas.height - top - FOOTER_H)
+    left, right = m + 70, canvas.width - m - 30
+    bottom_px, top_px = canvas.height - FOOTER_H - 50, top + 30
+    ax = canvas.figure.add_axes(
+        (
+            left / canvas.width,
+            1 - bottom_px / canvas.height,
+            (right - left) / canvas.width,
+            (bottom_px - top_px) / canvas.height,
+        )
+    )
+    locator = AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    return ax
+
+
+def _empty(canvas: Canvas, top: float, text: str) -> None:
+    m = style.MARGIN
+    canvas.panel(m, top, canvas.width - 2 * m, canvas.height - top - FOOTER_H)
+    canvas.text(canvas.width / 2, (top + canvas.height) / 2, text, style.HEADING_SIZE, style.TEXT_MUTED, ha="center")
+
+
+def rating_history_figure(view: RatingHistoryView) -> Figure:
+    canvas = Canvas(WIDTH, HEIGHT)
+    points = view.points
+    subtitle = ""
+    if points:
+        subtitle = f"{points[0].at:%Y/%m/%d} — {points[-1].at:%Y/%m/%d} · {len(points)} 次记录"
+    draw_header(canvas, view.player, "Rating 变化", subtitle)
+    if not points:
+        _empty(canvas, HEADER_H, "还没有 Rating 记录（同步一次后就有了）")
+        draw_footer(canvas, "maimai archive")
+        return canvas.figure
+    ax = _plot_area(canvas, HEADER_H)
+    xs = [_local(p.at) for p in points]
+    ys = [p.rating for p in points]
+    low, high = min(ys), max(ys)
+    pad = max(20, (high - low) * 0.12)
+    ax.set_ylim(low - pad, high + pad)
+    # Rating colour bands behind the line.
+    bounds = sorted({b for b, _, _ in style.RATING_BANDS} | {100_000})
+    for lo, hi in itertools.pairwise(bounds):
+        if hi > low - pad and lo < high + pad:
+            ax.axhspan(lo, hi, color=style.rating_colour(lo), alpha=0.12, linewidth=0, zorder=0)
+    ax.step(xs, ys, where="post", color=style.ACCENT, zorder=3)
+    ax.scatter(xs, ys, s=14, color=style.ACCENT, zorder=4)
+    ax.annotate(
+        str(ys[-1]), (xs[-1], ys[-1]), textcoords="offset points", xytext=(0, 10),
+        ha="center", color=style.ACCENT, fontsize=style.BODY_SIZE,
+    )
+    ax.set_ylabel("DX Rating")
+    draw_footer(canvas, "maimai archive · 数据来自每次同步时的个人资料")
+    return canvas.figure
+
+
+def chart_history_figure(view: ChartHistoryView) -> Figure:
+    canvas = Canvas(WIDTH, HEIGHT)
+    chart = view.chart
+    points = view.points
+    subtitle = f"{len(points)} 次游玩" if points else ""
+    draw_header(canvas, view.player, "谱面历史", subtitle)
+    m = style.MARGIN
+    top = HEADER_H + 44
+    width = canvas.difficulty_badge(chart, m, HEADER_H + 4)
+    canvas.text(m + width + 12, HEADER_H + 20, chart.title, style.HEADING_SIZE, max_width=WIDTH - 2 * m - width - 20)
+    if not points:
+        _empty(canvas, top, "这个谱面还没有存档的游玩")
+        draw_footer(canvas, "maimai archive")
+        return canvas.figure
+    ax = _plot_area(canvas, top)
+    xs = [_local(p.at) for p in points]
+    ys = [p.achievement / 10_000 for p in points]
+    colour = style.difficulty_colour(chart.difficulty)
+    ax.plot(xs, ys, color=colour, marker="o", markersize=5, zorder=3, label="达成率")
+    best = [(_local(p.at), p.achievement / 10_000) for p in points if p.best]
+    if best:
+        bx, by = zip(*best, strict=True)
+        ax.scatter(bx, by, s=120, marker="*", color=style.NEW_RECORD, zorder=5, label="刷新最佳")
+        ax.annotate(
+            f"{by[-1]:.4f}%", (bx[-1], by[-1]), textcoords="offset points", xytext=(0, 12),
+            ha="center", color=style.NEW_RECORD, fontsize=style.BODY_SIZE,
+        )
+    low, high = min(ys), max(ys)
+    pad = max(0.2, (high - low) * 0.1)
+    ax.set_ylim(low - pad, high + pad)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2f}%"))
+    dx = [(_local(p.at), p.dx_score) for p in points if p.dx_score is not None]
+    if dx:
+        ax2 = ax.twinx()
+        dxs, dys = zip(*dx, strict=True)
+        ax2.plot(dxs, dys, color=style.TEXT_MUTED, linestyle="--", linewidth=1.2, alpha=0.7, label="DX 分数")
+        ax2.grid(False)
+        ax2.spines["right"].set_visible(True)
+        ax2.set_ylabel("DX 分数")
+        handles = ax.get_legend_handles_labels()
+        extra = ax2.get_legend_handles_labels()
+        ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="lower right")
+    else:
+        ax.legend(loc="lower right")
+    ax.set_ylabel("达成率")
+    draw_footer(canvas, "maimai archive · 每个点是一次存档的游玩")
+    return canvas.figure
