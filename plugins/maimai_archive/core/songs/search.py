@@ -64,7 +64,10 @@ def _score(query: str, key: str, **_: object) -> float:
         return whole
     partial = fuzz.partial_ratio(query, key)
     coverage = min(len(query), len(key)) / max(len(query), len(key))
-    return max(whole, partial * (0.85 + 0.1 * coverage))
+    # A query inside a longer title is a partial title; a short title inside a longer
+    # query ("oboro" in "ouroboros") is not, so that direction counts for less.
+    weight = 0.85 + 0.1 * coverage if len(query) <= len(key) else 0.6 + 0.3 * coverage
+    return max(whole, partial * weight)
 
 
 class SearchIndex:
