@@ -1,0 +1,50 @@
+"""``songs update`` / ``songs search`` as commands, in a fresh process with its own database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from test_songs_support import REPO, SMALL_ALIASES, small_music_data
+
+RUN = """
+import argparse, sys
+from plugins.maimai_archive.core.songs.cli import add_songs_parser
+parser = argparse.ArgumentParser()
+add_songs_parser(parser.add_subparsers(dest="command"))
+args = parser.parse_args(sys.argv[1:])
+sys.exit(args.func(args))
+"""
+
+
+def run(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    songs = tmp_path / "music_data.json"
+    if not songs.exists():
+        songs.write_text(json.dumps(small_music_data(), ensure_ascii=False), encoding="utf-8")
+    env = {
+        **os.environ,
+        "MAIMAI_DATA_DIR": str(tmp_path / "data"),
+        "MAIMAI_DB_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
+        "MAIMAI_SONGDB_URL": str(songs),
+        "MAIMAI_ALIAS_URL": str(SMALL_ALIASES),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_update_then_search_prints_json(tmp_path: Path) -> None:
+    update = run(tmp_path, "songs", "update")
+    assert update.returncode == 0, update.stderr
+    report = json.loads(update.stdout)
+    assert report["songs"]["ok"] and report["songs"]["changed"] and report["songs"]["count"] == 8
+    assert report["aliases"]["ok"]
+    search = run(tmp_path, "songs", "search", "阿尔法", "--limit", "2")
+    assert search.returncode == 0, search.stderr
+    assert json.loads(search.stdout) == [
+        {"id": 1, "title": "Alpha Song", "type": "SD", "score": 99.0},
+        {"id": 10001, "title": "Alpha Song", "type": "DX", "score": 99.0},
+    ]
