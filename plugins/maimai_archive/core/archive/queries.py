@@ -1,0 +1,435 @@
+"""Archive → view objects: what each image shows, read from the database.
+
+Every function takes the ``Player`` row and returns a frozen view (``render/views.py``) or
+``None`` when there is nothing to show; renderers never touch the database. Chart constants
+and ratings come from the song catalogue and ``rating.py``; a chart the catalogue does not know
+(yet) is shown with its page title and level and no rating — never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from ..db.models import Best, BestChange, Photo, Play, PlayDetail, Player, ProfileSnapshot, SyncRun
+from ..game import FC, FS, ChartType, Difficulty
+from ..rating import Score, b50, chart_rating
+from ..render.views import (
+    AlbumPhoto,
+    AlbumView,
+    B50Entry,
+    B50View,
+    ChartHistoryView,
+    ChartPoint,
+    ChartRef,
+    DiffEntry,
+    DiffView,
+    PlayCard,
+    PlayDetailView,
+    PlayerHeader,
+    RatingHistoryView,
+    RatingPoint,
+    RecentView,
+    RecordsView,
+)
+from ..songs.catalogue import Catalogue
+from ..songs.data import Chart, base_id
+
+# The CN site's clock; stored times are UTC, images show the player's wall-clock time.
+SITE_TZ = timezone(timedelta(hours=8))
+RECENT_MAX = 50
+PREVIOUS_MAX = 12
+RECORDS_PAGE_SIZE = 25
+
+# The fields a play, best or best change shares: enough to find its chart.
+ChartRow = Play | Best | BestChange
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """What queries need besides the database: the catalogue and where covers are cached."""
+
+    catalogue: Catalogue
+    covers: Path | None = None  # data/covers: "<song id:05d>.png"
+    data_dir: Path | None = None  # photo paths are relative to it
+
+    def chart(self, row: ChartRow) -> Chart | None:
+        if row.chart_key and (chart := self.catalogue.chart(row.chart_key)):
+            return chart
+        try:
+            return self.catalogue.resolve(
+                row.title, row.type, row.difficulty, getattr(row, "dx_score_max", None), row.level
+            )
+        except ValueError:
+            return None
+
+    def cover(self, song_id: int | None) -> Path | None:
+        if self.covers is None or song_id is None:
+            return None
+        for candidate in (song_id, base_id(song_id)):
+            path = self.covers / f"{candidate:05d}.png"
+            if path.is_file():
+                return path
+        return None
+
+    def ref(self, row: ChartRow, chart: Chart | None = None) -> ChartRef:
+        chart = chart or self.chart(row)
+        return ChartRef(
+            title=row.title,
+            type=row.type,
+            difficulty=row.difficulty,
+            level=row.level or (chart.level if chart else None),
+            constant=chart.constant if chart else None,
+            jacket=self.cover(chart.song_id if chart else row.song_id),
+        )
+
+    def rating_of(self, chart: Chart | None, achievement: int | None) -> int | None:
+        if chart is None or achievement is None or chart.type is ChartType.UTAGE:
+            return None
+        return chart_rating(chart, achievement)
+
+
+def local(at: datetime) -> datetime:
+    return at.astimezone(SITE_TZ)
+
+
+def header(player: Player) -> PlayerHeader:
+    return PlayerHeader(player.name or f"QQ {player.qq}", player.rating, player.friend_code)
+
+
+def _card(archive: Archive, play: Play, number: int) -> PlayCard:
+    chart = archive.chart(play)
+    return PlayCard(
+        number=number,
+        chart=archive.ref(play, chart),
+        played_at=local(play.played_at),
+        track=play.track,
+        achievement=play.achievement,
+        rank=play.rank,
+        fc=play.fc,
+        fs=play.fs,
+        dx_score=play.dx_score,
+        dx_score_max=play.dx_score_max,
+        dx_stars=play.dx_stars,
+        new_record=play.new_record,
+        new_dx_record=play.new_dx_record,
+        rating=archive.rating_of(chart, play.achievement),
+        place=play.place,
+    )
+
+
+def _same_chart(play: Play) -> dict[str, object]:
+    """Filter for every play on the chart of ``play`` (by key when resolved, else by page fields)."""
+    if play.chart_key:
+        return {"chart_key": play.chart_key}
+    return {"chart_key": None, "title": play.title, "type": play.type, "difficulty": play.difficulty}
+
+
+# --- recent plays, one play, records ------------------------------------------------------
+
+
+async def recent_view(player: Player, archive: Archive, n: int = 10) -> RecentView | None:
+    n = max(1, min(n, RECENT_MAX))
+    plays = await Play.filter(player=player).order_by("-played_unix").limit(n)
+    if not plays:
+        return None
+    return RecentView(header(player), tuple(_card(archive, p, i + 1) for i, p in enumerate(plays)))
+
+
+async def play_detail_view(player: Player, archive: Archive, number: int) -> PlayDetailView | None:
+    """The ``number``-th latest play (1 = latest) with its detail and earlier plays of its chart."""
+    if number < 1:
+        return None
+    play = await Play.filter(player=player).order_by("-played_unix").offset(number - 1).first()
+    if play is None:
+        return None
+    detail = await PlayDetail.get_or_none(play=play)
+    earlier = (
+        await Play.filter(player=player, played_unix__lt=play.played_unix, **_same_chart(play))
+        .order_by("-played_unix")
+        .limit(PREVIOUS_MAX)
+    )
+    newer = await Play.filter(player=player, played_unix__gt=play.played_unix).count()
+    previous = tuple(_card(archive, p, 0) for p in earlier)
+    card = _card(archive, play, newer + 1)
+    if detail is None:
+        return PlayDetailView(header(player), card, None, None, None, None, None, None, None, previous)
+    return PlayDetailView(
+        header(player),
+        card,
+        judgements={k: tuple(v) for k, v in detail.judgements.items()} if detail.judgements else None,
+        fast=detail.fast,
+        late=detail.late,
+        max_combo=_pair(detail.max_combo, detail.max_combo_total),
+        max_sync=_pair(detail.max_sync, detail.max_sync_total),
+        rating_after=detail.rating,
+        rating_delta=detail.rating_delta,
+        previous=previous,
+    )
+
+
+def _pair(a: int | None, b: int | None) -> tuple[int, int] | None:
+    return None if a is None or b is None else (a, b)
+
+
+async def records_view(
+    player: Player, archive: Archive, page: int = 1, page_size: int = RECORDS_PAGE_SIZE
+) -> RecordsView | None:
+    total = await Play.filter(player=player).count()
+    if total == 0:
+        return None
+    pages = -(-total // page_size)
+    page = max(1, min(page, pages))
+    offset = (page - 1) * page_size
+    plays = await Play.filter(player=player).order_by("-played_unix").offset(offset).limit(page_size)
+    rows = tuple(_card(archive, p, offset + i + 1) for i, p in enumerate(plays))
+    return RecordsView(header(player), rows, page, pages, total)
+
+
+# --- histories ------------------------------------------------------------------------------
+
+
+async def rating_history_view(player: Player) -> RatingHistoryView | None:
+    shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).order_by("taken_at")
+    if not shots:
+        return None
+    return RatingHistoryView(header(player), tuple(RatingPoint(local(s.taken_at), s.rating) for s in shots))
+
+
+async def find_played_chart(
+    player: Player, archive: Archive, query: str, difficulty: Difficulty | None = None
+) -> Play | None:
+    """The latest play on the chart a player means by ``query`` (title, alias or id): among
+    the songs the catalogue matches, the chart they played most (or of ``difficulty``)."""
+    song_ids: list[int] = []
+    for match in archive.catalogue.search(query, limit=10):
+        song_ids.extend(s.id for s in archive.catalogue.siblings(match.song) or [match.song])
+    filters: dict[str, object] = {"player": player}
+    if difficulty is not None:
+        filters["difficulty"] = difficulty.value
+    plays: list[Play] = []
+    if song_ids:
+        plays = await Play.filter(song_id__in=song_ids, **filters).order_by("-played_unix")
+    if not plays:  # unresolved plays, or a title the catalogue does not know yet
+        plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix")
+    if not plays:
+        return None
+    counts: dict[tuple, int] = {}
+    for p in plays:
+        key = tuple(sorted(_same_chart(p).items()))
+        counts[key] = counts.get(key, 0) + 1
+    most = max(counts.values())
+    return next(p for p in plays if counts[tuple(sorted(_same_chart(p).items()))] == most)
+
+
+async def chart_history_view(player: Player, archive: Archive, play: Play) -> ChartHistoryView:
+    """Every archived play on the chart of ``play``, oldest first, with best-raising plays marked."""
+    plays = await Play.filter(player=player, **_same_chart(play)).order_by("played_unix")
+    points = []
+    best = -1
+    for p in plays:
+        points.append(ChartPoint(local(p.played_at), p.achievement, p.dx_score, p.achievement > best))
+        best = max(best, p.achievement)
+    return ChartHistoryView(header(player), archive.ref(play), tuple(points))
+
+
+# --- B50 now and then -----------------------------------------------------------------------
+
+
+def _score(chart: Chart, achievement: int, fc: str | None, fs: str | None, dx: int | None) -> Score:
+    return Score(chart, achievement, FC(fc) if fc else None, FS(fs) if fs else None, dx)
+
+
+def _b50_view(player: Player, archive: Archive, scores: dict[str, tuple[Score, ChartRow]], as_of: date | None) -> B50View:
+    board = b50(score for score, _ in scores.values())
+
+    def entry(e) -> B50Entry:
+        _, row = scores[e.chart.key]
+        score = e.score
+        return B50Entry(
+            chart=archive.ref(row, e.chart),
+            achievement=score.achievement,
+            rank=e.rank.value,
+            fc=score.fc.value if score.fc else None,
+            fs=score.fs.value if score.fs else None,
+            rating=e.rating,
+            dx_score=score.dx_score,
+            dx_score_max=e.chart.notes.dx_score_max,
+        )
+
+    return B50View(header(player), tuple(map(entry, board.old)), tuple(map(entry, board.new)), as_of)
+
+
+async def current_scores(player: Player, archive: Archive) -> dict[str, tuple[Score, ChartRow]]:
+    """chart key → (the player's best as the rating engine takes it, its row)."""
+    out: dict[str, tuple[Score, ChartRow]] = {}
+    for best in await Best.filter(player=player):
+        chart = archive.chart(best)
+        if chart is not None:
+            _keep(out, _score(chart, best.achievement, best.fc, best.fs, best.dx_score), best)
+    return out
+
+
+def _keep(out: dict[str, tuple[Score, ChartRow]], score: Score, row: ChartRow) -> None:
+    held = out.get(score.chart.key)
+    if held is None or score.achievement > held[0].achievement:
+        out[score.chart.key] = (score, row)
+
+
+async def scores_at(player: Player, archive: Archive, until: datetime) -> dict[str, tuple[Score, ChartRow]]:
+    """The bests as they were at ``until``, rebuilt from the archive: plays up to then, best
+    changes up to then, and — for charts improved later — the value each later change replaced."""
+    out: dict[str, tuple[Score, ChartRow]] = {}
+    for play in await Play.filter(player=player, played_at__lte=until):
+        chart = archive.chart(play)
+        if chart is not None:
+            _keep(out, _score(chart, play.achievement, play.fc, play.fs, play.dx_score), play)
+    changes = await BestChange.filter(player=player).order_by("changed_at")
+    first_later: dict[str, BestChange] = {}
+    for change in changes:
+        chart = archive.chart(change)
+        if chart is None:
+            continue
+        if change.changed_at <= until:
+            _keep(out, _score(chart, change.new_achievement, change.new_fc, change.new_fs, change.new_dx_score), change)
+        else:
+            first_later.setdefault(chart.key, change)
+    for key, change in first_later.items():
+        if change.old_achievement is not None and (chart := archive.catalogue.chart(key) or archive.chart(change)):
+            _keep(out, _score(chart, change.old_achievement, change.old_fc, change.old_fs, change.old_dx_score), change)
+    # Bests never changed since ``until`` (score-list imports) held then what they hold now.
+    for best in await Best.filter(player=player, updated_at__lte=until):
+        chart = archive.chart(best)
+        if chart is not None and chart.key not in first_later:
+            _keep(out, _score(chart, best.achievement, best.fc, best.fs, best.dx_score), best)
+    return out
+
+
+async def archive_start(player: Player) -> datetime | None:
+    """The earliest moment the archive knows anything about the player."""
+    firsts = [
+        await SyncRun.filter(player=player).order_by("started_at").first().values_list("started_at", flat=True),
+        await Play.filter(player=player).order_by("played_unix").first().values_list("played_at", flat=True),
+        await Best.filter(player=player).order_by("updated_at").first().values_list("updated_at", flat=True),
+        await BestChange.filter(player=player).order_by("changed_at").first().values_list("changed_at", flat=True),
+    ]
+    known = [t for t in firsts if t is not None]
+    return min(known) if known else None
+
+
+async def b50_view(player: Player, archive: Archive, as_of: date | None = None) -> B50View | None:
+    """The B50 now, or at the end of the day ``as_of`` (site time)."""
+    if as_of is None:
+        scores = await current_scores(player, archive)
+    else:
+        until = datetime.combine(as_of, time.max, SITE_TZ)
+        start = await archive_start(player)
+        if start is None or until < start:
+            return None  # before the archive began: nothing to rebuild from
+        scores = await scores_at(player, archive, until)
+    if not scores:
+        return None
+    return _b50_view(player, archive, scores, as_of)
+
+
+# --- what changed ---------------------------------------------------------------------------
+
+
+async def diff_view(player: Player, archive: Archive, since: date | None = None) -> DiffView | None:
+    """Best changes of the last finished sync, or since the start of the day ``since``."""
+    if since is None:
+        run = await SyncRun.filter(player=player, status="ok").order_by("-started_at").first()
+        if run is None:
+            return None
+        changes = await BestChange.filter(player=player, sync=run).order_by("changed_at")
+        start = run.started_at
+        label = f"上次同步 {local(run.finished_at or run.started_at):%Y/%m/%d %H:%M}"
+        rating_before, rating_after = run.rating_before, run.rating_after
+        new_plays = run.new_plays
+    else:
+        start = datetime.combine(since, time.min, SITE_TZ)
+        changes = await BestChange.filter(player=player, changed_at__gte=start).order_by("changed_at")
+        label = f"自 {since:%Y/%m/%d} 起"
+        before = await ProfileSnapshot.filter(player=player, taken_at__lt=start, rating__not_isnull=True).order_by("-taken_at").first()
+        rating_before = before.rating if before else None
+        rating_after = player.rating
+        new_plays = await Play.filter(player=player, played_at__gte=start).count()
+    return await _diff(player, archive, changes, start, label, rating_before, rating_after, new_plays)
+
+
+async def _diff(
+    player: Player,
+    archive: Archive,
+    changes: Iterable[BestChange],
+    start: datetime,
+    label: str,
+    rating_before: int | None,
+    rating_after: int | None,
+    new_plays: int,
+) -> DiffView:
+    # One entry per chart: the first old value and the last new value in the period.
+    merged: dict[str, tuple[BestChange, BestChange]] = {}
+    for change in changes:
+        first, _ = merged.get(change.chart_key, (change, change))
+        merged[change.chart_key] = (first, change)
+    now = await current_scores(player, archive)
+    then = await scores_at(player, archive, start - timedelta(microseconds=1))
+    now_b50 = {e.chart.key for e in _board_entries(now)}
+    then_b50 = {e.chart.key for e in _board_entries(then)}
+    entries = []
+    for first, last in merged.values():
+        chart = archive.chart(last)
+        key = chart.key if chart else None
+        entries.append(
+            DiffEntry(
+                chart=archive.ref(last, chart),
+                old_achievement=first.old_achievement,
+                new_achievement=last.new_achievement,
+                old_rating=archive.rating_of(chart, first.old_achievement),
+                new_rating=archive.rating_of(chart, last.new_achievement),
+                old_fc=first.old_fc,
+                new_fc=last.new_fc,
+                old_fs=first.old_fs,
+                new_fs=last.new_fs,
+                old_dx_score=first.old_dx_score,
+                new_dx_score=last.new_dx_score,
+                changed_at=local(last.changed_at),
+                entered_b50=key is not None and key in now_b50 and key not in then_b50,
+            )
+        )
+    entries.sort(key=lambda e: (-(e.new_rating or 0) + (e.old_rating or 0), -e.new_achievement))
+    left = tuple(archive.ref(then[k][1], then[k][0].chart) for k in sorted(then_b50 - now_b50))
+    return DiffView(header(player), label, rating_before, rating_after, tuple(entries), left, new_plays)
+
+
+def _board_entries(scores: dict[str, tuple[Score, ChartRow]]):
+    board = b50(score for score, _ in scores.values())
+    return board.old + board.new
+
+
+# --- album ----------------------------------------------------------------------------------
+
+
+async def album_view(player: Player, archive: Archive) -> AlbumView | None:
+    photos = await Photo.filter(player=player).order_by("-taken_at", "-id")
+    if not photos:
+        return None
+    return AlbumView(header(player), tuple(_photo(archive, p, i + 1) for i, p in enumerate(photos)))
+
+
+def _photo(archive: Archive, photo: Photo, number: int) -> AlbumPhoto:
+    path = None
+    if photo.path:
+        path = Path(photo.path)
+        if not path.is_absolute() and archive.data_dir is not None:
+            path = archive.data_dir / path
+    return AlbumPhoto(
+        number=number,
+        path=path,
+        title=photo.title,
+        difficulty=photo.difficulty,
+        taken_at=local(photo.taken_at) if photo.taken_at else None,
+        place=photo.place,
+    )
