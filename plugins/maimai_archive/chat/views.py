@@ -1,0 +1,224 @@
+"""Archive views as images: /recent /play /diff /history /b50 /records /album, and /privacy.
+
+Each command reads a view (core.archive.queries), renders it in the render thread
+(core.render) and sends the image(s); when there is nothing to show it says so in text.
+``@someone`` in a group shows that member's archive only if they made it public.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from nonebot.adapters.onebot.v11 import Event, Message
+from nonebot.matcher import Matcher
+from nonebot.params import CommandArg
+
+from ..core.archive import queries
+from ..core.archive.queries import SITE_TZ, Archive
+from ..core.db.models import Player
+from ..core.render import album, b50, cards, diff, history, records
+from ..core.render.base import render_pages, render_png
+from ..core.songs import get_catalogue
+from .common import NOT_BOUND, app, command, image, qq_of
+
+Arg = Annotated[Message, CommandArg()]
+GROUP = "存档图片"
+NOTHING_YET = "还没有存档的游玩：先 /sync 同步一次吧。"
+NOT_PUBLIC = "对方没有公开存档（对方可以发送 /privacy public 公开）。"
+TARGET_NOT_BOUND = "对方还没有绑定舞萌DX账号。"
+
+
+def archive() -> Archive:
+    data_dir = app().config.data_dir
+    return Archive(get_catalogue(), covers=data_dir / "covers", data_dir=data_dir)
+
+
+@dataclass(frozen=True)
+class Request:
+    player: Player
+    text: str  # the argument text without @mentions
+
+
+async def target(event: Event, matcher: Matcher, arg: Message) -> Request:
+    """Whose archive: the asker's, or a public member's named by @. Finishes on refusal."""
+    mentioned = [str(seg.data.get("qq")) for seg in arg if seg.type == "at" and seg.data.get("qq") != "all"]
+    text = arg.extract_plain_text().strip()
+    asker = qq_of(event)
+    if mentioned and mentioned[0] != asker:
+        player = await Player.get_or_none(qq=mentioned[0])
+        if player is None:
+            await matcher.finish(TARGET_NOT_BOUND)
+        if not player.public:
+            await matcher.finish(NOT_PUBLIC)
+        return Request(player, text)
+    player = await Player.get_or_none(qq=asker)
+    if player is None:
+        await matcher.finish(NOT_BOUND)
+    return Request(player, text)
+
+
+async def send_pages(matcher: Matcher, pngs: list[bytes]) -> None:
+    await matcher.finish(Message([image(png) for png in pngs]))
+
+
+async def show(matcher: Matcher, view: Any, renderer: Callable[..., Any], empty: str, *, pages: bool = False) -> None:
+    """Finish with the rendered view, or with ``empty`` when there is nothing to show."""
+    if view is None:
+        await matcher.finish(empty)
+    if pages:
+        await send_pages(matcher, await render_pages(renderer, view))
+    await send_pages(matcher, [await render_png(renderer, view)])
+
+
+def parse_int(text: str, default: int) -> int | None:
+    """The first argument as a positive int; ``default`` when empty; None when not a number."""
+    word = text.split()[0] if text.split() else ""
+    if not word:
+        return default
+    return int(word) if word.isdigit() and int(word) > 0 else None
+
+
+_DATE = re.compile(r"(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def parse_date(text: str, today: date | None = None) -> date | None:
+    """"2025-10-01", "2025/10/01", "10-01" (this year) → date; None when not a date."""
+    match = _DATE.fullmatch(text.strip())
+    if not match:
+        return None
+    today = today or datetime.now(SITE_TZ).date()
+    year = int(match.group(1)) if match.group(1) else today.year
+    try:
+        return date(year, int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+recent_cmd = command("recent", "最近", usage="/recent [n]", brief="最近 n 次游玩的成绩卡（默认 10，最多 50）", group=GROUP)
+
+
+@recent_cmd.handle()
+async def _recent(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    n = parse_int(req.text, 10)
+    if n is None:
+        await matcher.finish("用法：/recent [n]，n 是 1–50 的数字。")
+    view = await queries.recent_view(req.player, archive(), n)
+    await show(matcher, view, cards.recent_pages, NOTHING_YET, pages=True)
+
+
+play_cmd = command("play", "详情", usage="/play <n>", brief="第 n 近的一次游玩的详情（判定、快慢、历史对比）", group=GROUP)
+
+
+@play_cmd.handle()
+async def _play(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    n = parse_int(req.text, 1)
+    if n is None:
+        await matcher.finish("用法：/play <n>，n=1 是最近一次游玩。")
+    view = await queries.play_detail_view(req.player, archive(), n)
+    empty = f"没有第 {n} 近的游玩记录。" if n > 1 else NOTHING_YET
+    await show(matcher, view, cards.play_detail_figure, empty)
+
+
+diff_cmd = command("diff", "变化", usage="/diff [sync | 日期]", brief="上次同步（或某天以来）的成绩变化", group=GROUP)
+
+
+@diff_cmd.handle()
+async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    since = None
+    if req.text and req.text.lower() != "sync":
+        since = parse_date(req.text)
+        if since is None:
+            await matcher.finish("用法：/diff [sync | 日期]，日期如 2025-10-01。")
+    view = await queries.diff_view(req.player, archive(), since)
+    if view is not None and not view.entries and not view.new_plays:
+        await matcher.finish("这段时间没有新成绩。")
+    await show(matcher, view, diff.diff_pages, "还没有完成过同步：先 /sync 一次吧。", pages=True)
+
+
+history_cmd = command("history", "历史", usage="/history [曲名]", brief="Rating 变化曲线；加曲名看该谱面的每次游玩", group=GROUP)
+
+
+@history_cmd.handle()
+async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    if not req.text:
+        rating_view = await queries.rating_history_view(req.player)
+        await show(matcher, rating_view, history.rating_history_figure, "还没有 Rating 记录：先 /sync 同步一次吧。")
+    arc = archive()
+    play = await queries.find_played_chart(req.player, arc, req.text)
+    if play is None:
+        await matcher.finish(f"存档里没有找到「{req.text}」的游玩。")
+    chart_view = await queries.chart_history_view(req.player, arc, play)
+    await send_pages(matcher, [await render_png(history.chart_history_figure, chart_view)])
+
+
+b50_cmd = command("b50", "B50", usage="/b50 [日期]", brief="当前 B50；加日期看当时的 B50", group=GROUP)
+
+
+@b50_cmd.handle()
+async def _b50(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    as_of = None
+    if req.text:
+        as_of = parse_date(req.text)
+        if as_of is None:
+            await matcher.finish("用法：/b50 [日期]，日期如 2025-10-01。")
+    view = await queries.b50_view(req.player, archive(), as_of)
+    await show(matcher, view, b50.b50_figure, "那时还没有存档的成绩。" if as_of else NOTHING_YET)
+
+
+records_cmd = command("records", "记录", usage="/records [页码]", brief="存档的全部游玩，分页表格", group=GROUP)
+
+
+@records_cmd.handle()
+async def _records(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    page = parse_int(req.text, 1)
+    if page is None:
+        await matcher.finish("用法：/records [页码]")
+    view = await queries.records_view(req.player, archive(), page)
+    await show(matcher, view, records.records_figure, NOTHING_YET)
+
+
+album_cmd = command("album", "相册", usage="/album [n]", brief="存档的照片；加序号看单张", group=GROUP)
+
+
+@album_cmd.handle()
+async def _album(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    n = parse_int(req.text, 0)
+    if n is None:
+        await matcher.finish("用法：/album [n]")
+    view = await queries.album_view(req.player, archive())
+    if view is None or not n:
+        await show(matcher, view, album.album_pages, "还没有存档的照片。", pages=True)
+    if n > len(view.photos):
+        await matcher.finish(f"相册里只有 {len(view.photos)} 张照片。")
+    await send_pages(matcher, [await render_png(album.photo_figure, view.player, view.photos[n - 1])])
+
+
+privacy_cmd = command(
+    "privacy", "隐私", usage="/privacy public|private", brief="是否允许群友 @你 查看你的存档（默认不公开）", group=GROUP
+)
+_PUBLIC = {"public": True, "公开": True, "private": False, "私密": False, "不公开": False}
+
+
+@privacy_cmd.handle()
+async def _privacy(event: Event, matcher: Matcher, arg: Arg) -> None:
+    player = await Player.get_or_none(qq=qq_of(event))
+    if player is None:
+        await matcher.finish(NOT_BOUND)
+    choice = _PUBLIC.get(arg.extract_plain_text().strip().lower())
+    if choice is None:
+        state = "公开" if player.public else "不公开"
+        await matcher.finish(f"你的存档现在{state}。用法：/privacy public|private")
+    player.public = choice
+    await player.save(update_fields=["public"])
+    await matcher.finish("已公开：群友可以 @你 查看你的存档。" if choice else "已设为不公开：只有你自己能查看。")
