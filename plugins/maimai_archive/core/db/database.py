@@ -74,3 +74,16 @@ def redact_db_url(db_url: str) -> str:
 # For Tortoise's own CLI (`tortoise -c plugins.maimai_archive.core.db.database.TORTOISE_ORM
 # makemigrations`), which developers run after changing a model.
 TORTOISE_ORM = tortoise_config("sqlite://:memory:")
+
+
+async def reset_database() -> None:
+    """Empty every table (tests): one database per test session, clean per test."""
+    from tortoise import connections
+
+    conn = connections.get("default")
+    tables = [m._meta.db_table for m in Tortoise.apps[APP].values()]
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    else:
+        for table in tables:
+            await conn.execute_script(f'DELETE FROM "{table}"')

@@ -1,0 +1,46 @@
+# Two commands matter: `make run` (set up and run the bot) and `make test` (set up and run
+# the tests). Both create .venv on first use; Python 3.11+ and the package registries are
+# all they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test test-db lint bench migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	$(BIN)/python bot.py
+
+test: $(VENV)/.test-deps
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The database and end-to-end tests again, against MAIMAI_TEST_DB_URL (CI: PostgreSQL).
+test-db: $(VENV)/.test-deps
+	@test -n "$(MAIMAI_TEST_DB_URL)" || (echo "set MAIMAI_TEST_DB_URL" && exit 2)
+	$(BIN)/pytest -q -m "db or e2e" $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check plugins tests bench bot.py
+
+migrate: $(VENV)/.run-deps
+	$(BIN)/mai-archive db migrate
+
+bench: $(VENV)/.test-deps
+	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,27 @@
+"""Start the bot: NoneBot2 with the OneBot v11 adapter, serving reverse WebSocket.
+
+Connect any OneBot v11 implementation (NapCat, Lagrange.OneBot, LLOneBot …) as a reverse
+WebSocket client to ws://HOST:PORT/onebot/v11/ws (with ONEBOT_ACCESS_TOKEN when set).
+"""
+
+import nonebot
+from nonebot.adapters.onebot.v11 import Adapter as OneBotV11Adapter
+
+nonebot.init()
+driver = nonebot.get_driver()
+driver.register_adapter(OneBotV11Adapter)
+nonebot.load_from_toml("pyproject.toml")
+
+
+@driver.on_startup
+async def _tell_operator() -> None:
+    cfg = driver.config
+    token = "，并设置 access token（ONEBOT_ACCESS_TOKEN）" if getattr(cfg, "onebot_access_token", None) else ""
+    nonebot.logger.opt(colors=False).info(
+        f"OneBot v11: 请让 NapCat / Lagrange 等 QQ 客户端以反向 WebSocket 连接 "
+        f"ws://{cfg.host}:{cfg.port}/onebot/v11/ws{token}"
+    )
+
+
+if __name__ == "__main__":
+    nonebot.run()

@@ -1,0 +1,72 @@
+"""Keep session cookies, login codes and keys out of every log line.
+
+One place decides what a secret looks like; the bot installs it on loguru (NoneBot's
+logger, which logs every incoming message) and on the standard library's logging.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+MASK = "***"
+
+# Cookie names the site uses (session, rotation and the WAF's), and OAuth callback fields.
+_SECRET_NAMES = r"(?:userId|_t|__tst_status|EO_Bot_Ssid|friendCodeList|code|t|r|state|maimai_secret_key)"
+_PATTERNS = [
+    # name=value in cookie headers, query strings, .env lines
+    re.compile(rf"(?<![\w]){_SECRET_NAMES}=([^;&\s\"',}}\]]+)", re.IGNORECASE),
+    # "name": "value" in JSON (cookie exports)
+    re.compile(rf"([\"']{_SECRET_NAMES}[\"']\s*:\s*[\"'])([^\"']+)", re.IGNORECASE),
+    # {"name": "_t", "value": "…"} browser exports
+    re.compile(r"([\"']value[\"']\s*:\s*[\"'])([^\"']+)", re.IGNORECASE),
+    # Fernet keys and tokens
+    re.compile(r"gAAAAA[\w\-=]{20,}"),
+]
+# A /bind command carries cookies in any shape: hide everything after the command word.
+_BIND = re.compile(r"((?:^|[\s\[\]'\"(])[/／]?(?:bind|绑定)\s+)(\S.*)", re.IGNORECASE | re.DOTALL)
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret-looking value replaced by ``***``."""
+    if not text:
+        return text
+    text = _BIND.sub(lambda m: m.group(1) + MASK, text)
+    text = _PATTERNS[0].sub(lambda m: m.group(0).split("=", 1)[0] + "=" + MASK, text)
+    text = _PATTERNS[1].sub(lambda m: m.group(1) + MASK, text)
+    text = _PATTERNS[2].sub(lambda m: m.group(1) + MASK, text)
+    return _PATTERNS[3].sub(MASK, text)
+
+
+def add_secret(value: str) -> None:
+    """Also hide this exact value (the configured key) wherever it appears."""
+    if value and len(value) >= 8:
+        _PATTERNS.append(re.compile(re.escape(value)))
+
+
+def install_stdlib_redaction() -> None:
+    """Every standard-library log record is redacted when it is created."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, "_maimai_redacting", False):
+        return
+
+    def factory(*args, **kwargs):  # type: ignore[no-untyped-def]
+        record = current(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is logging's problem, not ours
+            return record
+        record.msg, record.args = redact(message), None
+        return record
+
+    factory._maimai_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+def loguru_patcher(record: dict) -> None:
+    """For ``logger.configure(patcher=…)``: runs before any handler sees the record."""
+    record["message"] = redact(record["message"])
+    if record.get("exception") is not None:
+        exc = record["exception"]
+        if exc.value is not None and exc.value.args:
+            exc.value.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.value.args)

@@ -1,0 +1,53 @@
+"""Event factories for chat tests: read like the chat."""
+
+from __future__ import annotations
+
+import time
+
+from nonebot.adapters.onebot.v11 import GroupMessageEvent, Message, PrivateMessageEvent
+from nonebot.adapters.onebot.v11.event import Sender
+
+USER = 20001
+GROUP = 30001
+_next_id = iter(range(1, 10**9))
+
+
+def private_message(text: str | Message, user_id: int = USER) -> PrivateMessageEvent:
+    message = Message(text) if isinstance(text, str) else text
+    return PrivateMessageEvent(
+        time=int(time.time()),
+        self_id=10001,
+        post_type="message",
+        sub_type="friend",
+        user_id=user_id,
+        message_type="private",
+        message_id=next(_next_id),
+        message=message,
+        original_message=message,
+        raw_message=str(message),
+        font=0,
+        sender=Sender(user_id=user_id, nickname="player"),
+        to_me=True,
+    )
+
+
+def group_message(
+    text: str | Message, user_id: int = USER, group_id: int = GROUP, role: str = "member"
+) -> GroupMessageEvent:
+    message = Message(text) if isinstance(text, str) else text
+    return GroupMessageEvent(
+        time=int(time.time()),
+        self_id=10001,
+        post_type="message",
+        sub_type="normal",
+        user_id=user_id,
+        group_id=group_id,
+        message_type="group",
+        message_id=next(_next_id),
+        message=message,
+        original_message=message,
+        raw_message=str(message),
+        font=0,
+        sender=Sender(user_id=user_id, nickname="player", role=role),
+        to_me=False,
+    )

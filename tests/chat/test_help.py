@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from nonebug import App
+
+from .helpers import group_message, private_message
+
+
+async def test_help_in_a_group_lists_every_registered_command(app: App) -> None:
+    from plugins.maimai_archive.chat.common import COMMANDS
+    from plugins.maimai_archive.chat.help import help_cmd, help_text
+
+    text = help_text()
+    for doc in COMMANDS:
+        assert doc.usage in text
+    async with app.test_matcher(help_cmd) as ctx:
+        bot = ctx.create_bot()
+        event = group_message("/help")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text, result=None)
+        ctx.should_finished(help_cmd)
+
+
+async def test_chinese_alias_and_topic(app: App) -> None:
+    from plugins.maimai_archive.chat.help import help_cmd
+
+    async with app.test_matcher(help_cmd) as ctx:
+        bot = ctx.create_bot()
+        event = private_message("帮助 help")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, "/help [命令]  —  查看所有命令\n也可以用：help / 帮助", result=None)
+        ctx.should_finished(help_cmd)
+
+
+async def test_unknown_topic_says_so(app: App) -> None:
+    from plugins.maimai_archive.chat.help import help_cmd
+
+    async with app.test_matcher(help_cmd) as ctx:
+        bot = ctx.create_bot()
+        event = private_message("/help nosuch")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, "没有 nosuch 这个命令，发送 /help 查看全部。", result=None)
+        ctx.should_finished(help_cmd)
+
+
+def test_plugin_metadata_usage_lists_commands() -> None:
+    import nonebot
+
+    plugin = nonebot.get_plugin("chat")
+    assert plugin is not None and plugin.metadata is not None
+    assert "/help" in plugin.metadata.usage
+    assert plugin.metadata.config is not None
