@@ -191,17 +191,22 @@ def test_parse_charts_args() -> None:
 
 async def test_alias_proposal_then_superuser_approval(app: App, catalogue, renders, db) -> None:
     from plugins.maimai_archive.chat.chart import alias_cmd
+    from plugins.maimai_archive.core.songs.models import Alias
 
+    # ids keep counting across tests (sequences are not reset): learn the next one
+    probe = await Alias.create(song_id=0, alias="probe")
+    await probe.delete()
+    n = probe.id + 1
     async with app.test_matcher(alias_cmd) as ctx:
         bot = ctx.create_bot()
         event = group_message("/alias add 伽马 gamma rush")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "已提交别名「伽马」→ Gamma Ｒｕｓｈ，等待管理员审核（编号 1）。", result=None)
+        ctx.should_call_send(event, f"已提交别名「伽马」→ Gamma Ｒｕｓｈ，等待管理员审核（编号 {n}）。", result=None)
         ctx.should_finished(alias_cmd)
     assert all(m.matched != "伽马" for m in catalogue.search("伽马"))
     async with app.test_matcher(alias_cmd) as ctx:
         bot = ctx.create_bot()
-        event = group_message("/alias approve 1")
+        event = group_message(f"/alias approve {n}")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, "只有管理员可以审核别名。", result=None)
         ctx.should_finished(alias_cmd)
@@ -209,9 +214,9 @@ async def test_alias_proposal_then_superuser_approval(app: App, catalogue, rende
         bot = ctx.create_bot()
         event = private_message("/alias pending", user_id=SUPERUSER)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, f"待审核别名：\n1. 「伽马」→ Gamma Ｒｕｓｈ（提交者 {USER}）", result=None)
+        ctx.should_call_send(event, f"待审核别名：\n{n}. 「伽马」→ Gamma Ｒｕｓｈ（提交者 {USER}）", result=None)
         ctx.should_finished(alias_cmd)
-        event = private_message("/alias approve 1", user_id=SUPERUSER)
+        event = private_message(f"/alias approve {n}", user_id=SUPERUSER)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, "已通过别名「伽马」。", result=None)
         ctx.should_finished(alias_cmd)
