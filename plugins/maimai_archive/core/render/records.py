@@ -18,11 +18,11 @@ COLUMNS = (
     ("#", 14, "left"),
     ("时间", 60, "left"),
     ("曲名", 210, "left"),
-    ("难度", 600, "left"),
-    ("达成率", 820, "right"),
-    ("评级", 880, "center"),
-    ("FC/FS", 930, "left"),
-    ("DX 分数", 1070, "right"),
+    ("难度", 560, "left"),
+    ("达成率", 860, "right"),
+    ("评级", 910, "center"),
+    ("FC/FS", 950, "left"),
+    ("DX 分数", 1080, "right"),
     ("Rating", 1130, "right"),
 )
 
@@ -48,13 +48,13 @@ def records_figure(view: RecordsView) -> Figure:
         chart = card.chart
         canvas.text(x + 14, base, str(card.number), style.SMALL_SIZE, style.TEXT_MUTED)
         canvas.text(x + 60, base, f"{card.played_at:%Y/%m/%d %H:%M}", style.SMALL_SIZE, style.TEXT_MUTED)
-        canvas.text(x + 210, base, chart.title, style.BODY_SIZE, max_width=370)
-        canvas.difficulty_badge(chart, x + 600, ry + 7, size=8)
-        canvas.text(x + 820, base, format_achievement(card.achievement), style.BODY_SIZE, ha="right", bold=card.new_record)
-        canvas.text(x + 880, base, style.rank_label(card.rank), style.BODY_SIZE, style.rank_colour(card.rank), ha="center")
+        canvas.text(x + 210, base, chart.title, style.BODY_SIZE, max_width=330)
+        canvas.difficulty_badge(chart, x + 560, ry + 7, size=8)
+        canvas.text(x + 860, base, format_achievement(card.achievement), style.BODY_SIZE, ha="right", bold=card.new_record)
+        canvas.text(x + 910, base, style.rank_label(card.rank), style.BODY_SIZE, style.rank_colour(card.rank), ha="center")
         lamps = " ".join(filter(None, (style.fc_label(card.fc), style.fs_label(card.fs))))
-        canvas.text(x + 930, base, lamps, style.SMALL_SIZE, style.TEXT_MUTED)
-        canvas.text(x + 1070, base, format_dx(card.dx_score, card.dx_score_max), style.SMALL_SIZE, style.TEXT_MUTED, ha="right")
+        canvas.text(x + 950, base, lamps, style.SMALL_SIZE, style.TEXT_MUTED)
+        canvas.text(x + 1080, base, format_dx(card.dx_score, card.dx_score_max), style.SMALL_SIZE, style.TEXT_MUTED, ha="right")
         canvas.text(x + 1130, base, "—" if card.rating is None else str(card.rating), style.BODY_SIZE, style.ACCENT, ha="right")
     draw_footer(canvas, "maimai archive · /records <页码> 翻页")
     return canvas.figure
