@@ -38,7 +38,7 @@ from .pages import (
     parse_record,
     parse_scores,
 )
-from .pages.common import make_soup
+from .pages.common import make_tree
 from .pages.status import Status, detect
 from .records import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
 
@@ -164,7 +164,7 @@ class MaimaiClient:
                 await self._sleep(self._backoff * 2**attempt)
                 continue
             if status >= 500:
-                if detect(make_soup(response.text)) is Status.MAINTENANCE:
+                if detect(make_tree(response.text)) is Status.MAINTENANCE:
                     raise Maintenance(f"GET {path}: HTTP {status} maintenance page")
                 if last:
                     raise NetworkError(f"GET {path}: HTTP {status} after {attempt + 1} tries")
@@ -294,7 +294,7 @@ async def follow_oauth_callback(
                 if cookie.value is not None:
                     jar[cookie.name] = cookie.value
             if not response.is_redirect:
-                if detect(make_soup(response.text)) is Status.ERROR:
+                if detect(make_tree(response.text)) is Status.ERROR:
                     raise LoginFailed("OAuth callback ended on an error page")
                 break
             url = urljoin(url, response.headers.get("location", ""))

@@ -8,17 +8,15 @@ logs, or imports anything outside the core.
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
 from ..errors import PageChanged, UnsupportedPage
 from ..records import PageKind, ParsedError, ParsedPage
-from .common import img_icon, make_soup, normalize_title
+from .common import Element, el_icon, find_class, make_soup, make_tree, normalize_title
 from .contract import page_to_json
-from .detail import is_detail_page, parse_detail, parse_detail_soup
+from .detail import is_detail_page, parse_detail, parse_detail_tree
 from .photos import is_photos_page, parse_photos, parse_photos_soup
-from .profile import has_profile, parse_profile, parse_profile_soup
-from .record import is_record_page, parse_record, parse_record_soup, play_blocks
-from .scores import CHART_SELECTOR, parse_scores, parse_scores_soup
+from .profile import parse_profile, parse_profile_soup
+from .record import is_record_page, parse_record, parse_record_tree, play_blocks
+from .scores import has_chart_blocks, parse_scores, parse_scores_tree
 from .status import Status, check_status, detect, maintenance_message, parse_error
 
 __all__ = [
@@ -47,45 +45,44 @@ def parse_page(html: str) -> ParsedPage:
     the WAF challenge gives kind CHALLENGE. A real page we do not read raises UnsupportedPage;
     anything else unrecognised raises PageChanged.
     """
-    soup = make_soup(html)
-    status = detect(soup)
+    root = make_tree(html)
+    status = detect(root)
     if status is Status.CHALLENGE:
         return ParsedPage(kind=PageKind.CHALLENGE)
     if status is Status.MAINTENANCE:
-        error = ParsedError(code=None, message=maintenance_message(soup))
+        error = ParsedError(code=None, message=maintenance_message(root))
         return ParsedPage(kind=PageKind.ERROR, error=error)
     if status is Status.ERROR:
-        return ParsedPage(kind=PageKind.ERROR, error=parse_error(soup))
+        return ParsedPage(kind=PageKind.ERROR, error=parse_error(root))
 
-    title_img = img_icon(soup.select_one("img.title"))
+    title_img = el_icon(find_class(root, "title", "img"))
     if title_img in _UNSUPPORTED_TITLES:
         raise UnsupportedPage(_UNSUPPORTED_TITLES[title_img], "a parser for this page")
-    if soup.select_one("table.music_detail_table") is not None:
+    if find_class(root, "music_detail_table", "table") is not None:
         raise UnsupportedPage("song detail", "a parser for this page")
 
-    if is_detail_page(soup):
-        return ParsedPage(kind=PageKind.DETAIL, items=(parse_detail_soup(soup),))
-    if play_blocks(soup):
-        return ParsedPage(kind=PageKind.RECORD, items=tuple(parse_record_soup(soup)))
-    if _has_chart_blocks(soup) or title_img == "title_music":
-        player = parse_profile_soup(soup) if has_profile(soup) else None
-        return ParsedPage(kind=PageKind.SCORES, player=player, items=tuple(parse_scores_soup(soup)))
+    if is_detail_page(root):
+        return ParsedPage(kind=PageKind.DETAIL, items=(parse_detail_tree(root),))
+    if play_blocks(root):
+        return ParsedPage(kind=PageKind.RECORD, items=tuple(parse_record_tree(root)))
+    # The profile and photo pages are small and read with bs4 (see common.py).
+    has_profile = find_class(root, "name_block") is not None
+    if has_chart_blocks(root) or title_img == "title_music":
+        player = parse_profile_soup(make_soup(html)) if has_profile else None
+        return ParsedPage(kind=PageKind.SCORES, player=player, items=tuple(parse_scores_tree(root)))
+    soup = make_soup(html)
     if is_photos_page(soup):
         return ParsedPage(kind=PageKind.PHOTOS, items=tuple(parse_photos_soup(soup)))
-    if has_profile(soup):
-        return ParsedPage(kind=_profile_kind(soup, title_img), player=parse_profile_soup(soup))
-    if is_record_page(soup):
+    if has_profile:
+        return ParsedPage(kind=_profile_kind(root, title_img), player=parse_profile_soup(soup))
+    if is_record_page(root):
         return ParsedPage(kind=PageKind.RECORD)
     raise PageChanged("page", "any known page structure")
 
 
-def _has_chart_blocks(soup: BeautifulSoup) -> bool:
-    return any(b.select_one(".music_name_block") for b in soup.select(CHART_SELECTOR))
-
-
-def _profile_kind(soup: BeautifulSoup, title_img: str) -> PageKind:
-    if soup.select_one("img.friend_code_icon") is not None or title_img == "title_friend_code":
+def _profile_kind(root: Element, title_img: str) -> PageKind:
+    if find_class(root, "friend_code_icon", "img") is not None or title_img == "title_friend_code":
         return PageKind.FRIEND_CODE
-    if soup.select_one(".musiccount_block") is not None or title_img == "title_playerdata":
+    if find_class(root, "musiccount_block") is not None or title_img == "title_playerdata":
         return PageKind.PLAYER
     return PageKind.HOME

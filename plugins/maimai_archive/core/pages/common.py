@@ -1,4 +1,9 @@
-"""Helpers every page parser shares: soup building, icon-name → code maps, number/time parsing.
+"""Helpers every page parser shares: tree building, icon-name → code maps, number/time parsing.
+
+Two ways to hold a page, both on libxml2's HTML parser: the big pages (score lists, the record
+list, play details, status checks that run on every page) are read as plain ``lxml.etree``
+trees, because bs4 turns every parse event into Python objects — ~30× the cost of the parse
+itself (bench/README.md "## parse"); the small profile and photo pages keep bs4 soups.
 
 Icons are read by file name (``…/playlog/fcplus.png?ver=1.50`` → ``fcplus``) because the site
 names them stably across CN and INTL, while CSS classes differ between page versions.
@@ -8,12 +13,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
+from functools import cache
+from typing import TypeVar
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml import etree
 
 from ..errors import PageChanged
 from ..game import FC, FS, Difficulty, Rank
+
+T = TypeVar("T")
 
 CN_TZ = timezone(timedelta(hours=8), "UTC+08:00")
 JST = timezone(timedelta(hours=9), "UTC+09:00")
@@ -80,10 +91,106 @@ MATCHING_ICONS = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
 _ACHIEVEMENT = re.compile(r"(\d{1,3})\.(\d{1,4})%?")
 _INT = re.compile(r"\d[\d,]*")
+_PLAYED_AT = re.compile(r"(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2})")
 
 
 def make_soup(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "lxml")
+
+
+Element = etree._Element
+
+
+def make_tree(html: str) -> Element:
+    """The page as an lxml tree (root ``<html>``); an empty text gives an empty ``<html>``.
+
+    Fed as UTF-8 bytes so an ``<?xml encoding=…?>`` line cannot make lxml refuse the text. A
+    fresh parser per call: lxml parsers must not be shared between threads.
+    """
+    parser = etree.HTMLParser(encoding="utf-8")
+    root = etree.fromstring(html.encode("utf-8", "replace"), parser)
+    return root if root is not None else etree.Element("html")
+
+
+def has_class(el: Element, name: str) -> bool:
+    cls = el.get("class")
+    return cls is not None and name in cls.split()
+
+
+@cache
+def _class_path(tag: str, name: str) -> etree.XPath:
+    # The XPath form of the CSS ``tag.name``: a whole class token, not a substring.
+    return etree.XPath(
+        f"descendant::{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+    )
+
+
+def find_all_class(el: Element, name: str, tag: str = "*") -> list[Element]:
+    """Descendants of ``el`` (not ``el`` itself) with class token ``name``, in page order."""
+    return _class_path(tag, name)(el)  # type: ignore[return-value]
+
+
+def find_class(el: Element, name: str, tag: str = "*") -> Element | None:
+    found = find_all_class(el, name, tag)
+    return found[0] if found else None
+
+
+def first_tag(el: Element, tag: str) -> Element | None:
+    """First descendant ``<tag>`` of ``el`` (not ``el`` itself)."""
+    return next(el.iterdescendants(tag), None)
+
+
+class ClassIndex:
+    """The first descendant of a block per class token, from one walk over the block.
+
+    One walk answers every "first ``.x`` / ``tag.x`` inside this block" question of a parser,
+    instead of one tree search per question.
+    """
+
+    __slots__ = ("_block", "_first")
+
+    def __init__(self, block: Element) -> None:
+        self._block = block
+        first: dict[str, Element] = {}
+        for el in block.iterdescendants():
+            cls = el.get("class")
+            if cls:
+                for token in cls.split():
+                    if token not in first:
+                        first[token] = el
+        self._first = first
+
+    def __contains__(self, token: str) -> bool:
+        return token in self._first
+
+    def first(self, token: str, tag: str | None = None) -> Element | None:
+        found = self._first.get(token)
+        if found is None or tag is None or found.tag == tag:
+            return found
+        # Another tag carries the class first (never on real pages): search for ``tag.token``.
+        return find_class(self._block, token, tag)
+
+
+def text(el: Element) -> str:
+    """All text inside ``el`` (comments excluded), as bs4's ``get_text()`` gives it."""
+    if not len(el):  # no child nodes: skip the iterator (most cells of the big lists)
+        return el.text or ""
+    return "".join(el.itertext())
+
+
+def el_text(el: Element) -> str:
+    return clean_text(text(el))
+
+
+def el_icon(el: Element | None) -> str:
+    return icon_name(el.get("src") if el is not None else None)
+
+
+def el_own_text(el: Element) -> str:
+    """Text directly inside ``el`` (not in child tags): the title next to a clear/level icon."""
+    parts = [el.text or ""]
+    parts += [child.tail or "" for child in el]
+    return clean_text("".join(parts))
 
 
 def icon_name(src: str | None) -> str:
@@ -146,35 +253,55 @@ def parse_fraction(text: str, page: str, what: str) -> tuple[int, int]:
     return parse_int(parts[0], page, what), parse_int(parts[1], page, what)
 
 
-def require(tag: Tag | None, page: str, what: str) -> Tag:
+def require(tag: T | None, page: str, what: str) -> T:
     if tag is None:
         raise PageChanged(page, what)
     return tag
 
 
-def site_timezone(soup: BeautifulSoup) -> timezone:
+_URL_TAGS = ("img", "link", "a", "form")
+_URL_TAGS_READ = 40
+
+
+def timezone_for(urls: Iterable[str], title: str) -> timezone:
     """CN pages are UTC+8, INTL/JP pages are JST (UTC+9).
 
-    Decided by the host of the page's own images/links (present even in cut-out fragments),
+    Decided by the host of the page's own image/link URLs (present even in cut-out fragments),
     then by the ``<title>`` (舞萌DX → CN, maimai DX NET → JST); a page with neither is taken as CN,
     the site this bot serves.
     """
-    for tag in soup.find_all(["img", "link", "a", "form"], limit=40):
-        url = tag.get("src") or tag.get("href") or tag.get("action") or ""
+    for url in urls:
         if "://" in url:
             host = url.split("://", 1)[1].split("/", 1)[0].lower()
             if host in _HOST_TZ:
                 return _HOST_TZ[host]
-    title = soup.title.get_text() if soup.title else ""
-    if "maimai DX NET" in title:
-        return JST
-    return CN_TZ
+    return JST if "maimai DX NET" in title else CN_TZ
+
+
+def _url_of(tag: Tag | Element) -> str:
+    return tag.get("src") or tag.get("href") or tag.get("action") or ""  # type: ignore[return-value]
+
+
+def site_timezone(soup: BeautifulSoup) -> timezone:
+    urls = (_url_of(t) for t in soup.find_all(list(_URL_TAGS), limit=_URL_TAGS_READ))
+    return timezone_for(urls, soup.title.get_text() if soup.title else "")
+
+
+def tree_timezone(root: Element) -> timezone:
+    tags = (t for t, _ in zip(root.iter(*_URL_TAGS), range(_URL_TAGS_READ), strict=False))
+    title = first_tag(root, "title")
+    return timezone_for((_url_of(t) for t in tags), text(title) if title is not None else "")
 
 
 def parse_played_at(text: str, tz: timezone, page: str) -> datetime:
     """ "2025/11/23 21:40" (site local time, minute precision) → aware datetime."""
+    compact = " ".join(text.split())
     try:
-        naive = datetime.strptime(" ".join(text.split()), "%Y/%m/%d %H:%M")
+        m = _PLAYED_AT.fullmatch(compact)  # the usual shape, without strptime's cost
+        if m is not None:
+            naive = datetime(*map(int, m.groups()))  # type: ignore[misc]
+        else:
+            naive = datetime.strptime(compact, "%Y/%m/%d %H:%M")
     except ValueError:
         raise PageChanged(page, f"play time {text[:20]!r}") from None
     return naive.replace(tzinfo=tz)

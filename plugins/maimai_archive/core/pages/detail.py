@@ -9,20 +9,33 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
-
 from ..errors import PageChanged
 from ..records import Judgements, ParsedPlayDetail
-from .common import img_icon, make_soup, parse_fraction, parse_int, require, tag_text
-from .record import parse_play_block, play_blocks, site_timezone
+from .common import (
+    Element,
+    el_icon,
+    el_text,
+    find_all_class,
+    find_class,
+    make_tree,
+    parse_fraction,
+    parse_int,
+    require,
+    text,
+    tree_timezone,
+)
+from .record import parse_play_block, play_blocks
 
 PAGE = "detail"
 _ROWS = ("tap", "hold", "slide", "touch", "break")
 _DELTA = re.compile(r"\(\s*([+\-±]?)\s*(\d[\d,]*)\s*\)")
 
 
-def is_detail_page(soup: BeautifulSoup) -> bool:
-    return soup.select_one("table.playlog_notes_detail, .playlog_fl_block") is not None
+def is_detail_page(root: Element) -> bool:
+    return (
+        find_class(root, "playlog_notes_detail", "table") is not None
+        or find_class(root, "playlog_fl_block") is not None
+    )
 
 
 def parse_detail(html: str, idx: str | None = None) -> ParsedPlayDetail:
@@ -31,53 +44,54 @@ def parse_detail(html: str, idx: str | None = None) -> ParsedPlayDetail:
     Without ``idx`` the page's own ``input[name=idx]`` is used; a page with neither raises
     PageChanged, because a play without its key cannot be archived.
     """
-    return parse_detail_soup(make_soup(html), idx)
+    return parse_detail_tree(make_tree(html), idx)
 
 
-def parse_detail_soup(soup: BeautifulSoup, idx: str | None = None) -> ParsedPlayDetail:
-    blocks = play_blocks(soup)
+def parse_detail_tree(root: Element, idx: str | None = None) -> ParsedPlayDetail:
+    blocks = play_blocks(root)
     if not blocks:
         raise PageChanged(PAGE, "play block (div.playlog_top_container)")
     block = blocks[0]
     if idx is None:
-        found = soup.select_one("input[name=idx]")
+        found = next((i for i in root.iter("input") if i.get("name") == "idx"), None)
         if found is None:
             raise PageChanged(PAGE, "play idx (input[name=idx]); pass idx=")
         idx = str(found.get("value", ""))
-    play = parse_play_block(block, site_timezone(soup), PAGE, idx=idx)
+    play = parse_play_block(block, tree_timezone(root), PAGE, idx=idx)
 
-    fast, late = _fast_late(soup)
-    rating, delta = _rating(soup)
+    fast, late = _fast_late(root)
+    rating, delta = _rating(root)
     return ParsedPlayDetail(
         play=play,
-        judgements=_judgements(soup),
+        judgements=_judgements(root),
         fast=fast,
         late=late,
-        max_combo=_icon_fraction(soup, "maxcombo"),
-        max_sync=_icon_fraction(soup, "maxsync"),
+        max_combo=_icon_fraction(root, "maxcombo"),
+        max_sync=_icon_fraction(root, "maxsync"),
         rating=rating,
         rating_delta=delta,
-        matching=_matching(soup),
+        matching=_matching(root),
         characters=tuple(
-            " ".join(c.get_text(" ").split()) for c in soup.select(".playlog_chara_container")
+            " ".join(" ".join(c.itertext()).split())
+            for c in find_all_class(root, "playlog_chara_container")
         ),
     )
 
 
-def _cell(td: Tag) -> int | None:
-    text = "".join(td.get_text().split())  # U+3000 in an empty cell folds to ""
-    if not text:
+def _cell(td: Element) -> int | None:
+    digits = "".join(text(td).split())  # U+3000 in an empty cell folds to ""
+    if not digits:
         return None
-    if not text.replace(",", "").isdigit():
-        raise PageChanged(PAGE, f"judgement count {text[:10]!r}")
-    return int(text.replace(",", ""))
+    if not digits.replace(",", "").isdigit():
+        raise PageChanged(PAGE, f"judgement count {digits[:10]!r}")
+    return int(digits.replace(",", ""))
 
 
-def _judgements(soup: BeautifulSoup) -> Judgements | None:
-    table = soup.select_one("table.playlog_notes_detail")
+def _judgements(root: Element) -> Judgements | None:
+    table = find_class(root, "playlog_notes_detail", "table")
     if table is None:
         return None
-    rows = [tr.find_all("td") for tr in table.find_all("tr")]
+    rows = [list(tr.iterdescendants("td")) for tr in table.iterdescendants("tr")]
     rows = [r for r in rows if r]  # the header row has <th> cells only
     if len(rows) != len(_ROWS) or any(len(r) != 5 for r in rows):
         raise PageChanged(PAGE, "judgement table of 5 rows × 5 columns")
@@ -91,25 +105,23 @@ def _judgements(soup: BeautifulSoup) -> Judgements | None:
     )
 
 
-def _fast_late(soup: BeautifulSoup) -> tuple[int | None, int | None]:
-    block = soup.select_one(".playlog_fl_block")
+def _fast_late(root: Element) -> tuple[int | None, int | None]:
+    block = find_class(root, "playlog_fl_block")
     if block is None:
         return None, None
-    numbers = [d for d in block.find_all("div") if "".join(d.get_text().split()).isdigit()]
+    numbers = [d for d in block.iterdescendants("div") if "".join(text(d).split()).isdigit()]
     if len(numbers) != 2:
         raise PageChanged(PAGE, "FAST and LATE counts in .playlog_fl_block")
-    return parse_int(numbers[0].get_text(), PAGE, "fast"), parse_int(
-        numbers[1].get_text(), PAGE, "late"
-    )
+    return parse_int(text(numbers[0]), PAGE, "fast"), parse_int(text(numbers[1]), PAGE, "late")
 
 
-def _rating(soup: BeautifulSoup) -> tuple[int | None, int | None]:
-    val = soup.select_one(".playlog_rating_val_block")
+def _rating(root: Element) -> tuple[int | None, int | None]:
+    val = find_class(root, "playlog_rating_val_block")
     if val is None:
         return None, None
-    rating = parse_int(val.get_text(), PAGE, "rating")
-    row = val.parent if val.parent is not None else val
-    m = _DELTA.search(row.get_text())
+    rating = parse_int(text(val), PAGE, "rating")
+    row = val.getparent()
+    m = _DELTA.search(text(row if row is not None else val))
     if m is None:
         return rating, None
     sign, digits = m.groups()
@@ -117,18 +129,18 @@ def _rating(soup: BeautifulSoup) -> tuple[int | None, int | None]:
     return rating, -amount if sign == "-" else amount
 
 
-def _icon_fraction(soup: BeautifulSoup, icon: str) -> tuple[int, int] | None:
-    for img in soup.find_all("img"):
-        if img_icon(img) == icon:
-            holder = require(img.find_parent(["tr", "div"]), PAGE, f"{icon} row")
-            return parse_fraction(holder.get_text(), PAGE, icon)
+def _icon_fraction(root: Element, icon: str) -> tuple[int, int] | None:
+    for img in root.iter("img"):
+        if el_icon(img) == icon:
+            holder = next((a for a in img.iterancestors("tr", "div")), None)
+            return parse_fraction(text(require(holder, PAGE, f"{icon} row")), PAGE, icon)
     return None
 
 
-def _matching(soup: BeautifulSoup) -> tuple[str, ...]:
-    box = soup.select_one("#matching")
+def _matching(root: Element) -> tuple[str, ...]:
+    box = next((el for el in root.iter() if el.get("id") == "matching"), None)
     if box is None:
         return ()
     # Names are kept as shown (full-width spaces included); an all-blank span is an empty seat.
-    names = [tag_text(s) for s in box.select("span")]
+    names = [el_text(s) for s in box.iterdescendants("span")]
     return tuple(n for n in names if n.strip())

@@ -21,10 +21,6 @@ def parse_profile(html: str) -> ParsedProfile:
     return parse_profile_soup(make_soup(html))
 
 
-def has_profile(soup: BeautifulSoup) -> bool:
-    return soup.select_one(".name_block") is not None
-
-
 def parse_profile_soup(soup: BeautifulSoup) -> ParsedProfile:
     name_tag = soup.select_one(".name_block")
     if name_tag is None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timezone
 
-from bs4 import BeautifulSoup, Tag
-
 from ..errors import PageChanged
 from ..game import ChartType, Difficulty
 from ..records import ParsedPlay
@@ -16,16 +14,21 @@ from .common import (
     FS_ICONS,
     MATCHING_ICONS,
     RANK_ICONS,
-    img_icon,
-    make_soup,
-    own_text,
+    ClassIndex,
+    Element,
+    el_icon,
+    el_own_text,
+    el_text,
+    find_all_class,
+    find_class,
+    make_tree,
     parse_achievement,
     parse_fraction,
     parse_int,
     parse_played_at,
     require,
-    site_timezone,
-    tag_text,
+    text,
+    tree_timezone,
 )
 
 PAGE = "record"
@@ -33,70 +36,85 @@ _IDX = re.compile(r"\d{1,2},\d{9,11}")
 _KIND = {"music_dx": ChartType.DX, "music_standard": ChartType.SD}
 
 
-def play_blocks(soup: BeautifulSoup) -> list[Tag]:
-    """One block per play: the parent of each ``playlog_top_container``."""
-    return [top.parent for top in soup.select("div.playlog_top_container") if top.parent]
+def play_blocks(root: Element) -> list[Element]:
+    """One block per play: the parent of each ``div.playlog_top_container``."""
+    blocks = []
+    for top in find_all_class(root, "playlog_top_container", "div"):
+        parent = top.getparent()
+        if parent is not None:
+            blocks.append(parent)
+    return blocks
 
 
-def is_record_page(soup: BeautifulSoup) -> bool:
-    title = soup.select_one("img.title")
-    return bool(play_blocks(soup)) or (title is not None and img_icon(title) == "title_playlog")
+def is_record_page(root: Element) -> bool:
+    return bool(play_blocks(root)) or el_icon(find_class(root, "title", "img")) == "title_playlog"
 
 
 def parse_record(html: str) -> list[ParsedPlay]:
     """Every play on the page, newest first as shown. An empty record page gives []."""
-    return parse_record_soup(make_soup(html))
+    return parse_record_tree(make_tree(html))
 
 
-def parse_record_soup(soup: BeautifulSoup) -> list[ParsedPlay]:
-    blocks = play_blocks(soup)
-    if not blocks and not is_record_page(soup):
+def parse_record_tree(root: Element) -> list[ParsedPlay]:
+    blocks = play_blocks(root)
+    if not blocks and not is_record_page(root):
         raise PageChanged(PAGE, "play blocks (div.playlog_top_container)")
-    tz = site_timezone(soup)
+    tz = tree_timezone(root)
     return [parse_play_block(block, tz, PAGE) for block in blocks]
 
 
-def parse_play_block(block: Tag, tz: timezone, page: str, idx: str | None = None) -> ParsedPlay:
+def _idx_input(block: Element) -> Element | None:
+    """The first ``form input[name=idx]`` of the block (the form of the detail button)."""
+    for el in block.iterdescendants("input"):
+        if el.get("name") == "idx" and any(a.tag == "form" for a in el.iterancestors()):
+            return el
+    return None
+
+
+def parse_play_block(block: Element, tz: timezone, page: str, idx: str | None = None) -> ParsedPlay:
     """One play block; ``idx`` is passed in by the detail page, whose block has no form."""
-    top = require(block.select_one("div.playlog_top_container"), page, "playlog_top_container")
-    diff_icon = img_icon(require(top.select_one("img.playlog_diff"), page, "img.playlog_diff"))
+    parts = ClassIndex(block)
+    top = require(parts.first("playlog_top_container", "div"), page, "playlog_top_container")
+    top_parts = ClassIndex(top)
+    diff_icon = el_icon(require(top_parts.first("playlog_diff", "img"), page, "img.playlog_diff"))
     difficulty = DIFFICULTY_ICONS.get(diff_icon)
     if difficulty is None:
         raise PageChanged(page, f"known difficulty icon (got {diff_icon!r})")
 
-    spans = require(top.select_one("div.sub_title"), page, "div.sub_title").find_all("span")
+    sub_title = require(top_parts.first("sub_title", "div"), page, "div.sub_title")
+    spans = list(sub_title.iterdescendants("span"))
     if len(spans) < 2:
         raise PageChanged(page, "track and time spans in div.sub_title")
-    track = parse_int(spans[0].get_text(), page, "track")
-    played_at = parse_played_at(spans[1].get_text(), tz, page)
+    track = parse_int(text(spans[0]), page, "track")
+    played_at = parse_played_at(text(spans[1]), tz, page)
 
-    title_block = require(block.select_one("div.basic_block"), page, "title block")
-    level_tag = title_block.select_one(".playlog_level_icon")
-    level = tag_text(level_tag) or None if level_tag is not None else None
+    title_block = require(parts.first("basic_block", "div"), page, "title block")
+    level_tag = find_class(title_block, "playlog_level_icon")
+    level = el_text(level_tag) or None if level_tag is not None else None
 
     buddy = False
     if difficulty is Difficulty.UTAGE:
         chart_type = ChartType.UTAGE
-        buddy = any(img_icon(i) == "music_utage_buddy" for i in top.find_all("img"))
+        buddy = any(el_icon(i) == "music_utage_buddy" for i in top.iterdescendants("img"))
     else:
-        kind_icon = img_icon(block.select_one("img.playlog_music_kind_icon"))
+        kind_icon = el_icon(parts.first("playlog_music_kind_icon", "img"))
         if kind_icon not in _KIND:
             raise PageChanged(page, f"chart kind icon (got {kind_icon!r})")
         chart_type = _KIND[kind_icon]
 
     achievement = parse_achievement(
-        require(block.select_one(".playlog_achievement_txt"), page, "achievement").get_text(),
-        page,
+        text(require(parts.first("playlog_achievement_txt"), page, "achievement")), page
     )
-    rank_icon = img_icon(block.select_one("img.playlog_scorerank"))
+    rank_icon = el_icon(parts.first("playlog_scorerank", "img"))
     if rank_icon not in RANK_ICONS:
         raise PageChanged(page, f"rank icon (got {rank_icon!r})")
 
-    score_block = require(block.select_one(".playlog_score_block"), page, "playlog_score_block")
+    score_block = require(parts.first("playlog_score_block"), page, "playlog_score_block")
+    score_parts = ClassIndex(score_block)
     dx_score, dx_max = parse_fraction(
-        require(score_block.select_one("div.white"), page, "DX score").get_text(), page, "DX score"
+        text(require(score_parts.first("white", "div"), page, "DX score")), page, "DX score"
     )
-    star_icon = img_icon(score_block.select_one("img.playlog_deluxscore_star"))
+    star_icon = el_icon(score_parts.first("playlog_deluxscore_star", "img"))
     star_digits = star_icon.removeprefix("dxstar_")
     if star_icon and not (star_icon.startswith("dxstar_") and star_digits.isdigit()):
         raise PageChanged(page, f"DX star icon (got {star_icon!r})")
@@ -104,9 +122,9 @@ def parse_play_block(block: Tag, tz: timezone, page: str, idx: str | None = None
 
     fc_found = fs_found = False
     fc = fs = None
-    inner = require(block.select_one(".playlog_result_innerblock"), page, "result block")
-    for img in inner.find_all("img", recursive=False):
-        name = img_icon(img)
+    inner = require(parts.first("playlog_result_innerblock"), page, "result block")
+    for img in inner.iterchildren("img"):
+        name = el_icon(img)
         if name in FC_ICONS:
             fc, fc_found = FC_ICONS[name], True
         elif name in FS_ICONS:
@@ -114,20 +132,19 @@ def parse_play_block(block: Tag, tz: timezone, page: str, idx: str | None = None
     if not (fc_found and fs_found):
         raise PageChanged(page, "FC and sync icons")
 
-    place = MATCHING_ICONS.get(img_icon(block.select_one("img.playlog_matching_icon")))
+    place = MATCHING_ICONS.get(el_icon(parts.first("playlog_matching_icon", "img")))
 
     if idx is None:
-        idx_input = require(block.select_one("form input[name=idx]"), page, "play idx input")
-        idx = str(idx_input.get("value", ""))
+        idx = str(require(_idx_input(block), page, "play idx input").get("value", ""))
     if not _IDX.fullmatch(idx):
         raise PageChanged(page, f"play idx '<slot>,<unix>' (got {idx[:30]!r})")
 
-    jacket = block.select_one("img.music_img")
+    jacket = parts.first("music_img", "img")
     return ParsedPlay(
         idx=idx,
         track=track,
         played_at=played_at,
-        title=own_text(title_block),
+        title=el_own_text(title_block),
         type=chart_type,
         difficulty=difficulty,
         level=level,
@@ -138,9 +155,9 @@ def parse_play_block(block: Tag, tz: timezone, page: str, idx: str | None = None
         rank=RANK_ICONS[rank_icon],
         fc=fc,
         fs=fs,
-        new_record=block.select_one(".playlog_achievement_newrecord") is not None,
-        new_dx_record=score_block.select_one(".playlog_deluxscore_newrecord") is not None,
+        new_record="playlog_achievement_newrecord" in parts,
+        new_dx_record="playlog_deluxscore_newrecord" in score_parts,
         place=place,
         buddy=buddy,
-        jacket=img_icon(jacket) or None if jacket is not None else None,
+        jacket=el_icon(jacket) or None if jacket is not None else None,
     )

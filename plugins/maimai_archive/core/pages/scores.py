@@ -1,9 +1,14 @@
 """Score lists: ``musicGenre``/``musicSort``/``musicLevel``/``musicVersion`` searches and the
-rating-target list — one block per chart, genre header rows between them."""
+rating-target list — one block per chart, genre header rows between them.
+
+These are the biggest pages (up to 1.6 MB, ~1400 charts), so they are read from a plain lxml
+tree, and each chart block is walked once, collecting every part on the way, instead of one
+search per part (bench/parse.py measures it).
+"""
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Tag
+from dataclasses import dataclass, field
 
 from ..errors import PageChanged
 from ..game import ChartType, Difficulty
@@ -13,86 +18,162 @@ from .common import (
     FC_ICONS,
     FS_ICONS,
     RANK_ICONS,
-    img_icon,
-    make_soup,
+    Element,
+    clean_text,
+    el_icon,
+    el_text,
+    find_class,
+    icon_name,
+    make_tree,
     parse_achievement,
     parse_fraction,
-    require,
     stars_for,
-    tag_text,
+    text,
 )
 
 PAGE = "scores"
-CHART_SELECTOR = 'div[class*="_score_back"]'
 _KIND = {"music_dx": ChartType.DX, "music_standard": ChartType.SD, "music_utage": ChartType.UTAGE}
 _CLASS_DIFFS = {f"music_{d.value}_score_back": d for d in Difficulty}
 
 
 def parse_scores(html: str) -> list[ParsedScore]:
     """Every chart of the list in page order; unplayed charts have ``achievement`` None."""
-    return parse_scores_soup(make_soup(html))
+    return parse_scores_tree(make_tree(html))
 
 
-def parse_scores_soup(soup: BeautifulSoup) -> list[ParsedScore]:
-    rows = soup.select(f"div.screw_block, {CHART_SELECTOR}")
-    if not any(row.select_one(".music_name_block") for row in rows):
-        if _is_empty_list(soup):
+def chart_rows(root: Element) -> list[tuple[Element, _Parts | None]]:
+    """Genre headers ``div.screw_block`` (parts None) and chart blocks
+    ``div.music_<diff>_score_back`` (with their parts), in page order."""
+    rows: list[tuple[Element, _Parts | None]] = []
+    for row in root.iter("div"):  # faster than an XPath over the whole page
+        cls = row.get("class")
+        if not cls:
+            continue
+        if "screw_block" in cls and "screw_block" in cls.split():
+            rows.append((row, None))
+        elif "_score_back" in cls:
+            rows.append((row, _collect(row)))
+    return rows
+
+
+def has_chart_blocks(root: Element) -> bool:
+    """Whether the page holds at least one chart block with a title (cheap: stops at the first)."""
+    return any(
+        "_score_back" in (row.get("class") or "")
+        and find_class(row, "music_name_block") is not None
+        for row in root.iter("div")
+    )
+
+
+def parse_scores_tree(root: Element) -> list[ParsedScore]:
+    rows = chart_rows(root)
+    if not any(parts is not None and parts.name is not None for _, parts in rows):
+        if _is_empty_list(root):
             return []
         raise PageChanged(PAGE, "chart blocks (div.music_*_score_back with .music_name_block)")
     scores: list[ParsedScore] = []
     genre: str | None = None
-    for row in rows:
-        if "screw_block" in row.get("class", ()):
-            genre = tag_text(row) or None
-        elif row.select_one(".music_name_block") is not None:
-            scores.append(parse_chart_block(row, genre))
+    for row, parts in rows:
+        if parts is None:
+            genre = el_text(row) or None
+        elif parts.name is not None:
+            scores.append(_score(row, parts, genre))
     return scores
 
 
-def _is_empty_list(soup: BeautifulSoup) -> bool:
+def _is_empty_list(root: Element) -> bool:
     # A musicSort search of a difficulty never played is a real page with no chart in it.
-    title = soup.select_one("img.title")
-    return title is not None and img_icon(title) == "title_music"
+    title = find_class(root, "title", "img")
+    return title is not None and el_icon(title) == "title_music"
 
 
-def _difficulty(block: Tag) -> Difficulty:
-    for cls in block.get("class", ()):
+@dataclass(slots=True)
+class _Parts:
+    """What one walk over a chart block found (first of each part, every score cell/icon)."""
+
+    diff_icon: Element | None = None
+    kind_icon: Element | None = None
+    level: Element | None = None
+    name: Element | None = None
+    idx: Element | None = None
+    score_cells: list[str] = field(default_factory=list)
+    icons: list[str] = field(default_factory=list)
+
+
+def _collect(block: Element) -> _Parts:
+    parts = _Parts()
+    for el in block.iterdescendants():
+        tag = el.tag
+        if tag == "img":
+            parts.icons.append(icon_name(el.get("src")))
+            cls = el.get("class")
+            if cls:
+                tokens = cls.split()
+                if parts.diff_icon is None and "h_20" in tokens:
+                    parts.diff_icon = el
+                if parts.kind_icon is None and "music_kind_icon" in tokens:
+                    parts.kind_icon = el
+            continue
+        if tag == "input":
+            if parts.idx is None and el.get("name") == "idx":
+                parts.idx = el
+            continue
+        cls = el.get("class")
+        if not cls or "music_" not in cls:
+            continue
+        tokens = cls.split()
+        if "music_score_block" in tokens:
+            parts.score_cells.append(text(el))
+        if parts.name is None and "music_name_block" in tokens:
+            parts.name = el
+        if parts.level is None and "music_lv_block" in tokens:
+            parts.level = el
+    return parts
+
+
+def _difficulty(block: Element, parts: _Parts) -> Difficulty:
+    for cls in (block.get("class") or "").split():
         if cls in _CLASS_DIFFS:
             return _CLASS_DIFFS[cls]
-    diff = DIFFICULTY_ICONS.get(img_icon(block.select_one("img.h_20")))
+    diff = DIFFICULTY_ICONS.get(el_icon(parts.diff_icon))
     if diff is None:
         raise PageChanged(PAGE, "difficulty of a chart block")
     return diff
 
 
-def parse_chart_block(block: Tag, genre: str | None) -> ParsedScore:
-    difficulty = _difficulty(block)
-    # The kind icon sits inside the block on level/version lists, beside it on genre lists.
-    kind_tag = block.select_one("img.music_kind_icon")
-    if kind_tag is None and block.parent is not None:
-        kind_tag = block.parent.select_one(":scope > img.music_kind_icon")
-    kind = _KIND.get(img_icon(kind_tag))
+def _beside_kind_icon(block: Element) -> Element | None:
+    """The kind icon next to the block (genre lists put it beside, not inside)."""
+    parent = block.getparent()
+    if parent is None:
+        return None
+    for child in parent:
+        if child.tag == "img" and "music_kind_icon" in (child.get("class") or "").split():
+            return child
+    return None
+
+
+def _score(block: Element, parts: _Parts, genre: str | None) -> ParsedScore:
+    difficulty = _difficulty(block, parts)
+    kind_tag = parts.kind_icon if parts.kind_icon is not None else _beside_kind_icon(block)
+    kind = _KIND.get(el_icon(kind_tag))
     if difficulty is Difficulty.UTAGE:
         kind = ChartType.UTAGE
     if kind is None:
         raise PageChanged(PAGE, "chart kind icon (music_dx/music_standard)")
 
-    level_tag = block.select_one(".music_lv_block")
-    level = tag_text(level_tag) or None if level_tag is not None else None
-    title = tag_text(require(block.select_one(".music_name_block"), PAGE, "music_name_block"))
+    level = el_text(parts.level) or None if parts.level is not None else None
+    title = el_text(parts.name) if parts.name is not None else ""
 
     achievement = dx_score = dx_max = None
-    for cell in block.select(".music_score_block"):
-        text = cell.get_text()
-        if "%" in text:
-            achievement = parse_achievement(text, PAGE)
-        elif "/" in text:
-            dx_score, dx_max = parse_fraction(text, PAGE, "DX score")
+    for cell in parts.score_cells:
+        if "%" in cell:
+            achievement = parse_achievement(cell, PAGE)
+        elif "/" in cell:
+            dx_score, dx_max = parse_fraction(cell, PAGE, "DX score")
 
     rank = fc = fs = None
     stars: int | None = None
-    for img in block.find_all("img"):
-        name = img_icon(img)
+    for name in parts.icons:
         if name in RANK_ICONS:
             rank = RANK_ICONS[name]
         elif name in FC_ICONS:
@@ -106,9 +187,8 @@ def parse_chart_block(block: Tag, genre: str | None) -> ParsedScore:
     if stars is None:
         stars = stars_for(dx_score, dx_max) if dx_score is not None and dx_max else 0
 
-    idx_input = block.select_one("input[name=idx]")
     return ParsedScore(
-        title=title,
+        title=clean_text(title),
         type=kind,
         difficulty=difficulty,
         level=level,
@@ -120,5 +200,5 @@ def parse_chart_block(block: Tag, genre: str | None) -> ParsedScore:
         fc=fc,
         fs=fs,
         genre=genre,
-        music_idx=str(idx_input.get("value")) if idx_input is not None else None,
+        music_idx=str(parts.idx.get("value")) if parts.idx is not None else None,
     )

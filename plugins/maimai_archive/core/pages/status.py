@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from bs4 import BeautifulSoup
+from lxml import etree
 
 from ..errors import ChallengePage, LoginFailed, Maintenance, SessionExpired, SiteError
 from ..records import ParsedError
-from .common import img_icon, make_soup, tag_text
+from .common import Element, el_icon, el_text, find_class, first_tag, make_tree, text
 
 CODE_SESSION_EXPIRED = "200002"
 CODE_LOGIN_FAILED = "100001"
@@ -30,60 +30,87 @@ class Status(Enum):
     MAINTENANCE = "maintenance"
 
 
-def detect(soup: BeautifulSoup) -> Status | None:
+def detect(root: Element) -> Status | None:
     """Which no-data page this is, or None for a normal page."""
-    title_img = img_icon(soup.select_one("img.title"))
-    title = soup.title.get_text() if soup.title else ""
+    title_img = el_icon(find_class(root, "title", "img"))
+    title_tag = first_tag(root, "title")
+    title = text(title_tag) if title_tag is not None else ""
     if title_img.startswith("title_maintenance") or any(m in title for m in _MAINTENANCE_TITLES):
         return Status.MAINTENANCE
-    if title_img == "title_error" or soup.select_one("div.container_red div.p_5.f_14"):
+    if title_img == "title_error" or _first(_ERROR_CODE, root) is not None:
         return Status.ERROR
-    if _is_challenge(soup):
+    if _is_challenge(root):
         return Status.CHALLENGE
     return None
 
 
-def _is_challenge(soup: BeautifulSoup) -> bool:
-    if soup.select_one('img[src*="/maimai-mobile/"], link[href*="/maimai-mobile/"]'):
+def _token(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _red_box_div(size: str) -> etree.XPath:
+    # CSS ``div.container_red div.p_5.<size>``, first match in page order.
+    return etree.XPath(
+        f"(//div[{_token('p_5')} and {_token(size)}][ancestor::div[{_token('container_red')}]])[1]"
+    )
+
+
+_ERROR_CODE = _red_box_div("f_14")
+_ERROR_MESSAGE = _red_box_div("f_12")
+_SITE_URLS = etree.XPath(
+    "//img[contains(@src, '/maimai-mobile/')] | //link[contains(@href, '/maimai-mobile/')]"
+)
+
+
+def _first(path: etree.XPath, root: Element) -> Element | None:
+    found = path(root)
+    return found[0] if found else None  # type: ignore[index,return-value]
+
+
+def _is_challenge(root: Element) -> bool:
+    if _SITE_URLS(root):
         return False  # a page of the site itself, whatever its scripts hold
-    for script in soup.find_all("script"):
-        text = script.get_text() + " " + str(script.get("src") or "")
-        if any(marker in text for marker in _CHALLENGE_MARKERS):
+    for script in root.iter("script"):
+        content = text(script) + " " + str(script.get("src") or "")
+        if any(marker in content for marker in _CHALLENGE_MARKERS):
             return True
     return False
 
 
-def parse_error(soup: BeautifulSoup) -> ParsedError:
+def _body(root: Element) -> Element:
+    body = first_tag(root, "body")
+    return body if body is not None else root
+
+
+def parse_error(root: Element) -> ParsedError:
     """Code and message of the error page (code None when the page shows none)."""
-    code_tag = soup.select_one("div.container_red div.p_5.f_14")
-    message_tag = soup.select_one("div.container_red div.p_5.f_12")
+    code_tag = _first(_ERROR_CODE, root)
+    message_tag = _first(_ERROR_MESSAGE, root)
     code = None
     if code_tag is not None:
-        m = _CODE.search(code_tag.get_text())
+        m = _CODE.search(text(code_tag))
         code = m.group(0) if m else None
     message = ""
     if message_tag is not None:
-        message = "".join(line.strip() for line in message_tag.get_text("\n").splitlines())
+        message = "".join(line.strip() for line in "\n".join(message_tag.itertext()).splitlines())
     elif code_tag is None:
-        body = soup.body or soup
-        message = " ".join(tag_text(body).split())[:200]
+        message = " ".join(el_text(_body(root)).split())[:200]
     return ParsedError(code=code, message=message)
 
 
-def maintenance_message(soup: BeautifulSoup) -> str:
-    body = soup.body or soup
-    return " ".join(body.get_text(" ").split())[:200]
+def maintenance_message(root: Element) -> str:
+    return " ".join(" ".join(_body(root).itertext()).split())[:200]
 
 
-def raise_for_status(soup: BeautifulSoup) -> None:
-    status = detect(soup)
+def raise_for_status(root: Element) -> None:
+    status = detect(root)
     if status is None:
         return
     if status is Status.CHALLENGE:
         raise ChallengePage("WAF challenge page instead of data")
     if status is Status.MAINTENANCE:
         raise Maintenance("maintenance page")
-    error = parse_error(soup)
+    error = parse_error(root)
     if error.code == CODE_SESSION_EXPIRED:
         raise SessionExpired(f"error page {error.code}")
     if error.code == CODE_LOGIN_FAILED:
@@ -93,4 +120,4 @@ def raise_for_status(soup: BeautifulSoup) -> None:
 
 def check_status(html: str) -> None:
     """Raise the typed error a no-data page stands for; return None for a normal page."""
-    raise_for_status(make_soup(html))
+    raise_for_status(make_tree(html))
