@@ -579,11 +579,6 @@ async def test_client_retries_through_a_short_567(sim: RunningSim) -> None:
     assert [e.status for e in sim.world.log if e.player == p.id] == [567, 567, 200]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: a detail page cut after its head parses with judgements/rating None "
-    "instead of failing; the client should reject HTML that stops before </html>",
-)
 async def test_client_never_reads_a_truncated_detail_as_complete(sim: RunningSim) -> None:
     p = sim.world.add_player(plays=10)
     async with _client(sim, p) as c:

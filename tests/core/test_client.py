@@ -20,8 +20,10 @@ from plugins.maimai_archive.core.errors import (
     LoginFailed,
     Maintenance,
     NetworkError,
+    PageChanged,
     RateLimited,
     SessionExpired,
+    TruncatedPage,
 )
 
 BASE = BASE_URL_CN
@@ -230,3 +232,20 @@ async def test_oauth_callback_without_user_id_or_off_site_fails() -> None:
         await follow_oauth_callback(callback)
     with pytest.raises(LoginFailed):
         await follow_oauth_callback("https://example.com/callback")
+
+
+@respx.mock
+async def test_a_body_cut_before_html_end_is_a_truncated_page() -> None:
+    route = respx.get(BASE + "record/playlogDetail/")
+    route.mock(return_value=httpx.Response(200, text=OK_PAGE[: OK_PAGE.index("</body>")]))
+    async with _client() as c:
+        with pytest.raises(TruncatedPage) as err:
+            await c.get_page("record/playlogDetail/", {"idx": "1,1700000000"})
+    assert isinstance(err.value, PageChanged) and "</html>" in err.value.missing
+
+
+@respx.mock
+async def test_whitespace_after_html_end_is_still_a_complete_page() -> None:
+    respx.get(BASE + "home/").mock(return_value=httpx.Response(200, text=OK_PAGE.upper() + "\n\t "))
+    async with _client() as c:
+        assert (await c.get_page("home/")).startswith("<HTML>")

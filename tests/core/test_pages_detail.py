@@ -60,6 +60,30 @@ def test_detail_with_a_broken_judgement_table_raises_page_changed() -> None:
         parse_detail(html, idx="1,1763905200")
 
 
+@pytest.mark.parametrize(
+    ("cut", "missing"),
+    [
+        ("playlog_notes_detail", "judgement table"),
+        ("playlog_rating_val_block", "rating block"),
+    ],
+)
+def test_detail_without_judgements_or_rating_is_not_read_as_complete(
+    cut: str, missing: str
+) -> None:
+    # The head of the page (the play block) is intact; only the lower part is renamed away.
+    html = synthetic("playlog_detail_dx.html").replace(cut, "renamed_block")
+    with pytest.raises(PageChanged) as err:
+        parse_detail(html, idx="1,1763905200")
+    assert err.value.page == "detail" and err.value.missing.startswith(missing)
+
+
+def test_detail_cut_after_its_play_block_raises_page_changed() -> None:
+    html = synthetic("playlog_detail_dx.html")
+    head = html[: html.index("playlog_notes_detail")]
+    with pytest.raises(PageChanged):
+        parse_detail(head, idx="1,1763905200")
+
+
 def test_detail_json_has_play_keys_and_detail_keys() -> None:
     page = parse_page(synthetic("playlog_detail_sd_utage.html"))
     assert page.kind is PageKind.DETAIL

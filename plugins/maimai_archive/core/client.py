@@ -29,6 +29,7 @@ from .errors import (
     NetworkError,
     RateLimited,
     SessionExpired,
+    TruncatedPage,
 )
 from .pages import (
     check_status,
@@ -73,6 +74,11 @@ def _is_session_redirect(location: str, base_url: str) -> bool:
     target = urlsplit(location).path.rstrip("/") + "/"
     base = urlsplit(base_url).path.rstrip("/") + "/"
     return target == base or "/error" in target or "logout" in target
+
+
+def is_complete_html(body: str) -> bool:
+    """Whether the body ends with ``</html>`` (trailing whitespace allowed)."""
+    return body.rstrip()[-7:].lower() == "</html>"
 
 
 class MaimaiClient:
@@ -136,13 +142,18 @@ class MaimaiClient:
 
         Redirect to login/error/logout → SessionExpired; 567 → retried, then RateLimited;
         timeouts/network errors/5xx → retried, then NetworkError; an error, maintenance or
-        challenge page → its typed error (see pages.check_status).
+        challenge page → its typed error (see pages.check_status); a body that stops before
+        ``</html>`` → TruncatedPage (a PageChanged; not retried here, the sync retries later).
         """
         if "logout" in path.lower():
             raise ValueError("refusing to request a logout page: it ends the session")
         async with self._lock:
             body = await self._get_with_retries(urljoin(self.base_url, path), params)
         await asyncio.to_thread(check_status, body)
+        if not is_complete_html(body):
+            # A body cut off in transfer still parses (libxml2 closes what is open) and would
+            # read as a play without judgements or a list missing its tail.
+            raise TruncatedPage(path, "the end of the page (</html>)")
         return body
 
     async def _get_with_retries(self, url: str, params: Mapping[str, Any] | None) -> str:

@@ -11,7 +11,8 @@
     ├── NetworkError            timeouts, refused connections, 5xx after retries
     ├── SiteError               an error page with a code we do not know
     ├── PageChanged             the page no longer has the structure we read
-    │   └── UnsupportedPage     a real page of the site that we have no parser for
+    │   ├── UnsupportedPage     a real page of the site that we have no parser for
+    │   └── TruncatedPage       the body stops before ``</html>`` (cut off in transfer)
     ├── UnknownChart            a title the song catalogue does not know (yet)
     └── BindingError            cookies missing/unusable before any request
 
@@ -90,6 +91,12 @@ class UnsupportedPage(PageChanged):
     """A real page of the site (friend list, friend VS, song detail…) that nothing here reads."""
 
     user_message = "这个页面暂时不支持读取。"
+
+
+class TruncatedPage(PageChanged):
+    """The response body ends before ``</html>``: never read a cut-off page as complete."""
+
+    user_message = "舞萌DX网站的页面没有传输完整，请稍后再试。"
 
 
 class UnknownChart(MaimaiError):

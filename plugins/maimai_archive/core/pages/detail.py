@@ -59,11 +59,18 @@ def parse_detail_tree(root: Element, idx: str | None = None) -> ParsedPlayDetail
         idx = str(found.get("value", ""))
     play = parse_play_block(block, tree_timezone(root), PAGE, idx=idx)
 
+    # Every detail page has both; a page without them was cut short or changed, and must not
+    # be archived as a play without judgements.
+    judgements = _judgements(root)
+    if judgements is None:
+        raise PageChanged(PAGE, "judgement table (table.playlog_notes_detail)")
     fast, late = _fast_late(root)
     rating, delta = _rating(root)
+    if rating is None:
+        raise PageChanged(PAGE, "rating block (.playlog_rating_val_block)")
     return ParsedPlayDetail(
         play=play,
-        judgements=_judgements(root),
+        judgements=judgements,
         fast=fast,
         late=late,
         max_combo=_icon_fraction(root, "maxcombo"),
