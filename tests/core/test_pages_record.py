@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+import lxml.html
 import pytest
 from test_pages_support import real_page
 
 from plugins.maimai_archive.core.errors import PageChanged
 from plugins.maimai_archive.core.game import FC, FS, ChartType, Difficulty, Rank
-from plugins.maimai_archive.core.pages import parse_record
+from plugins.maimai_archive.core.pages import parse_page, parse_record
+from plugins.maimai_archive.core.records import PageKind
 
 CN_RECORD_1 = "TrueRou__maimai.py__tests__sample_data__record"
 CN_RECORD_UTAGE = "Uc207Pr4f57t9-251__mainetcn__captures__rec__response_body"
@@ -121,3 +123,28 @@ def test_page_without_play_blocks_raises_page_changed() -> None:
     with pytest.raises(PageChanged) as err:
         parse_record("<html><body><div class='wrapper'>nothing</div></body></html>")
     assert err.value.page == "record"
+
+
+def _without_play_blocks(html: str) -> str:
+    """The real page with every play block taken out: what a new player's record page shows."""
+    root = lxml.html.document_fromstring(html)
+    for top in root.find_class("playlog_top_container"):
+        block = top.getparent()
+        block.getparent().remove(block)
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def test_record_page_with_a_renamed_play_container_is_not_no_plays() -> None:
+    html = real_page(CN_RECORD_1).replace("playlog_top_container", "playlog_head_container")
+    with pytest.raises(PageChanged) as err:
+        parse_record(html)
+    assert err.value.page == "record" and "playlog_top_container" in err.value.missing
+    with pytest.raises(PageChanged):
+        parse_page(html)
+
+
+def test_record_page_with_no_plays_at_all_is_honestly_empty() -> None:
+    html = _without_play_blocks(real_page(CN_RECORD_1))
+    assert "title_playlog" in html and "playlog_" not in html.replace("title_playlog", "")
+    assert parse_record(html) == []
+    assert parse_page(html).kind is PageKind.RECORD and parse_page(html).items == ()

@@ -75,8 +75,8 @@ def parse_page(html: str) -> ParsedPage:
         return ParsedPage(kind=PageKind.PHOTOS, items=tuple(parse_photos_soup(soup)))
     if has_profile:
         return ParsedPage(kind=_profile_kind(root, title_img), player=parse_profile_soup(soup))
-    if is_record_page(root):
-        return ParsedPage(kind=PageKind.RECORD)
+    if is_record_page(root):  # no play blocks: empty, or PageChanged when plays show otherwise
+        return ParsedPage(kind=PageKind.RECORD, items=tuple(parse_record_tree(root)))
     raise PageChanged("page", "any known page structure")
 
 

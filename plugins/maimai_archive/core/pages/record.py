@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timezone
 
+from lxml import etree
+
 from ..errors import PageChanged
 from ..game import ChartType, Difficulty
 from ..records import ParsedPlay
@@ -34,6 +36,14 @@ from .common import (
 PAGE = "record"
 _IDX = re.compile(r"\d{1,2},\d{9,11}")
 _KIND = {"music_dx": ChartType.DX, "music_standard": ChartType.SD}
+# What is left of plays when their container was renamed: playlog_* parts, the detail form,
+# idx inputs, jackets. An honest empty record page has none of them.
+_PLAY_TRACES = etree.XPath(
+    "(//*[contains(@class, 'playlog_')]"
+    " | //form[contains(@action, 'playlogDetail')]"
+    " | //input[@name='idx']"
+    " | //img[contains(concat(' ', normalize-space(@class), ' '), ' music_img ')])[1]"
+)
 
 
 def play_blocks(root: Element) -> list[Element]:
@@ -51,14 +61,25 @@ def is_record_page(root: Element) -> bool:
 
 
 def parse_record(html: str) -> list[ParsedPlay]:
-    """Every play on the page, newest first as shown. An empty record page gives []."""
+    """Every play on the page, newest first as shown.
+
+    A record page without plays gives [] only when nothing on it looks like a play; play parts
+    without their play blocks (a renamed container) raise PageChanged.
+    """
     return parse_record_tree(make_tree(html))
 
 
 def parse_record_tree(root: Element) -> list[ParsedPlay]:
     blocks = play_blocks(root)
-    if not blocks and not is_record_page(root):
-        raise PageChanged(PAGE, "play blocks (div.playlog_top_container)")
+    if not blocks:
+        if not is_record_page(root):
+            raise PageChanged(PAGE, "play blocks (div.playlog_top_container)")
+        if _PLAY_TRACES(root):
+            # A renamed play container must not read as "no new plays".
+            raise PageChanged(
+                PAGE, "play blocks (div.playlog_top_container) around the plays shown"
+            )
+        return []  # a new player's record page: honestly empty
     tz = tree_timezone(root)
     return [parse_play_block(block, tz, PAGE) for block in blocks]
 
