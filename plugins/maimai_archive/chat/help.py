@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from nonebot.adapters import Message
 from nonebot.params import CommandArg
 
@@ -34,5 +36,5 @@ def help_text(topic: str = "") -> str:
 
 
 @help_cmd.handle()
-async def _(arg: Message = CommandArg()) -> None:
+async def _(arg: Annotated[Message, CommandArg()]) -> None:
     await help_cmd.finish(help_text(arg.extract_plain_text()))

@@ -1,33 +1,153 @@
-"""The core assembled: settings, database, secret box. The bot and the CLI both use it."""
+"""The core assembled: settings, database, secret box, catalogue, sync service.
+
+The bot (chat layer) and the ``mai-archive`` CLI both build one ``ArchiveApp``.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from ..config import MaimaiConfig
 from . import redact
+from .archive.binding import BindingStore, CallbackUrl, CookieJar
+from .archive.queries import Archive
+from .archive.resolve import resolve_pending
+from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncService
+from .client import MaimaiClient, follow_oauth_callback
 from .db.database import start_database, stop_database
+from .db.models import Player
+from .records import ParsedProfile
 from .secret import SecretBox, load_or_create_key
+from .songs import Catalogue, get_catalogue, set_catalogue
 
 log = logging.getLogger(__name__)
 
 
 class ArchiveApp:
-    """Owns what lives as long as the process: the database connection and the secret box."""
+    """Owns what lives as long as the process."""
 
-    def __init__(self, config: MaimaiConfig) -> None:
+    def __init__(self, config: MaimaiConfig, source_factory: SourceFactory | None = None) -> None:
         self.config = config
         self.box: SecretBox | None = None
+        self.store: BindingStore | None = None
+        self.sync: SyncService | None = None
+        # Shared by every account's client: how many accounts talk to the site at once.
+        self.site_slots = asyncio.Semaphore(config.maimai_max_concurrent_accounts)
+        self._source_factory = source_factory or self.client_source
+        self._refresh_task: asyncio.Task | None = None
 
-    async def start(self) -> None:
+    async def start(self, refresh_catalogue: bool = True) -> None:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         key = load_or_create_key(self.config.maimai_secret_key, self.config.data_dir)
         redact.add_secret(key.decode())
         self.box = SecretBox(key)
+        self.store = BindingStore(self.box)
         await start_database(self.config.db_url)
+        set_catalogue(await Catalogue.load_from_db())
+        self.sync = SyncService(
+            self.store,
+            get_catalogue,
+            self._source_factory,
+            data_dir=self.config.data_dir,
+            max_syncs=self.config.maimai_max_concurrent_syncs,
+        )
+        if refresh_catalogue:
+            # In the background: the bot answers while song data downloads (or fails to).
+            self._refresh_task = asyncio.create_task(self.refresh_catalogue())
 
     async def stop(self) -> None:
+        if self._refresh_task is not None:
+            self._refresh_task.cancel()
+            await asyncio.gather(self._refresh_task, return_exceptions=True)
         await stop_database()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return get_catalogue()
+
+    def archive(self) -> Archive:
+        return Archive(self.catalogue, covers=self.config.data_dir / "covers", data_dir=self.config.data_dir)
+
+    async def refresh_catalogue(self) -> str:
+        """Refresh songs and aliases; re-resolve archived plays when songs changed."""
+        songs = await self.catalogue.refresh(self.config.maimai_songdb_url)
+        aliases = await self.catalogue.refresh_aliases(self.config.maimai_alias_url)
+        if songs.ok:
+            resolved = await resolve_pending(self.catalogue)
+            log.info("song data: %d songs (changed: %s), %d archived plays resolved now", songs.count, songs.changed, resolved)
+        else:
+            log.warning("song data not refreshed (%s); serving the stored copy of %d songs", songs.error, songs.count)
+        if not aliases.ok:
+            log.warning("aliases not refreshed (%s)", aliases.error)
+        return f"songs={songs.count} changed={songs.changed} error={songs.error}"
+
+    @asynccontextmanager
+    async def client_source(self, cookies: dict[str, str], on_cookies: CookieSaver) -> AsyncIterator[PageSource]:
+        """The real site, for one account."""
+        async with MaimaiClient(
+            self.config.maimai_net_base_url,
+            cookies,
+            on_cookies=on_cookies,
+            request_interval=self.config.maimai_request_interval,
+            timeout=self.config.maimai_request_timeout,
+            semaphore=self.site_slots,
+        ) as client:
+            yield client
+
+    # --- accounts ------------------------------------------------------------------------
+
+    async def bind(self, qq: str, given: CookieJar | CallbackUrl) -> tuple[Player, ParsedProfile]:
+        """Check the cookies with one page load, then keep them (encrypted) for ``qq``.
+
+        Raises the typed error when they do not work; nothing is stored then.
+        """
+        assert self.store is not None
+        if isinstance(given, CallbackUrl):
+            jar = await follow_oauth_callback(
+                given.url, request_timeout=self.config.maimai_request_timeout,
+                **self._oauth_hosts(),
+            )
+        else:
+            jar = dict(given.cookies)
+        latest = dict(jar)
+
+        async def keep(new: dict[str, str]) -> None:
+            latest.clear()
+            latest.update(new)
+
+        async with self._source_factory(jar, keep) as source:
+            profile = await source.home()
+        player, _ = await Player.get_or_create(qq=qq)
+        await Player.filter(id=player.id).update(
+            name=profile.name, rating=profile.rating, friend_code=profile.friend_code or player.friend_code
+        )
+        await self.store.save(player, latest, status="ok")
+        await player.refresh_from_db()
+        return player, profile
+
+    def _oauth_hosts(self) -> dict:
+        """Let the OAuth callback be followed on the configured site (a local simulator in tests)."""
+        import inspect
+        from urllib.parse import urlsplit
+
+        if "allowed_hosts" not in inspect.signature(follow_oauth_callback).parameters:
+            return {}
+        host = urlsplit(self.config.maimai_net_base_url).hostname or ""
+        return {"allowed_hosts": (host,)} if not host.endswith(".wahlap.com") else {}
+
+    async def unbind(self, player: Player) -> bool:
+        assert self.store is not None
+        return await self.store.delete(player)
+
+    async def forget(self, player: Player) -> None:
+        """Delete the player's whole archive: rows (cascade) and photo files."""
+        import shutil
+
+        shutil.rmtree(self.config.data_dir / "photos" / str(player.id), ignore_errors=True)
+        await player.delete()
 
     def secret_box(self) -> SecretBox:
         if self.box is None:

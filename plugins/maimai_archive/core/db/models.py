@@ -10,6 +10,12 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+# What a play and a best both hold about a score (same names, same codes).
+SCORE_FIELDS = (
+    "title", "type", "difficulty", "level", "achievement", "dx_score", "dx_score_max",
+    "dx_stars", "rank", "fc", "fs",
+)
+
 
 class Player(Model):
     id = fields.IntField(primary_key=True)
@@ -17,6 +23,10 @@ class Player(Model):
     name = fields.CharField(max_length=64, null=True)
     friend_code = fields.CharField(max_length=32, null=True)
     rating = fields.IntField(null=True)
+    # Site rating minus the rating computed from our bests, as of the last score-list read
+    # (constants in the song data can differ from the game's): a new disagreement means
+    # bests are missing, a known one does not.
+    rating_offset = fields.IntField(null=True)
     public = fields.BooleanField(default=False)  # others may view this archive
     autosync = fields.BooleanField(default=False)
     # Lease: the bot process that syncs this player now, and until when.

@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 ('name', fields.CharField(null=True, max_length=64)),
                 ('friend_code', fields.CharField(null=True, max_length=32)),
                 ('rating', fields.IntField(null=True)),
+                ('rating_offset', fields.IntField(null=True)),
                 ('public', fields.BooleanField(default=False)),
                 ('autosync', fields.BooleanField(default=False)),
                 ('lease_owner', fields.CharField(null=True, max_length=64)),

@@ -1,0 +1,139 @@
+"""Binding an account: /bind (private only), /unbind, /forget, /autosync, /export."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from typing import Annotated
+
+from nonebot.adapters.onebot.v11 import (
+    Bot,
+    GroupMessageEvent,
+    Message,
+    MessageEvent,
+    MessageSegment,
+)
+from nonebot.log import logger
+from nonebot.matcher import Matcher
+from nonebot.params import ArgPlainText, CommandArg
+
+from ..core.archive.binding import USAGE, parse_bind_input
+from ..core.archive.export import export_plays
+from ..core.db.models import Player
+from ..core.errors import BindingError, MaimaiError
+from .common import NOT_BOUND, app, command, is_group, player_of, qq_of
+
+Arg = Annotated[Message, CommandArg()]
+GROUP = "账号"
+
+bind = command("bind", "绑定", usage="/bind <Cookie 或登录回调链接>", brief="绑定舞萌DX账号", group=GROUP, private_only=True)
+unbind = command("unbind", "解绑", usage="/unbind", brief="删除保存的 Cookie（存档保留）", group=GROUP)
+forget = command("forget", "删除存档", usage="/forget", brief="删除你的全部存档（需确认）", group=GROUP, private_only=True)
+autosync = command("autosync", "自动同步", usage="/autosync on|off", brief="自动同步，50 条记录不再丢失", group=GROUP)
+export = command("export", "导出", usage="/export [jsonl|csv]", brief="导出全部游玩记录文件", group=GROUP, private_only=True)
+
+LEAKED = (
+    "请不要在群里发送 Cookie！群里的人已经能看到它并登录你的账号。"
+    "请马上重新登录一次舞萌DX公众号让旧 Cookie 失效，然后私聊我 /bind。"
+)
+
+
+async def recall(bot: Bot, event: GroupMessageEvent) -> bool:
+    """Delete the leaked message when the bot is an admin of the group."""
+    try:
+        me = await bot.get_group_member_info(group_id=event.group_id, user_id=int(bot.self_id), no_cache=True)
+        if me.get("role") not in ("admin", "owner"):
+            return False
+        await bot.delete_msg(message_id=event.message_id)
+        return True
+    except Exception as e:  # the QQ client may not support it; the warning still goes out
+        logger.info(f"could not recall a leaked /bind: {type(e).__name__}")
+        return False
+
+
+@bind.handle()
+async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
+    if isinstance(event, GroupMessageEvent):
+        recalled = await recall(bot, event)
+        note = "（已撤回那条消息）" if recalled else ""
+        await matcher.finish(MessageSegment.at(event.user_id) + " " + LEAKED + note)
+    text = arg.extract_plain_text()
+    if not text.strip():
+        await matcher.finish(USAGE)
+    try:
+        given = parse_bind_input(text)
+    except BindingError as e:
+        await matcher.finish(e.user_message)
+    try:
+        _, profile = await app().bind(qq_of(event), given)
+    except MaimaiError as e:
+        await matcher.finish(f"绑定失败：{e.user_message}")
+    rating = f"，DX Rating {profile.rating}" if profile.rating is not None else ""
+    await matcher.finish(
+        f"绑定成功：{profile.name}{rating}。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。"
+    )
+
+
+@unbind.handle()
+async def _unbind(event: MessageEvent, matcher: Matcher) -> None:
+    player = await player_of(event)
+    if player is None or not await app().unbind(player):
+        await matcher.finish("你没有绑定舞萌DX账号。")
+    await matcher.finish("已删除保存的 Cookie。存档仍然保留；要删除全部存档请私聊 /forget。")
+
+
+@forget.handle()
+async def _forget(event: MessageEvent, matcher: Matcher) -> None:
+    if is_group(event):
+        await matcher.finish("请私聊我使用 /forget。")
+    if await player_of(event) is None:
+        await matcher.finish("你没有任何存档。")
+
+
+@forget.got("confirm", prompt="这会永久删除你的全部存档（每一次游玩、成绩、相册）和绑定，无法恢复。确认请回复“确认删除”，其他任何回复取消。")
+async def _forget_confirm(event: MessageEvent, matcher: Matcher, confirm: str = ArgPlainText()) -> None:
+    if confirm.strip() != "确认删除":
+        await matcher.finish("已取消，存档保留。")
+    player = await player_of(event)
+    if player is not None:
+        await app().forget(player)
+    await matcher.finish("已删除你的全部存档和绑定。")
+
+
+@autosync.handle()
+async def _autosync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
+    player = await player_of(event)
+    if player is None:
+        await matcher.finish(NOT_BOUND)
+    word = arg.extract_plain_text().strip().lower()
+    if word in ("on", "开", "开启"):
+        await Player.filter(id=player.id).update(autosync=True, next_autosync_at=datetime.now(UTC), failure_reported=None)
+        await matcher.finish("已开启自动同步：我会按你的游玩频率定时同步，失败时私聊告诉你一次。")
+    if word in ("off", "关", "关闭"):
+        await Player.filter(id=player.id).update(autosync=False)
+        await matcher.finish("已关闭自动同步。")
+    state = "开启" if player.autosync else "关闭"
+    await matcher.finish(f"自动同步目前{state}。用法：/autosync on 或 /autosync off")
+
+
+@export.handle()
+async def _export(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
+    if is_group(event):
+        await matcher.finish("请私聊我使用 /export。")
+    player = await player_of(event)
+    if player is None:
+        await matcher.finish(NOT_BOUND)
+    fmt = arg.extract_plain_text().strip().lower() or "jsonl"
+    if fmt not in ("jsonl", "csv"):
+        await matcher.finish("格式只能是 jsonl 或 csv。")
+    data = (await export_plays(player, fmt)).encode()
+    name = f"maimai-archive-{player.qq}-{datetime.now(UTC):%Y%m%d}.{fmt}"
+    try:
+        # NapCat / Lagrange: private file upload; base64 works when the client runs elsewhere.
+        await bot.call_api("upload_private_file", user_id=event.user_id,
+                           file="base64://" + base64.b64encode(data).decode(), name=name)
+    except Exception as e:
+        logger.info(f"upload_private_file failed: {type(e).__name__}")
+        await matcher.finish("发送文件失败：你的 QQ 客户端不支持发送文件。请联系机器人管理员用 mai-archive export 导出。")
+    lines = data.count(b"\n") - (1 if fmt == "csv" else 0)
+    await matcher.finish(f"已发送 {name}（{lines} 次游玩）。")

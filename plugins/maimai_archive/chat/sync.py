@@ -1,0 +1,93 @@
+"""/sync: archive what the official pages show now, and say what changed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Annotated
+
+from nonebot.adapters.onebot.v11 import Message, MessageEvent
+from nonebot.matcher import Matcher
+from nonebot.params import CommandArg
+
+from ..core.archive import queries
+from ..core.archive.sync import SyncReport
+from ..core.db.models import SyncRun
+from ..core.render import diff
+from ..core.render.base import render_pages
+from .common import NOT_BOUND, app, command, image, player_of
+
+Arg = Annotated[Message, CommandArg()]
+PROGRESS_AFTER = 4.0  # seconds before a "still working" note
+
+sync = command("sync", "同步", usage="/sync [full]", brief="同步并永久存档最新成绩（full：完整重读成绩单）", group="同步")
+
+
+def summary(report: SyncReport, archived: int) -> str:
+    """The report as a short Chinese reply."""
+    if report.status == "busy":
+        return "你的同步正在进行中，请稍等。"
+    if report.status == "unbound":
+        return NOT_BOUND
+    if report.status == "expired":
+        message = report.error.user_message if report.error else "登录已过期，请私聊我重新 /bind。"
+        return message + ("\n本次已取得的成绩都已保存。" if report.new_plays else "")
+    if report.status == "failed":
+        kept = f"已保存 {report.new_plays} 次新游玩。" if report.new_plays else "已有存档不受影响。"
+        return f"同步没有完成：{report.error.user_message if report.error else '未知错误'}\n{kept}"
+    lines = []
+    if report.first:
+        lines.append(f"首次同步完成：存档 {report.new_plays} 次游玩，导入 {report.imported_bests} 项成绩。")
+    elif report.new_plays == 0 and report.improved == 0:
+        lines.append(f"没有新成绩（共存档 {archived} 次游玩）。")
+    else:
+        lines.append(f"同步完成：新增 {report.new_plays} 次游玩，{report.improved} 项成绩提升，共存档 {archived} 次。")
+    before, after = report.rating_before, report.rating_after
+    if after is not None:
+        if before is not None and before != after:
+            lines.append(f"DX Rating {before} → {after}（{after - before:+d}）")
+        else:
+            lines.append(f"DX Rating {after}")
+    if report.new_photos:
+        lines.append(f"新存档 {report.new_photos} 张照片。")
+    if report.gap:
+        lines.append("⚠ 距上次同步已超过 50 次游玩，中间的记录已被官方页面挤掉。建议 /autosync on。")
+    if report.unresolved:
+        lines.append(f"{report.unresolved} 次游玩的曲目曲库暂未收录，曲库更新后会自动补上。")
+    return "\n".join(lines)
+
+
+@sync.handle()
+async def _sync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
+    player = await player_of(event)
+    if player is None:
+        await matcher.finish(NOT_BOUND)
+    service = app().sync
+    assert service is not None
+    if service.is_running(player):
+        await matcher.finish("你的同步正在进行中，请稍等。")
+    full = arg.extract_plain_text().strip().lower() in ("full", "完整", "全部")
+
+    async def queued(position: int) -> None:
+        await matcher.send(f"同步的人有点多，你排在第 {position} 位，请稍等…")
+
+    async def progress() -> None:
+        await asyncio.sleep(PROGRESS_AFTER)
+        await matcher.send("正在同步，新记录较多时需要一点时间…")
+
+    note = asyncio.create_task(progress())
+    try:
+        report = await service.sync(player, full=full, on_queued=queued)
+    finally:
+        note.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await note
+    archived = await player.plays.all().count()
+    text = summary(report, archived)
+    if report.ok and report.improved and report.run_id is not None:
+        view = await queries.diff_view(player, app().archive())
+        run = await SyncRun.get_or_none(id=report.run_id)
+        if view is not None and run is not None and view.entries:
+            pngs = await render_pages(diff.diff_pages, view)
+            await matcher.finish(Message(text) + Message([image(p) for p in pngs]))
+    await matcher.finish(text)

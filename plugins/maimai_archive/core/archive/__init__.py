@@ -1,0 +1,1 @@
+"""The archive: bindings (encrypted cookies), the sync service, queries and export."""

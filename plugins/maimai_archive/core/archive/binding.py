@@ -1,0 +1,135 @@
+"""What a user sends to /bind, and the encrypted cookie jar we keep.
+
+Accepted shapes: a Cookie header (``userId=…; _t=…; …`` in any order), a JSON object
+(``{"userId": "…", "_t": "…"}``), a browser export (``[{"name": …, "value": …}, …]``), or
+the WeChat OAuth callback URL (the caller follows it to get cookies). Every cookie given is
+kept — the WAF's (``__tst_status``, ``EO_Bot_Ssid``) are needed too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import parse_qs, urlsplit
+
+from ..db.models import Binding, Player
+from ..errors import BindingError
+from ..secret import SecretBox
+
+REQUIRED = ("userId", "_t")
+CALLBACK_PATH = "/wc_auth/oauth/callback/"
+
+
+@dataclass(frozen=True)
+class CookieJar:
+    cookies: dict[str, str]
+
+    def __repr__(self) -> str:
+        return f"CookieJar({sorted(self.cookies)})"
+
+
+@dataclass(frozen=True)
+class CallbackUrl:
+    url: str
+
+    def __repr__(self) -> str:
+        return "CallbackUrl(***)"
+
+
+def parse_bind_input(text: str) -> CookieJar | CallbackUrl:
+    """Read what the user pasted; BindingError (with a user message) when it is unusable."""
+    text = text.strip().strip("`").strip()
+    if not text:
+        raise BindingError("empty", user_message=USAGE)
+    if text.startswith(("http://", "https://")):
+        parts = urlsplit(text)
+        query = parse_qs(parts.query)
+        if CALLBACK_PATH in parts.path and "code" in query:
+            return CallbackUrl(text)
+        raise BindingError(
+            "not a callback URL",
+            user_message="这个链接不是登录回调链接：需要 …/wc_auth/oauth/callback/maimai-dx?…code=… 的完整链接。",
+        )
+    if text[0] in "[{":
+        cookies = _from_json(text)
+    else:
+        cookies = _from_header(text)
+    missing = [name for name in REQUIRED if not cookies.get(name)]
+    if missing:
+        raise BindingError(
+            f"missing {missing}",
+            user_message=f"Cookie 里缺少 {'、'.join(missing)}：请复制完整的 Cookie（至少包含 userId 和 _t）。",
+        )
+    return CookieJar(cookies)
+
+
+def _from_json(text: str) -> dict[str, str]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise BindingError("bad json", user_message="JSON 格式不对，请检查是否复制完整。") from None
+    if isinstance(data, dict):
+        return {str(k): str(v) for k, v in data.items() if isinstance(v, (str, int))}
+    if isinstance(data, list):
+        out = {}
+        for item in data:
+            if isinstance(item, dict) and "name" in item and "value" in item:
+                out[str(item["name"])] = str(item["value"])
+        return out
+    raise BindingError("json shape", user_message=USAGE)
+
+
+def _from_header(text: str) -> dict[str, str]:
+    text = text.removeprefix("Cookie:").removeprefix("cookie:").strip()
+    out: dict[str, str] = {}
+    for part in text.replace("\n", ";").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name.strip():
+            out[name.strip()] = value.strip().strip('"')
+    if not out:
+        # Last resort: the stdlib's parser copes with quoted values.
+        try:
+            jar = SimpleCookie()
+            jar.load(text)
+            out = {k: m.value for k, m in jar.items()}
+        except CookieError:
+            pass
+    return out
+
+
+USAGE = (
+    "用法（仅私聊）：/bind 加上以下任意一种：\n"
+    "1. Cookie 字符串，如 userId=…; _t=…（带上全部 Cookie）\n"
+    "2. 浏览器导出的 Cookie JSON\n"
+    "3. 微信登录后的回调链接（…/wc_auth/oauth/callback/maimai-dx?…）"
+)
+
+
+class BindingStore:
+    """Saves and reads a player's cookie jar, encrypted; the database never sees clear text."""
+
+    def __init__(self, box: SecretBox) -> None:
+        self._box = box
+
+    async def save(self, player: Player, cookies: dict[str, str], status: str = "ok") -> None:
+        token = self._box.seal(cookies)
+        updated = await Binding.filter(player_id=player.id).update(cookies=token, status=status)
+        if not updated:
+            await Binding.create(player=player, cookies=token, status=status)
+
+    async def load(self, player: Player) -> dict[str, str] | None:
+        binding = await Binding.get_or_none(player_id=player.id)
+        if binding is None:
+            return None
+        return self._box.open(binding.cookies)
+
+    async def status(self, player: Player) -> str | None:
+        binding = await Binding.get_or_none(player_id=player.id)
+        return binding.status if binding else None
+
+    async def mark_expired(self, player: Player) -> None:
+        await Binding.filter(player_id=player.id).update(status="expired")
+
+    async def delete(self, player: Player) -> bool:
+        return bool(await Binding.filter(player_id=player.id).delete())

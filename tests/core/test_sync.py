@@ -1,0 +1,356 @@
+"""The sync service over real record pages: what is archived, what is fetched, what survives.
+
+Scenario names are promises. The page source is built from saved pages (the real CN
+record and home pages from ../shared; play details are synthetic records), and it logs
+which pages the sync asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from plugins.maimai_archive.core.archive.binding import BindingStore
+from plugins.maimai_archive.core.archive.export import export_plays
+from plugins.maimai_archive.core.archive.sync import SyncService
+from plugins.maimai_archive.core.db.models import (
+    Best,
+    BestChange,
+    Binding,
+    Play,
+    PlayDetail,
+    Player,
+    SyncRun,
+)
+from plugins.maimai_archive.core.errors import Maintenance, NetworkError, SessionExpired
+from plugins.maimai_archive.core.pages import parse_profile, parse_record
+from plugins.maimai_archive.core.records import (
+    ParsedPlay,
+    ParsedPlayDetail,
+    ParsedProfile,
+    ParsedScore,
+)
+from plugins.maimai_archive.core.secret import SecretBox
+from plugins.maimai_archive.core.songs import Catalogue
+from tests.core.test_pages_support import REAL_HTML, real_page
+
+RECORD = "TrueRou__maimai.py__tests__sample_data__record"
+UTAGE_RECORD = "Uc207Pr4f57t9-251__mainetcn__captures__rec"
+HOME = "Uc207Pr4f57t9-251__mainetcn__data__debug_response"
+SONGDB = REAL_HTML.parent / "songdb" / "Skimige__Akiha-Assets__data__maimai__music_data.json"
+COOKIES = {"userId": "7777777777777", "_t": "feedfacecafebeef0123456789abcdef", "EO_Bot_Ssid": "424242"}
+
+
+class SavedPages:
+    """A page source over parsed pages; fails on demand after ``fail_after`` requests."""
+
+    def __init__(self, plays: list[ParsedPlay], profile: ParsedProfile, scores: dict[int, list[ParsedScore]] | None = None,
+                 on_cookies=None, fail_after: int | None = None, error: Exception | None = None) -> None:
+        self.plays = plays
+        self.profile = profile
+        self.score_lists = scores or {}
+        self.on_cookies = on_cookies
+        self.fail_after = fail_after
+        self.error = error or NetworkError("connection reset")
+        self.requests = 0
+        self.bytes_received = 0
+        self.fetched: list[str] = []
+        self.jar = dict(COOKIES)
+
+    async def _respond(self, page: str) -> None:
+        if self.fail_after is not None and self.requests >= self.fail_after:
+            raise self.error
+        self.requests += 1
+        self.bytes_received += 1000
+        self.fetched.append(page)
+        # The site rotates _t on every response; the sync must save each new jar.
+        self.jar = {**self.jar, "_t": f"rotated{self.requests:04d}"}
+        if self.on_cookies:
+            await self.on_cookies(dict(self.jar))
+
+    async def record(self) -> list[ParsedPlay]:
+        await self._respond("record")
+        return list(self.plays)
+
+    async def play_detail(self, idx: str) -> ParsedPlayDetail:
+        await self._respond(f"detail:{idx}")
+        play = next(p for p in self.plays if p.idx == idx)
+        # SYNTHETIC detail: no real playlogDetail page is public.
+        return ParsedPlayDetail(play=play, judgements=None, fast=3, late=5, max_combo=(100, 120),
+                                max_sync=None, rating=self.profile.rating, rating_delta=0)
+
+    async def scores(self, diff: int) -> list[ParsedScore]:
+        await self._respond(f"scores:{diff}")
+        return list(self.score_lists.get(diff, []))
+
+    async def home(self) -> ParsedProfile:
+        await self._respond("home")
+        return self.profile
+
+    async def photos(self) -> list:
+        await self._respond("photos")
+        return []
+
+
+@pytest.fixture(scope="module")
+def real_plays() -> list[ParsedPlay]:
+    return parse_record(real_page(RECORD))
+
+
+@pytest.fixture(scope="module")
+def real_profile() -> ParsedProfile:
+    return parse_profile(real_page(HOME))
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    if not SONGDB.is_file():
+        pytest.skip(f"song data not available: {SONGDB} is absent")
+    return Catalogue.from_music_data(json.loads(SONGDB.read_text(encoding="utf-8")))
+
+
+class Harness:
+    def __init__(self, tmp_path: Path, catalogue: Catalogue) -> None:
+        self.store = BindingStore(SecretBox(Fernet.generate_key()))
+        self.sources: list[SavedPages] = []
+        self.next_source: SavedPages | None = None
+        self.service = SyncService(self.store, lambda: catalogue, self.factory, data_dir=tmp_path)
+
+    @asynccontextmanager
+    async def factory(self, cookies: dict[str, str], on_cookies):
+        assert self.next_source is not None
+        source, self.next_source = self.next_source, None
+        assert cookies["userId"] == COOKIES["userId"]
+        source.on_cookies = on_cookies
+        self.sources.append(source)
+        yield source
+
+    async def player(self, qq: str = "20001") -> Player:
+        player = await Player.create(qq=qq)
+        await self.store.save(player, dict(COOKIES))
+        return player
+
+    async def sync(self, player: Player, source: SavedPages, **kw):
+        self.next_source = source
+        return await self.service.sync(player, **kw)
+
+
+@pytest.fixture
+def harness(db, tmp_path: Path, catalogue: Catalogue) -> Harness:
+    return Harness(tmp_path, catalogue)
+
+
+async def test_first_sync_archives_every_play_and_reads_everything_once(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    source = SavedPages(real_plays, real_profile)
+    report = await harness.sync(player, source)
+    assert report.ok and report.first
+    assert report.new_plays == 50 and report.new_details == 50
+    assert await Play.filter(player=player).count() == 50
+    assert await PlayDetail.filter(play__player=player).count() == 50
+    # record, one detail per play, profile, the six score lists, the album: nothing twice
+    assert source.fetched[0] == "record"
+    assert sorted(p for p in source.fetched if p.startswith("detail:")) == sorted(f"detail:{p.idx}" for p in real_plays)
+    assert source.fetched[51:] == ["home", "scores:0", "scores:1", "scores:2", "scores:3", "scores:4", "scores:10", "photos"]
+    assert report.requests == len(source.fetched) == 59
+    await player.refresh_from_db()
+    assert player.name == real_profile.name and player.rating == real_profile.rating
+    run = await SyncRun.get(id=report.run_id)
+    assert run.status == "ok" and run.requests == 59 and run.new_plays == 50
+    # The first sync imports: no "improvement" noise in the first diff.
+    assert await BestChange.filter(player=player).count() == 0
+    assert await Best.filter(player=player).count() == len({(p.title, p.type, p.difficulty) for p in real_plays})
+
+
+async def test_no_change_sync_costs_one_request(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    await harness.sync(player, SavedPages(real_plays, real_profile))
+    again = SavedPages(real_plays, real_profile)
+    report = await harness.sync(player, again)
+    assert report.ok and not report.first
+    assert again.fetched == ["record"]
+    assert report.requests == 1 and report.new_plays == 0
+    assert await Play.filter(player=player).count() == 50
+
+
+async def test_resync_with_overlap_keeps_every_play_once_and_costs_one_plus_k(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    older = real_plays[7:]  # the page before 7 more plays were made
+    await harness.sync(player, SavedPages(older, real_profile))
+    assert await Play.filter(player=player).count() == 43
+    # 7 more plays that leave the rating where it was (achievement 0 rates 0)
+    newer = [replace(p, achievement=0) for p in real_plays[:7]]
+    later = SavedPages(newer + older, real_profile)
+    report = await harness.sync(player, later)
+    assert report.new_plays == 7 and report.new_details == 7
+    # 1 + k, and the album (a credit may have taken photos); no profile (rating unchanged), no score lists
+    assert later.fetched == ["record", *[f"detail:{p.idx}" for p in reversed(newer)], "photos"]
+    unix = await Play.filter(player=player).values_list("played_unix", flat=True)
+    assert sorted(unix) == sorted(p.played_unix for p in real_plays)  # the union, nothing twice
+
+
+async def test_a_rating_our_bests_cannot_explain_rereads_the_score_lists(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    await harness.sync(player, SavedPages(real_plays[7:], real_profile))
+    jumped = replace(real_profile, rating=(real_profile.rating or 0) + 40)  # bests we never saw
+    later = SavedPages([replace(p, achievement=0) for p in real_plays[:7]] + real_plays[7:], jumped)
+    report = await harness.sync(player, later)
+    assert report.ok and "home" in later.fetched
+    assert [p for p in later.fetched if p.startswith("scores")] == [f"scores:{d}" for d in (0, 1, 2, 3, 4, 10)]
+    # the offset is now known: the next sync with new plays does not read them again
+    again = SavedPages([replace(real_plays[0], idx="0,1900000000", achievement=0), *later.plays], jumped)
+    await harness.sync(player, again)
+    assert not any(p.startswith("scores") for p in again.fetched)
+
+
+async def test_improvements_are_recorded_old_to_new(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    base = real_plays[1:]
+    await harness.sync(player, SavedPages(base, real_profile))
+    best_before = max((p for p in base if p.title == real_plays[0].title and p.difficulty == real_plays[0].difficulty
+                       and p.type == real_plays[0].type), key=lambda p: p.achievement, default=None)
+    better = replace(real_plays[0], achievement=1_005_000, fc=None)
+    report = await harness.sync(player, SavedPages([better, *base], real_profile))
+    assert report.improved == 1
+    change = await BestChange.get(player=player)
+    assert change.new_achievement == 1_005_000
+    assert change.old_achievement == (best_before.achievement if best_before else None)
+    assert change.sync_id == report.run_id
+
+
+async def test_crash_mid_sync_then_resync_loses_nothing_and_doubles_nothing(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    broken = SavedPages(real_plays, real_profile, fail_after=6)  # record + 5 details, then the network dies
+    report = await harness.sync(player, broken)
+    assert report.status == "failed" and isinstance(report.error, NetworkError)
+    assert await Play.filter(player=player).count() == 50  # the plays phase had committed
+    assert await PlayDetail.filter(play__player=player).count() == 5
+    assert (await SyncRun.get(id=report.run_id)).status == "failed"
+    resync = SavedPages(real_plays, real_profile)
+    report = await harness.sync(player, resync)
+    assert report.ok and report.new_plays == 0 and report.new_details == 45
+    assert await Play.filter(player=player).count() == 50
+    assert await PlayDetail.filter(play__player=player).count() == 50
+    # the first sync never finished, so this one is still the first complete one: score lists read
+    assert "scores:3" in resync.fetched
+
+
+async def test_expired_session_marks_the_binding_and_keeps_what_was_read(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    report = await harness.sync(player, SavedPages(real_plays, real_profile, fail_after=3, error=SessionExpired("200002")))
+    assert report.status == "expired"
+    assert await Play.filter(player=player).count() == 50
+    assert (await Binding.get(player=player)).status == "expired"
+    report = await harness.sync(player, SavedPages(real_plays, real_profile))
+    assert report.status == "expired" and harness.next_source is not None  # no session opened: no request
+
+
+async def test_maintenance_says_try_later_and_keeps_the_binding(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    report = await harness.sync(player, SavedPages(real_plays, real_profile, fail_after=0, error=Maintenance("maintenance page")))
+    assert report.status == "failed" and isinstance(report.error, Maintenance)
+    assert (await Binding.get(player=player)).status == "ok"
+
+
+async def test_rotated_cookies_are_saved_after_every_response_and_never_in_clear(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    saved: list[dict] = []
+    original = harness.store.save
+
+    async def spy(p, jar, status="ok"):
+        saved.append(dict(jar))
+        await original(p, jar, status)
+
+    harness.store.save = spy  # type: ignore[method-assign]
+    source = SavedPages(real_plays[:3], real_profile)
+    await harness.sync(player, source)
+    assert len(saved) == source.requests  # one save per response
+    assert (await harness.store.load(player))["_t"] == f"rotated{source.requests:04d}"
+    raw = (await Binding.get(player=player)).cookies
+    assert COOKIES["userId"] not in raw and "rotated" not in raw
+
+
+def _database_bytes(path: str) -> bytes:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(FULL)")
+    wal = Path(path + "-wal")
+    return Path(path).read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_database_file_holds_no_cookie_in_clear_text(harness, real_plays, real_profile) -> None:
+    import os
+
+    url = os.environ["MAIMAI_DB_URL"]
+    if not url.startswith("sqlite://"):
+        pytest.skip("checks the SQLite file; PostgreSQL stores the same Fernet tokens")
+    player = await harness.player()
+    await harness.sync(player, SavedPages(real_plays[:2], real_profile))
+    data = _database_bytes(url.removeprefix("sqlite://"))
+    for value in [COOKIES["userId"], COOKIES["_t"], "rotated0001", "rotated0002"]:
+        assert value.encode() not in data
+
+
+async def test_one_sync_per_account_at_a_time(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    gate = asyncio.Event()
+
+    class Slow(SavedPages):
+        async def record(self):
+            await gate.wait()
+            return await super().record()
+
+    harness.next_source = Slow(real_plays[:2], real_profile)
+    first = asyncio.create_task(harness.service.sync(player))
+    await asyncio.sleep(0.05)
+    assert harness.service.is_running(player)
+    second = await harness.service.sync(player)
+    assert second.status == "busy"
+    gate.set()
+    assert (await first).ok
+
+
+async def test_two_processes_never_sync_the_same_account(harness, real_plays, real_profile, tmp_path, catalogue) -> None:
+    """A second service (another bot process on the same database) finds the lease taken."""
+    player = await harness.player()
+    other = SyncService(harness.store, lambda: catalogue, harness.factory, data_dir=tmp_path, owner="other-process")
+    assert await other._acquire_lease(player)
+    report = await harness.sync(player, SavedPages(real_plays, real_profile))
+    assert report.status == "busy" and harness.next_source is not None  # never opened a session
+    await other._release_lease(player)
+    harness.next_source = None
+    assert (await harness.sync(player, SavedPages(real_plays[:1], real_profile))).ok
+
+
+async def test_export_equals_the_plays_on_the_pages(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    await harness.sync(player, SavedPages(real_plays, real_profile))
+    lines = [json.loads(line) for line in (await export_plays(player, "jsonl")).splitlines()]
+    assert len(lines) == 50
+    assert sorted(r["idx"] for r in lines) == sorted(p.idx for p in real_plays)
+    by_idx = {p.idx: p for p in real_plays}
+    for r in lines:
+        p = by_idx[r["idx"]]
+        assert r["title"] == p.title and r["achievement"] == p.achievement / 10000
+        assert r["played_at"] == p.played_at.isoformat()
+        assert r["fast"] == 3  # detail fields travel with the play
+    csv_text = await export_plays(player, "csv")
+    assert csv_text.count("\n") == 51
+
+
+async def test_utage_and_unknown_titles_are_kept_unresolved_not_dropped(harness, real_profile) -> None:
+    plays = parse_record(real_page(UTAGE_RECORD))
+    unknown = replace(plays[0], title="まだ知らない新曲", idx="0,1900000000")
+    player = await harness.player()
+    report = await harness.sync(player, SavedPages([unknown, *plays[1:]], real_profile))
+    assert report.ok and report.new_plays == 50
+    assert report.unresolved >= 1
+    row = await Play.get(player=player, played_unix=1900000000)
+    assert row.chart_key is None and row.title == "まだ知らない新曲"
+    assert await Play.filter(player=player, difficulty="utage").count() == 6
