@@ -249,3 +249,39 @@ async def test_whitespace_after_html_end_is_still_a_complete_page() -> None:
     respx.get(BASE + "home/").mock(return_value=httpx.Response(200, text=OK_PAGE.upper() + "\n\t "))
     async with _client() as c:
         assert (await c.get_page("home/")).startswith("<HTML>")
+
+
+LOCAL_SITE = "http://127.0.0.1:8765/maimai-mobile/"
+LOCAL_CALLBACK = "http://127.0.0.1:8765/wc_auth/oauth/callback/maimai-dx?code=c&state=s"
+
+
+@respx.mock
+async def test_oauth_callback_is_strict_by_default_even_for_a_local_site() -> None:
+    route = respx.get(LOCAL_CALLBACK).mock(return_value=httpx.Response(200, text=OK_PAGE))
+    with pytest.raises(LoginFailed):
+        await follow_oauth_callback(LOCAL_CALLBACK)
+    assert not route.called  # refused before any request
+
+
+@respx.mock
+async def test_oauth_callback_follows_the_configured_local_site() -> None:
+    respx.get(LOCAL_CALLBACK).mock(
+        return_value=httpx.Response(
+            302,
+            headers=[("location", "/maimai-mobile/home/"), ("set-cookie", "userId=7; Path=/")],
+        )
+    )
+    home = respx.get(LOCAL_SITE + "home/").mock(return_value=httpx.Response(200, text=OK_PAGE))
+    jar = await follow_oauth_callback(LOCAL_CALLBACK, base_url=LOCAL_SITE)
+    assert jar == {"userId": "7"} and home.called
+
+
+@respx.mock
+async def test_oauth_callback_with_a_local_site_still_refuses_other_hosts() -> None:
+    respx.get(LOCAL_CALLBACK).mock(
+        return_value=httpx.Response(302, headers={"location": "http://127.0.0.1:9999/steal"})
+    )
+    other = respx.get("http://127.0.0.1:9999/steal").mock(return_value=httpx.Response(200))
+    with pytest.raises(LoginFailed):
+        await follow_oauth_callback(LOCAL_CALLBACK, base_url=LOCAL_SITE)
+    assert not other.called

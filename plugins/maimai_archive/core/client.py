@@ -271,9 +271,22 @@ class MaimaiClient:
 OAUTH_HOST_SUFFIX = ".wahlap.com"
 
 
+def _oauth_url_allowed(url: str, base_url: str | None) -> bool:
+    """https on a wahlap.com host always; with ``base_url``, also that exact scheme and host:port
+    (a local simulator such as ``http://127.0.0.1:PORT/maimai-mobile/``)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and (parts.hostname or "").endswith(OAUTH_HOST_SUFFIX):
+        return True
+    if base_url is None:
+        return False
+    base = urlsplit(base_url)
+    return (parts.scheme, parts.netloc) == (base.scheme, base.netloc) and bool(base.netloc)
+
+
 async def follow_oauth_callback(
     url: str,
     *,
+    base_url: str | None = None,
     request_timeout: float = 20.0,
     transport: httpx.AsyncBaseTransport | None = None,
     max_redirects: int = 5,
@@ -281,8 +294,9 @@ async def follow_oauth_callback(
     """Follow the WeChat OAuth callback URL (``…/wc_auth/oauth/callback/maimai-dx?…``) and
     return the cookies the site set on the way (``userId``, ``_t``, …).
 
-    Only https URLs on wahlap.com hosts are followed. LoginFailed when the chain ends on an
-    error page or without a ``userId`` cookie.
+    Only https URLs on wahlap.com hosts are followed, plus — when ``base_url`` (the configured
+    site, e.g. a local simulator) is given — URLs on exactly that scheme and host:port.
+    LoginFailed when the chain leaves those hosts, ends on an error page or sets no ``userId``.
     """
     jar: dict[str, str] = {}
     async with httpx.AsyncClient(
@@ -292,9 +306,8 @@ async def follow_oauth_callback(
         headers=BROWSER_HEADERS,
     ) as http:
         for _ in range(max_redirects + 1):
-            parts = urlsplit(url)
-            if parts.scheme != "https" or not (parts.hostname or "").endswith(OAUTH_HOST_SUFFIX):
-                raise LoginFailed(f"OAuth chain left the site ({parts.hostname})")
+            if not _oauth_url_allowed(url, base_url):
+                raise LoginFailed(f"OAuth chain left the site ({urlsplit(url).hostname})")
             headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
             try:
                 response = await http.get(url, headers=headers)
