@@ -51,3 +51,12 @@ def group_message(
         sender=Sender(user_id=user_id, nickname="player", role=role),
         to_me=False,
     )
+
+
+def onebot(ctx, self_id: str = "10001"):
+    """A fake bot of the OneBot v11 kind (handlers that take ``bot: Bot`` need it)."""
+    import nonebot
+    from nonebot.adapters.onebot.v11 import Adapter, Bot
+
+    adapter = nonebot.get_adapter(Adapter)
+    return ctx.create_bot(base=Bot, adapter=adapter, self_id=self_id)

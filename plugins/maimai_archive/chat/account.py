@@ -56,7 +56,7 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
     if isinstance(event, GroupMessageEvent):
         recalled = await recall(bot, event)
         note = "（已撤回那条消息）" if recalled else ""
-        await matcher.finish(MessageSegment.at(event.user_id) + " " + LEAKED + note)
+        await matcher.finish(MessageSegment.at(event.user_id) + f" {LEAKED}{note}")
     text = arg.extract_plain_text()
     if not text.strip():
         await matcher.finish(USAGE)

@@ -6,7 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nonebot import on_command
-from nonebot.adapters.onebot.v11 import Event, GroupMessageEvent, MessageSegment, PrivateMessageEvent
+from nonebot.adapters.onebot.v11 import (
+    Event,
+    GroupMessageEvent,
+    MessageSegment,
+    PrivateMessageEvent,
+)
 from nonebot.rule import Rule
 
 from ..core.app import ArchiveApp, get_app
@@ -41,7 +46,8 @@ def command(
 ):
     """``on_command`` that also records the command for /help and the plugin metadata."""
     COMMANDS.append(CommandDoc(name, aliases, usage, brief, group, private_only, superuser))
-    return on_command(name, aliases=set(aliases), priority=priority, block=True, rule=rule)
+    # _depth=1: NoneBot names the calling chat module as the matcher's home in its logs.
+    return on_command(name, aliases=set(aliases), priority=priority, block=True, rule=rule, _depth=1)
 
 
 def app() -> ArchiveApp:

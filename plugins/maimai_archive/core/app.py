@@ -106,9 +106,10 @@ class ArchiveApp:
         """
         assert self.store is not None
         if isinstance(given, CallbackUrl):
+            # The configured site is followed too (a local simulator in tests).
             jar = await follow_oauth_callback(
                 given.url, request_timeout=self.config.maimai_request_timeout,
-                **self._oauth_hosts(),
+                base_url=self.config.maimai_net_base_url,
             )
         else:
             jar = dict(given.cookies)
@@ -127,16 +128,6 @@ class ArchiveApp:
         await self.store.save(player, latest, status="ok")
         await player.refresh_from_db()
         return player, profile
-
-    def _oauth_hosts(self) -> dict:
-        """Let the OAuth callback be followed on the configured site (a local simulator in tests)."""
-        import inspect
-        from urllib.parse import urlsplit
-
-        if "allowed_hosts" not in inspect.signature(follow_oauth_callback).parameters:
-            return {}
-        host = urlsplit(self.config.maimai_net_base_url).hostname or ""
-        return {"allowed_hosts": (host,)} if not host.endswith(".wahlap.com") else {}
 
     async def unbind(self, player: Player) -> bool:
         assert self.store is not None

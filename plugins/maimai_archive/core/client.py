@@ -27,6 +27,7 @@ from .errors import (
     LoginFailed,
     Maintenance,
     NetworkError,
+    PageChanged,
     RateLimited,
     SessionExpired,
     TruncatedPage,
@@ -148,7 +149,7 @@ class MaimaiClient:
         if "logout" in path.lower():
             raise ValueError("refusing to request a logout page: it ends the session")
         async with self._lock:
-            body = await self._get_with_retries(urljoin(self.base_url, path), params)
+            body = (await self._get_with_retries(urljoin(self.base_url, path), params)).text
         await asyncio.to_thread(check_status, body)
         if not is_complete_html(body):
             # A body cut off in transfer still parses (libxml2 closes what is open) and would
@@ -156,7 +157,18 @@ class MaimaiClient:
             raise TruncatedPage(path, "the end of the page (</html>)")
         return body
 
-    async def _get_with_retries(self, url: str, params: Mapping[str, Any] | None) -> str:
+    async def image(self, url: str) -> bytes:
+        """An image the site serves to this account (album photos); same session, same pace."""
+        if urlsplit(url).netloc not in ("", urlsplit(self.base_url).netloc):
+            raise ValueError("images are fetched from the site only")
+        async with self._lock:
+            response = await self._get_with_retries(urljoin(self.base_url, url), None)
+        if not response.headers.get("content-type", "").startswith("image/"):
+            await asyncio.to_thread(check_status, response.text)  # an error page: its typed error
+            raise PageChanged("photo", f"an image at {urlsplit(url).path}")
+        return response.content
+
+    async def _get_with_retries(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
         path = urlsplit(url).path
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
@@ -183,7 +195,7 @@ class MaimaiClient:
                 continue
             if status >= 400:
                 raise NetworkError(f"GET {path}: HTTP {status}")
-            return response.text
+            return response
         raise AssertionError("unreachable")  # the loop returns or raises
 
     async def _send(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:

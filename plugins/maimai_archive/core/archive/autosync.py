@@ -1,0 +1,102 @@
+"""Automatic syncs: often enough that the 50-play ring never overflows, no more.
+
+A player who just played is synced again soon (a session can add ~20 plays an hour); one
+who has not played for a while is checked less and less often, up to ``MAX_INTERVAL`` (at
+the fastest play rate the ring needs ~2.5 h to turn over). Times are spread by a
+per-player offset so that 200 accounts do not all hit the site in the same minute.
+Maintenance or rate limits pause every autosync for a while. A failure is told to the
+player in private once per kind, not at every attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from ..db.models import Player
+from ..errors import SiteUnavailable
+from .sync import SyncReport, SyncService
+
+log = logging.getLogger(__name__)
+
+MIN_INTERVAL = timedelta(minutes=30)
+MAX_INTERVAL = timedelta(hours=2)
+PAUSE = timedelta(minutes=30)
+BATCH = 20  # players started per tick at most; the sync pool bounds what runs at once
+
+Notify = Callable[[str, str], Awaitable[None]]
+
+
+def next_interval(report: SyncReport, previous: timedelta | None) -> timedelta:
+    """Soon after new plays; otherwise twice the previous wait, between the bounds."""
+    if report.ok and report.new_plays > 0:
+        return MIN_INTERVAL
+    grown = (previous or MIN_INTERVAL) * 2
+    return max(MIN_INTERVAL, min(grown, MAX_INTERVAL))
+
+
+def spread(player_id: int, interval: timedelta) -> timedelta:
+    """A stable per-player offset of up to a tenth of the interval."""
+    return interval * ((player_id * 2654435761 % 1000) / 10000)
+
+
+class AutoSync:
+    def __init__(self, service: SyncService, notify: Notify,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.service = service
+        self.notify = notify
+        self.clock = clock
+        self.paused_until: datetime | None = None
+
+    async def due(self) -> list[Player]:
+        now = self.clock()
+        return await Player.filter(
+            autosync=True, next_autosync_at__lte=now, binding__status="ok"
+        ).order_by("next_autosync_at").limit(BATCH)
+
+    async def tick(self) -> list[SyncReport]:
+        """Sync every player who is due (the scheduler calls this every minute)."""
+        now = self.clock()
+        if self.paused_until and now < self.paused_until:
+            return []
+        players = await self.due()
+        if not players:
+            return []
+        return list(await asyncio.gather(*(self.run_one(p) for p in players)))
+
+    async def run_one(self, player: Player) -> SyncReport:
+        previous = None
+        if player.last_sync_at and player.next_autosync_at:
+            previous = player.next_autosync_at - player.last_sync_at
+        report = await self.service.sync(player, trigger="auto")
+        now = self.clock()
+        interval = next_interval(report, previous)
+        if isinstance(report.error, SiteUnavailable):
+            self.paused_until = now + PAUSE  # the site is down or throttling: everyone waits
+            interval = max(interval, PAUSE)
+        await Player.filter(id=player.id).update(next_autosync_at=now + interval + spread(player.id, interval))
+        await self._tell(player, report)
+        return report
+
+    async def _tell(self, player: Player, report: SyncReport) -> None:
+        if report.ok:
+            if player.failure_reported:
+                await Player.filter(id=player.id).update(failure_reported=None)
+            return
+        if report.status == "busy":
+            return
+        kind = report.status if report.error is None else type(report.error).__name__
+        if player.failure_reported == kind:
+            return  # already told once
+        await Player.filter(id=player.id).update(failure_reported=kind)
+        if report.status == "expired":
+            text = "自动同步暂停：舞萌DX登录已过期。请重新登录公众号后私聊我 /bind，自动同步会继续。"
+        else:
+            reason = report.error.user_message if report.error else "未知错误"
+            text = f"自动同步失败：{reason}\n我会稍后自动重试，恢复前不再重复提醒。"
+        try:
+            await self.notify(player.qq, text)
+        except Exception as e:  # a closed private chat must not stop the other syncs
+            log.info("could not notify player %s: %s", player.id, type(e).__name__)

@@ -1,0 +1,72 @@
+"""``mai-archive sync --qq QQ`` and ``mai-archive export --qq QQ``: one player's archive
+from the command line, with the bot's own settings and database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ...config import load_config
+from ..app import ArchiveApp
+from ..db.models import Player
+from .export import export_plays
+
+
+def add_archive_parsers(subparsers: Any) -> None:
+    sync = subparsers.add_parser("sync", help="run one sync for a bound player; prints the report as JSON")
+    sync.add_argument("--qq", required=True)
+    sync.add_argument("--full", action="store_true", help="also re-read every score list")
+    sync.set_defaults(func=cmd_sync)
+
+    export = subparsers.add_parser("export", help="every archived play of a player, one per line")
+    export.add_argument("--qq", required=True)
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
+
+
+async def _with_app(work):
+    app = ArchiveApp(load_config())
+    await app.start(refresh_catalogue=False)
+    try:
+        return await work(app)
+    finally:
+        await app.stop()
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    async def work(app: ArchiveApp) -> int:
+        player = await Player.get_or_none(qq=args.qq)
+        if player is None:
+            print(f"mai-archive sync: no player with QQ {args.qq}", file=sys.stderr)
+            return 2
+        assert app.sync is not None
+        report = await app.sync.sync(player, full=args.full, trigger="cli")
+        out = {k: v for k, v in vars(report).items() if k != "error"}
+        out["error"] = None if report.error is None else {
+            "kind": type(report.error).__name__, "message": report.error.user_message,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0 if report.ok else 1
+
+    return asyncio.run(_with_app(work))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    async def work(app: ArchiveApp) -> int:
+        player = await Player.get_or_none(qq=args.qq)
+        if player is None:
+            print(f"mai-archive export: no player with QQ {args.qq}", file=sys.stderr)
+            return 2
+        text = await export_plays(player, args.format)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+
+    return asyncio.run(_with_app(work))
