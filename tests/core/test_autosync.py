@@ -81,7 +81,7 @@ async def test_a_failure_is_told_once_not_every_time(db, clock) -> None:
 
 
 async def test_maintenance_pauses_every_autosync(db, clock) -> None:
-    auto, player, told = await _setup(clock, Maintenance("page"))
+    auto, player, _told = await _setup(clock, Maintenance("page"))
     reports = await auto.tick()
     assert len(reports) == 1 and isinstance(reports[0].error, Maintenance)
     assert auto.paused_until == clock[0] + timedelta(minutes=30)
@@ -92,7 +92,7 @@ async def test_maintenance_pauses_every_autosync(db, clock) -> None:
 
 
 async def test_expired_session_stops_autosync_with_one_private_note(db, clock) -> None:
-    auto, player, told = await _setup(clock, SessionExpired("200002"))
+    auto, _player, told = await _setup(clock, SessionExpired("200002"))
     await auto.tick()
     assert len(told) == 1 and "/bind" in told[0][1]
     clock[0] += timedelta(hours=5)
@@ -101,6 +101,6 @@ async def test_expired_session_stops_autosync_with_one_private_note(db, clock) -
 
 
 async def test_players_who_opted_out_are_never_synced(db, clock) -> None:
-    auto, player, told = await _setup(clock, NetworkError("x"))
+    auto, player, _told = await _setup(clock, NetworkError("x"))
     await Player.filter(id=player.id).update(autosync=False)
     assert await auto.tick() == []

@@ -38,6 +38,14 @@ async def _with_app(work):
         await app.stop()
 
 
+def _write(text: str, output: str | None) -> int:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     async def work(app: ArchiveApp) -> int:
         player = await Player.get_or_none(qq=args.qq)
@@ -62,11 +70,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         if player is None:
             print(f"mai-archive export: no player with QQ {args.qq}", file=sys.stderr)
             return 2
-        text = await export_plays(player, args.format)
-        if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-        return 0
+        return _write(await export_plays(player, args.format), args.output)
 
     return asyncio.run(_with_app(work))
