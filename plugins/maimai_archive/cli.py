@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mai-archive", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="mai-archive", description="the maimai archive core from the command line, with the bot's own settings")
     sub = parser.add_subparsers(dest="command", required=True)
 
     parse = sub.add_parser("parse", help="parse a saved maimai-mobile page and print its JSON")
@@ -70,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .core.redact import install_stdlib_redaction
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_stdlib_redaction()
     args = build_parser().parse_args(argv)
     return args.func(args)
 
