@@ -3,6 +3,7 @@ well-formed pages, and our parsers reading every simulator page back to the simu
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from typing import ClassVar
@@ -363,6 +364,23 @@ async def test_slow_and_hang_make_a_client_time_out(sim: RunningSim) -> None:
         with pytest.raises(httpx.ReadTimeout):
             await quick.get(sim.url("home/"), headers=cookie_header(p))
     assert [e.fault for e in sim.world.log[-2:]] == ["slow", "hang"]
+
+
+async def test_a_client_gone_during_a_slow_fault_keeps_its_session(
+    sim: RunningSim, client: httpx.AsyncClient
+) -> None:
+    p = sim.world.add_player(plays=3)
+    sim.world.add_fault("slow", player=p.id, times=1, delay_ms=400)
+    h = cookie_header(p)
+    async with httpx.AsyncClient(timeout=0.1) as quick:
+        with pytest.raises(httpx.ReadTimeout):
+            await quick.get(sim.url("home/"), headers=h)
+    for _ in range(100):  # the simulator notices the hang-up once the delay is over
+        if sim.world.log[-1].status:
+            break
+        await asyncio.sleep(0.02)
+    assert sim.world.log[-1].status == 499
+    assert (await client.get(sim.url("home/"), headers=h)).status_code == 200  # not rotated
 
 
 async def test_truncated_html_is_cut_but_still_rotates(

@@ -31,6 +31,7 @@ TINY_PNG = base64.b64decode(
 WAF_COOKIES = ("__tst_status", "EO_Bot_Ssid")
 # Pages that need no session.
 _PUBLIC = {"", "error/"}
+CLIENT_GONE = 499  # logged for a request whose client hung up during a slow fault
 
 
 def create_app(world: World | None = None, *, base_path: str = "/maimai-mobile/") -> Starlette:
@@ -99,6 +100,10 @@ class _Site:
                 return Response("", status_code=567)
             if kind == "slow":
                 await asyncio.sleep(float(params.get("delay_ms", 3000)) / 1000)
+                if await request.is_disconnected():
+                    # The delay sits in front of the site (WAF, queue): a client that left
+                    # meanwhile never reached it, so its session is untouched.
+                    return Response("", status_code=CLIENT_GONE)
             elif kind == "hang":
                 await asyncio.sleep(float(params.get("seconds", 3600)))
                 return Response("", status_code=504)

@@ -163,6 +163,12 @@ class SyncService:
     async def _acquire_lease(self, player: Player) -> bool:
         now = self._clock()
         free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=self.owner)
+        holders = await Player.filter(id=player.id).values_list("lease_owner", flat=True)
+        holder = holders[0] if holders else None
+        if holder and holder != self.owner and _owner_is_dead(holder):
+            # A bot killed mid-sync (kill -9, power loss) never released its lease: without
+            # this the account could not sync for the rest of the lease after a restart.
+            free |= Q(lease_owner=holder)
         taken = await Player.filter(Q(id=player.id) & free).update(
             lease_owner=self.owner, lease_until=now + LEASE
         )
@@ -469,6 +475,23 @@ class SyncService:
                 name = hashlib.sha256(photo.url.encode()).hexdigest()[:24] + _suffix(photo.url)
                 (folder / name).write_bytes(data)
                 await Photo.filter(id=row.id).update(path=str(Path("photos") / str(player.id) / name))
+
+
+def _owner_is_dead(owner: str) -> bool:
+    """Whether a lease owner (``host:pid:nonce``) was a process on this host that is gone."""
+    parts = owner.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != os.uname().nodename or not parts[1].isdigit():
+        return False  # another host (or a name we did not make): only the lease time frees it
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return True  # our pid, another nonce: an earlier process (containers reuse pids)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    return False
 
 
 def _suffix(url: str) -> str:
