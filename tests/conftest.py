@@ -31,6 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # No network in tests: a missing local file makes the catalogue start empty.
     os.environ.setdefault("MAIMAI_SONGDB_URL", str(_TMP / "no-songdb.json"))
     os.environ.setdefault("MAIMAI_ALIAS_URL", str(_TMP / "no-aliases.json"))
+    os.environ.setdefault("MAIMAI_COVER_URL", "")  # empty: covers are never fetched
     config.stash[NONEBOT_INIT_KWARGS] = {
         "superusers": {SUPERUSER},
         "command_start": {"/", ""},

@@ -34,6 +34,7 @@ class BotProcess:
                 "MAIMAI_DATA_DIR": str(data_dir),
                 "MAIMAI_SONGDB_URL": os.environ.get("MAIMAI_E2E_SONGDB_URL", str(data_dir / "no-songdb.json")),
                 "MAIMAI_ALIAS_URL": str(data_dir / "no-aliases.json"),
+                "MAIMAI_COVER_URL": "",  # no cover host: jackets stay placeholders
                 "PYTHONUNBUFFERED": "1",
             }
         )

@@ -19,6 +19,7 @@ from nonebot.params import CommandArg
 
 from ..core.archive import queries
 from ..core.archive.queries import SITE_TZ, Archive
+from ..core.covers import cover_cache, with_covers
 from ..core.db.models import Player
 from ..core.render import album, b50, cards, diff, history, records
 from ..core.render.base import render_pages, render_png
@@ -107,7 +108,7 @@ async def _recent(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 10)
     if n is None:
         await matcher.finish("用法：/recent [n]，n 是 1–50 的数字。")
-    view = await queries.recent_view(req.player, archive(), n)
+    view = await with_covers(cover_cache(app().config), archive(), lambda arc: queries.recent_view(req.player, arc, n))
     await show(matcher, view, cards.recent_pages, NOTHING_YET, pages=True)
 
 
@@ -120,7 +121,7 @@ async def _play(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 1)
     if n is None:
         await matcher.finish("用法：/play <n>，n=1 是最近一次游玩。")
-    view = await queries.play_detail_view(req.player, archive(), n)
+    view = await with_covers(cover_cache(app().config), archive(), lambda arc: queries.play_detail_view(req.player, arc, n))
     empty = f"没有第 {n} 近的游玩记录。" if n > 1 else NOTHING_YET
     await show(matcher, view, cards.play_detail_figure, empty)
 
@@ -170,7 +171,7 @@ async def _b50(event: Event, matcher: Matcher, arg: Arg) -> None:
         as_of = parse_date(req.text)
         if as_of is None:
             await matcher.finish("用法：/b50 [日期]，日期如 2025-10-01。")
-    view = await queries.b50_view(req.player, archive(), as_of)
+    view = await with_covers(cover_cache(app().config), archive(), lambda arc: queries.b50_view(req.player, arc, as_of))
     await show(matcher, view, b50.b50_figure, "那时还没有存档的成绩。" if as_of else NOTHING_YET)
 
 
