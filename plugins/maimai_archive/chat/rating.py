@@ -1,0 +1,218 @@
+"""/line (分数线): how much a chart forgives at a target; /raise (推分, 上分): what to push next.
+
+/line finds the song the way /chart does (the same search, the same numbered pick list);
+/raise reads the player's bests from the archive and shows the best steps as an image.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Annotated
+
+from nonebot.adapters.onebot.v11 import Event, Message
+from nonebot.matcher import Matcher
+from nonebot.params import ArgPlainText, CommandArg
+from nonebot.typing import T_State
+
+from ..core.archive.queries import Archive, current_scores, header
+from ..core.covers import cover_cache, with_covers
+from ..core.db.models import Player
+from ..core.game import ChartType, Difficulty, format_achievement, rank_for
+from ..core.rating import b50, score_line, what_raises
+from ..core.render.base import render_png
+from ..core.render.rating import RaiseRow, RaiseView, raise_figure
+from ..core.songs import get_catalogue
+from ..core.songs.data import Chart, Song
+from ..core.songs.search import Group, Verdict, decide
+from .chart import DIFFICULTY_WORDS, EMPTY_CATALOGUE, TYPE_WORDS, choice_text, not_found_text
+from .common import app, command, image
+from .views import archive, target
+
+GROUP = "成绩工具"
+line_cmd = command(
+    "line", "分数线", usage="/line <曲名|id> [难度] [目标]", brief="谱面的分数线：SSS/SSS+ 能丢多少 TAP GREAT 和绝赞", group=GROUP
+)
+raise_cmd = command("raise", "推分", "上分", usage="/raise", brief="把哪些谱面推到下一评级涨分最多", group=GROUP)
+
+LINE_USAGE = "用法：/line <曲名|id> [难度] [目标]，例如 /line 潘、/line 834 紫 100.5、/line 潘 白 sss"
+SSS, SSSP = 1_000_000, 1_005_000
+DEFAULT_TARGETS = (SSS, SSSP)
+RAISE_ROWS = 10
+TARGET_WORDS = {
+    "sss+": SSSP, "sssp": SSSP, "鸟加": SSSP, "sss": SSS, "鸟": SSS,
+    "ss+": 995_000, "ssp": 995_000, "ss": 990_000, "s+": 980_000, "sp": 980_000, "s": 970_000,
+}  # fmt: skip
+_PERCENT = re.compile(r"\d{2,3}(?:\.\d{1,4})?%?")
+MIN_TARGET, MAX_TARGET = 500_000, 1_010_000
+
+
+# --- /line ----------------------------------------------------------------------------------
+
+
+def parse_target(word: str) -> int | None:
+    """ "sss+" / "100.5" / "99.5%" → achievement (1/10000 %); None when not a target."""
+    word = word.lower()
+    if word in TARGET_WORDS:
+        return TARGET_WORDS[word]
+    if not _PERCENT.fullmatch(word):
+        return None
+    try:
+        value = int(Decimal(word.rstrip("%")) * 10_000)
+    except InvalidOperation:
+        return None
+    return value if MIN_TARGET <= value <= MAX_TARGET else None
+
+
+def parse_line_args(text: str) -> tuple[str, Difficulty | None, ChartType | None, tuple[int, ...]]:
+    """ "潘 紫 100.5" → ("潘", MASTER, None, (1005000,)): difficulty, type and target words
+    are read from the end, and the rest is the song query."""
+    words = text.split()
+    difficulty, type_, targets = None, None, ()
+    while len(words) > 1:
+        word = words[-1].lower()
+        if difficulty is None and word in DIFFICULTY_WORDS:
+            difficulty = DIFFICULTY_WORDS[word]
+        elif type_ is None and word in TYPE_WORDS:
+            type_ = TYPE_WORDS[word]
+        elif not targets and (value := parse_target(word)) is not None:
+            targets = (value,)
+        else:
+            break
+        words.pop()
+    return " ".join(words), difficulty, type_, targets or DEFAULT_TARGETS
+
+
+def _query(text: str) -> str:
+    """A bare number is a song id when the catalogue has that id ("834" → "id834")."""
+    if text.isdigit() and get_catalogue().song(int(text)) is not None:
+        return f"id{text}"
+    return text
+
+
+def line_charts(songs: tuple[Song, ...], difficulty: Difficulty | None, type_: ChartType | None) -> list[Chart]:
+    """The charts a /line request means: MASTER unless told, of every chart set unless told."""
+    chosen = [s for s in songs if type_ is None or s.type is type_]
+    charts = []
+    for song in chosen:
+        if song.type is ChartType.UTAGE:
+            charts.extend(song.charts)  # one chart, whatever difficulty was asked
+        elif chart := song.chart(difficulty or Difficulty.MASTER):
+            charts.append(chart)
+    return charts
+
+
+def _pct(cost: Fraction) -> str:
+    return f"{float(cost) / 10_000:.4f}%"
+
+
+def _ratio(cost: Fraction, unit: Fraction) -> str:
+    return f"{float(cost / unit):.2f}"
+
+
+def line_text(chart: Chart, targets: tuple[int, ...]) -> str:
+    """The score line of one chart, as a few short lines of Chinese."""
+    kind = {"SD": "标准", "DX": "DX", "UTAGE": "宴"}[chart.type.value]
+    n = chart.notes
+    lines = [
+        f"{chart.title}［{kind}］{chart.difficulty.label} {chart.level}（定数 {chart.constant_text}）",
+        f"物量 {n.total}：TAP {n.tap} HOLD {n.hold} SLIDE {n.slide}"
+        + ("" if chart.type is ChartType.SD else f" TOUCH {n.touch}")
+        + f" 绝赞 {n.break_}",
+    ]
+    for goal in targets:
+        line = score_line(n, goal)
+        label = f"{rank_for(goal).label} {format_achievement(goal)}"
+        if line is None:
+            lines.append(f"{label}：达不到")
+            continue
+        lines.append(f"{label}：可丢 {format_achievement(line.allowed)}，单看一种失误最多")
+        lines.append(f"  TAP GREAT {line.tap_greats} 个（每个 -{_pct(line.tap_great_cost)}）")
+        if n.break_:
+            lines.append(
+                f"  绝赞 50落 {line.break_2550s} 个 · 100落 {line.break_2500s} 个 · GREAT {line.break_greats} 个"
+            )
+    if n.break_:
+        unit = score_line(n, MAX_TARGET)
+        assert unit is not None  # a chart with notes always has a line at 101%
+        lines.append(
+            f"换算：绝赞 50落 = {_ratio(unit.break_perfect_2550_cost, unit.tap_great_cost)} 个 TAP GREAT，"
+            f"100落 = {_ratio(unit.break_perfect_2500_cost, unit.tap_great_cost)}，"
+            f"GREAT = {_ratio(unit.break_great_cost, unit.tap_great_cost)}"
+        )
+    return "\n".join(lines)
+
+
+async def _send_line(matcher: Matcher, state: T_State, group: Group) -> None:
+    difficulty, type_, targets = state["line_args"]
+    charts = line_charts(group.songs, difficulty, type_)
+    if not charts:
+        what = " ".join(x for x in (type_.value if type_ else "", (difficulty or Difficulty.MASTER).label) if x)
+        await matcher.finish(f"{group.title} 没有 {what} 谱面。")
+    await matcher.finish("\n\n".join(line_text(c, targets) for c in charts))
+
+
+@line_cmd.handle()
+async def _line(matcher: Matcher, state: T_State, arg: Annotated[Message, CommandArg()]) -> None:
+    query, difficulty, type_, targets = parse_line_args(arg.extract_plain_text().strip())
+    if not query:
+        await matcher.finish(LINE_USAGE)
+    catalogue = get_catalogue()
+    if not len(catalogue):
+        await matcher.finish(EMPTY_CATALOGUE)
+    state["line_args"] = (difficulty, type_, targets)
+    decision = decide(catalogue.search(_query(query)))
+    if decision.verdict is Verdict.NONE:
+        await matcher.finish(not_found_text(query, decision))
+    if decision.verdict is Verdict.ONE:
+        await _send_line(matcher, state, decision.groups[0])
+    state["choices"] = decision.groups
+    await matcher.send(choice_text(decision))
+
+
+@line_cmd.got("pick")
+async def _line_pick(matcher: Matcher, state: T_State, pick: Annotated[str, ArgPlainText()]) -> None:
+    choices: tuple[Group, ...] = state["choices"]
+    pick = pick.strip()
+    if not pick.isdigit() or not 1 <= int(pick) <= len(choices):
+        await matcher.finish("已取消。")
+    await _send_line(matcher, state, choices[int(pick) - 1])
+
+
+# --- /raise ---------------------------------------------------------------------------------
+
+
+async def raise_view(player: Player, archive: Archive, limit: int = RAISE_ROWS) -> RaiseView | None:
+    """The ``limit`` steps that raise the player's B50 total most; None without rated bests."""
+    scores = await current_scores(player, archive)
+    if not scores:
+        return None
+    board = b50(score for score, _ in scores.values())
+    rated = {e.chart.key: e.rating for e in (*board.old, *board.new)}
+    rows = []
+    for step in what_raises(board, [score for score, _ in scores.values()])[:limit]:
+        key = step.chart.key
+        rows.append(
+            RaiseRow(
+                chart=archive.ref(scores[key][1], step.chart),
+                current=step.current,
+                target=step.target,
+                rating=rated.get(key, archive.rating_of(step.chart, step.current)),
+                new_rating=step.new_rating,
+                gain=step.gain,
+                in_b50=key in rated,
+            )
+        )
+    return RaiseView(header(player), board.total, board.floor(False), board.floor(True), tuple(rows))
+
+
+@raise_cmd.handle()
+async def _raise(event: Event, matcher: Matcher, arg: Annotated[Message, CommandArg()]) -> None:
+    req = await target(event, matcher, arg)
+    if req.text:
+        await matcher.finish()  # "上分了" in a group is chat, not a request
+    view = await with_covers(cover_cache(app().config), archive(), lambda arc: raise_view(req.player, arc))
+    if view is None:
+        await matcher.finish("存档里还没有能算 Rating 的成绩：先 /sync 同步一次吧。")
+    await matcher.finish(image(await render_png(raise_figure, view)))
