@@ -10,7 +10,6 @@ from nonebot.params import ArgPlainText, Command, CommandArg
 from nonebot.permission import SUPERUSER
 from nonebot.typing import T_State
 
-from ..core.covers import cover_cache
 from ..core.db.models import Best, Play, Player
 from ..core.game import ChartType, Difficulty
 from ..core.render.base import render_pages, render_png
@@ -32,7 +31,7 @@ from ..core.songs.aliases import (
 )
 from ..core.songs.data import Chart
 from ..core.songs.search import Decision, Group, Verdict, decide
-from .common import app, command, image, player_of, qq_of
+from .common import command, image, player_of, qq_of
 
 GROUP = "曲库"
 chart_cmd = command("chart", "查歌", "id", usage="/chart <id|曲名|别名>", brief="查一首歌的谱面、定数和你的成绩", group=GROUP)
@@ -97,7 +96,6 @@ async def _send_song(event: Event, group: Group) -> None:
     charts = [c for s in group.songs for c in s.charts]
     aliases = tuple(sorted(catalogue.aliases_of(group.songs[0])))
     view = ChartInfoView(group.songs, aliases, _header(player), await _bests(player, charts, history=True))
-    await cover_cache(app().config).ensure(s.id for s in group.songs)
     await chart_cmd.finish(image(await render_png(chart_info_figure, view)))
 
 
