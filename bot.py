@@ -7,6 +7,11 @@ WebSocket client to ws://HOST:PORT/onebot/v11/ws (with ONEBOT_ACCESS_TOKEN when 
 import nonebot
 from nonebot.adapters.onebot.v11 import Adapter as OneBotV11Adapter
 
+from plugins.maimai_archive.core.redact import install_loguru_redaction, install_stdlib_redaction
+
+# Before init: at DEBUG NoneBot logs its whole config, the secret key and database URL included.
+install_loguru_redaction()
+install_stdlib_redaction()
 nonebot.init()
 driver = nonebot.get_driver()
 driver.register_adapter(OneBotV11Adapter)

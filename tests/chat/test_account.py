@@ -18,7 +18,7 @@ from .helpers import GROUP, USER, group_message, onebot, private_message
 
 BASE = "https://maimai.wahlap.com/maimai-mobile/"
 COOKIE = "userId=1234567890123; _t=0123456789abcdef0123456789abcdef; EO_Bot_Ssid=4242; __tst_status=9#"
-HOME = REAL_HTML / "Uc207Pr4f57t9-251__mainetcn__data__debug_response.html"
+HOME = REAL_HTML / "TrueRou__maimai.py__tests__sample_data__user_friend_code.html"
 EXPIRED = REAL_HTML / "bakapiano__maimai-score-hub__worker__src__tests__fixtures__cookie-expire-2025-12-31T14-39-42-498Z.html"
 
 
@@ -35,30 +35,51 @@ async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encry
     from plugins.maimai_archive.core.app import get_app
     from plugins.maimai_archive.core.db.models import Binding, Player
 
-    route = site.get("home/").mock(return_value=httpx.Response(
+    route = site.get("friend/userFriendCode/").mock(return_value=httpx.Response(
         200, text=HOME.read_text(encoding="utf-8"), headers={"Set-Cookie": "_t=rotatedvalue0001; Path=/"}))
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
         event = private_message(f"/bind {COOKIE}")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "绑定成功：ＳＣＨＷＩ，DX Rating 14374。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。", result=None)
+        ctx.should_call_send(event, "绑定成功：Ｃｉａ～（・ω，DX Rating 9459。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。", result=None)
         ctx.should_finished(bind)
     assert route.call_count == 1
     sent = route.calls[0].request.headers["cookie"]
     assert "userId=1234567890123" in sent and "EO_Bot_Ssid=4242" in sent  # every cookie goes along
     player = await Player.get(qq=str(USER))
-    assert player.name == "ＳＣＨＷＩ" and player.rating == 14374
+    assert player.name == "Ｃｉａ～（・ω" and player.rating == 9459 and player.friend_code == "386587586148257"
     binding = await Binding.get(player=player)
     assert "1234567890123" not in binding.cookies
     jar = await get_app().store.load(player)
     assert jar["_t"] == "rotatedvalue0001" and jar["__tst_status"] == "9#"  # the rotated value is what we keep
 
 
+async def test_binding_another_account_to_an_archive_is_refused(app: App, db, site) -> None:
+    from datetime import UTC, datetime
+
+    from plugins.maimai_archive.chat.account import bind
+    from plugins.maimai_archive.core.db.models import Play, Player
+
+    site.get("friend/userFriendCode/").mock(return_value=httpx.Response(200, text=HOME.read_text(encoding="utf-8")))
+    old = await Player.create(qq=str(USER), name="旧号", friend_code="111111111111111")
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    await Play.create(player=old, played_unix=1, played_at=at, idx="0,1", track=1, title="x", type="DX",
+                      difficulty="master", achievement=1, dx_score=1, rank="d")
+    async with app.test_matcher(bind) as ctx:
+        bot = onebot(ctx)
+        event = private_message(f"/bind {COOKIE}")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, "绑定失败：这个 QQ 已经存档了另一个舞萌账号（旧号）。要换账号，请先私聊 /forget 删除旧存档。", result=None)
+        ctx.should_finished(bind)
+    await old.refresh_from_db()
+    assert old.friend_code == "111111111111111"
+
+
 async def test_bind_with_expired_cookies_says_why_and_stores_nothing(app: App, db, site) -> None:
     from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.core.db.models import Player
 
-    site.get("home/").mock(return_value=httpx.Response(200, text=EXPIRED.read_text(encoding="utf-8")))
+    site.get("friend/userFriendCode/").mock(return_value=httpx.Response(200, text=EXPIRED.read_text(encoding="utf-8")))
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
         event = private_message(f"绑定 {COOKIE}")
@@ -72,7 +93,7 @@ async def test_bind_in_a_group_is_refused_recalled_and_stores_nothing(app: App, 
     from plugins.maimai_archive.chat.account import LEAKED, bind
     from plugins.maimai_archive.core.db.models import Player
 
-    home = site.get("home/")
+    home = site.get("friend/userFriendCode/")
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
         event = group_message(f"/bind {COOKIE}")

@@ -49,3 +49,15 @@ def test_plugin_metadata_usage_lists_commands() -> None:
     assert plugin is not None and plugin.metadata is not None
     assert "/help" in plugin.metadata.usage
     assert plugin.metadata.config is not None
+
+
+async def test_ordinary_chat_that_starts_with_a_command_word_is_not_a_command(app: App) -> None:
+    """With COMMAND_START "" every group message is a candidate: "同步一下" must stay chat."""
+    from plugins.maimai_archive.chat.account import bind, unbind
+    from plugins.maimai_archive.chat.sync import sync
+
+    for matcher, text in [(sync, "同步一下"), (unbind, "解绑了吗"), (bind, "绑定水鱼了吗")]:
+        async with app.test_matcher(matcher) as ctx:
+            bot = ctx.create_bot()
+            ctx.receive_event(bot, group_message(text))
+            ctx.should_not_pass_rule(matcher)

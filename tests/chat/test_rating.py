@@ -243,7 +243,7 @@ async def test_raise_ignores_chat_that_starts_with_its_name(app: App, db, catalo
     async with app.test_matcher(raise_cmd) as ctx:
         bot = ctx.create_bot()
         ctx.receive_event(bot, group_message("上分了好开心"))
-        ctx.should_finished(raise_cmd)
+        ctx.should_not_pass_rule(raise_cmd)  # a command needs whitespace after its name
     assert rendered == []
 
 

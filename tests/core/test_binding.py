@@ -20,6 +20,7 @@ JAR = {"userId": "1234567890123", "_t": "abcdef0123456789", "__tst_status": "123
         ' {"name": "_t", "value": "abcdef0123456789"}, {"name": "__tst_status", "value": "1234#"},'
         ' {"name": "EO_Bot_Ssid", "value": "987654"}]',
         "```\nuserId=1234567890123;\n_t=abcdef0123456789;\n__tst_status=1234#;\nEO_Bot_Ssid=987654\n```",
+        "userId=1234567890123；_t=abcdef0123456789；__tst_status=1234#；EO_Bot_Ssid=987654",
     ],
 )
 def test_every_cookie_shape_gives_the_whole_jar(text: str) -> None:
@@ -44,6 +45,7 @@ def test_oauth_callback_url_is_recognised_and_not_echoed() -> None:
         ("{not json", "JSON"),
         ("https://maimai.wahlap.com/maimai-mobile/home/", "回调链接"),
         ("   ", "用法"),
+        ("userId=1234567890123; _t=abcdef０１２", "全角"),
     ],
 )
 def test_unusable_input_says_exactly_why(text: str, says: str) -> None:

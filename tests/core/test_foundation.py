@@ -91,6 +91,31 @@ def test_redact_hides_every_cookie_shape(text: str) -> None:
     assert "***" in out
 
 
+def test_redact_hides_database_passwords_and_configured_secrets() -> None:
+    from plugins.maimai_archive.core.redact import add_secret
+
+    assert redact("db postgres://maimai:hunter2@db.example:5432/maimai") == "db postgres://maimai:***@db.example:5432/maimai"
+    assert redact("{'maimai_secret_key': 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4'}") == "{'maimai_secret_key': '***'}"
+    add_secret("an-exact-secret-value-42")
+    assert "an-exact-secret-value-42" not in redact("key is an-exact-secret-value-42 here")
+
+
+def test_bot_debug_log_of_the_config_shows_no_secret(tmp_path: Path) -> None:
+    """NoneBot logs its loaded config at DEBUG during init, before any plugin loads."""
+    import subprocess
+    import sys
+
+    key = Fernet.generate_key().decode()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAIMAI_")}
+    env |= {"LOG_LEVEL": "DEBUG", "MAIMAI_SECRET_KEY": key, "MAIMAI_DB_URL": "postgres://u:hunter2@127.0.0.1:1/x"}
+    code = "import bot"  # init and load, without running the server
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
+                         capture_output=True, text=True, timeout=120)
+    log = out.stdout + out.stderr
+    assert "Loaded Config" in log
+    assert key not in log and "hunter2" not in log
+
+
 def test_redact_keeps_ordinary_text() -> None:
     text = "Message 1 from 2@[群:3] '/sync' idx=3,1759467960 rating=14374"
     assert redact(text) == text

@@ -262,13 +262,13 @@ async def test_maintenance_says_try_later_and_keeps_the_binding(harness, real_pl
 async def test_rotated_cookies_are_saved_after_every_response_and_never_in_clear(harness, real_plays, real_profile) -> None:
     player = await harness.player()
     saved: list[dict] = []
-    original = harness.store.save
+    original = harness.store.rotate
 
-    async def spy(p, jar, status="ok"):
+    async def spy(p, jar):
         saved.append(dict(jar))
-        await original(p, jar, status)
+        return await original(p, jar)
 
-    harness.store.save = spy  # type: ignore[method-assign]
+    harness.store.rotate = spy  # type: ignore[method-assign]
     source = SavedPages(real_plays[:3], real_profile)
     await harness.sync(player, source)
     assert len(saved) == source.requests  # one save per response
@@ -354,3 +354,77 @@ async def test_utage_and_unknown_titles_are_kept_unresolved_not_dropped(harness,
     row = await Play.get(player=player, played_unix=1900000000)
     assert row.chart_key is None and row.title == "まだ知らない新曲"
     assert await Play.filter(player=player, difficulty="utage").count() == 6
+
+
+async def test_a_crash_is_never_recorded_as_a_good_sync(harness, real_plays, real_profile) -> None:
+    class Crashing(SavedPages):
+        async def scores(self, diff):
+            raise RuntimeError("bug in a parser")
+
+    player = await harness.player()
+    with pytest.raises(RuntimeError):
+        await harness.sync(player, Crashing(real_plays, real_profile))
+    run = await SyncRun.get(player=player)
+    assert run.status == "failed"
+    again = SavedPages(real_plays, real_profile)
+    report = await harness.sync(player, again)
+    assert report.ok and report.first  # still the first good sync: the score lists are read
+    assert "scores:3" in again.fetched
+    assert await BestChange.filter(player=player).count() == 0  # and imported, not "improved"
+
+
+async def test_unbind_during_a_sync_stays_unbound(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+
+    class Unbinding(SavedPages):
+        async def play_detail(self, idx):
+            await harness.store.delete(player)  # the user sent /unbind meanwhile
+            return await super().play_detail(idx)
+
+    await harness.sync(player, Unbinding(real_plays[:3], real_profile))
+    assert not await Binding.exists(player=player)
+
+
+async def test_cookies_unreadable_with_a_new_key_ask_to_bind_again(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    harness.store._box = SecretBox(Fernet.generate_key())  # the operator lost secret.key
+    report = await harness.sync(player, SavedPages(real_plays, real_profile))
+    assert report.status == "expired" and "/bind" in report.error.user_message
+    assert harness.next_source is not None  # no request made
+
+
+async def test_a_retry_after_a_failed_sync_finishes_its_work(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    await harness.sync(player, SavedPages(real_plays[5:], real_profile))
+    better = [replace(p, achievement=1_010_000) for p in real_plays[:5]]
+    failing = SavedPages(better + real_plays[5:], real_profile, fail_after=3)
+    report = await harness.sync(player, failing)
+    assert report.status == "failed" and report.new_plays == 5
+    changes = await BestChange.filter(player=player).count()
+    assert changes >= 1
+    retry = SavedPages(better + real_plays[5:], real_profile)
+    report = await harness.sync(player, retry)
+    assert report.ok and report.new_plays == 0
+    assert report.improved == changes  # the failed run's improvements are shown now
+    assert await BestChange.filter(player=player, sync_id=report.run_id).count() == changes
+    assert "photos" in retry.fetched  # the album owed by the failed sync is read
+
+
+async def test_an_unreadable_detail_page_does_not_stop_the_sync(harness, real_plays, real_profile) -> None:
+    from plugins.maimai_archive.core.errors import PageChanged
+
+    class OneBadDetail(SavedPages):
+        async def play_detail(self, idx):
+            if idx == real_plays[10].idx:
+                await self._respond(f"detail:{idx}")
+                raise PageChanged("playlogDetail", "the judgement table")
+            return await super().play_detail(idx)
+
+    player = await harness.player()
+    source = OneBadDetail(real_plays, real_profile)
+    report = await harness.sync(player, source)
+    assert report.ok and report.details_failed == 1 and report.new_details == 49
+    assert "home" in source.fetched and "photos" in source.fetched
+    later = SavedPages(real_plays, real_profile)
+    await harness.sync(player, later)
+    assert later.fetched == ["record", f"detail:{real_plays[10].idx}"]  # retried while on record/

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import websockets
 
 from tests.e2e.botproc import BotProcess
 from tests.onebot_client import OneBotClient, message_text
@@ -31,7 +32,7 @@ async def test_wrong_access_token_is_refused(tmp_path: Path) -> None:
     bot = BotProcess(tmp_path / "data", access_token="right").start()
     try:
         client = OneBotClient(bot.ws_url, access_token="wrong")
-        with pytest.raises(Exception):
+        with pytest.raises(websockets.InvalidStatus):  # 403: the handshake is refused
             await client.connect(timeout=3)
     finally:
         bot.stop()

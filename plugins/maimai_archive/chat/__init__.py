@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from nonebot import get_driver, get_plugin_config, logger, require
+from nonebot import get_driver, get_plugin_config, require
 from nonebot.log import LoguruHandler
 from nonebot.plugin import PluginMetadata
 
@@ -31,7 +31,7 @@ __plugin_meta__ = PluginMetadata(
 )
 
 # Cookies arrive as message text and NoneBot logs every message: redact before any handler.
-logger.configure(patcher=redact.loguru_patcher)
+redact.install_loguru_redaction()
 redact.install_stdlib_redaction()
 # The core logs with the standard library; show it in NoneBot's log like everything else.
 _core_log = logging.getLogger("plugins.maimai_archive")

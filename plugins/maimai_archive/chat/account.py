@@ -75,7 +75,9 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
 
 
 @unbind.handle()
-async def _unbind(event: MessageEvent, matcher: Matcher) -> None:
+async def _unbind(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
+    if arg.extract_plain_text().strip():
+        await matcher.finish()  # "/unbind something" is not the plain command: do nothing
     player = await player_of(event)
     if player is None or not await app().unbind(player):
         await matcher.finish("你没有绑定舞萌DX账号。")

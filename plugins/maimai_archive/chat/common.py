@@ -46,8 +46,12 @@ def command(
 ):
     """``on_command`` that also records the command for /help and the plugin metadata."""
     COMMANDS.append(CommandDoc(name, aliases, usage, brief, group, private_only, superuser))
-    # _depth=1: NoneBot names the calling chat module as the matcher's home in its logs.
-    return on_command(name, aliases=set(aliases), priority=priority, block=True, rule=rule, _depth=1)
+    # force_whitespace: "同步一下" or "解绑了吗" in a group is chat, not a command (with
+    # COMMAND_START "" every message is a candidate). _depth=1: logs name the chat module.
+    return on_command(
+        name, aliases=set(aliases), priority=priority, block=True, rule=rule,
+        force_whitespace=True, _depth=1,
+    )
 
 
 def app() -> ArchiveApp:

@@ -19,6 +19,7 @@ from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncService
 from .client import MaimaiClient, follow_oauth_callback
 from .db.database import start_database, stop_database
 from .db.models import Player
+from .errors import BindingError
 from .records import ParsedProfile
 from .secret import SecretBox, load_or_create_key
 from .songs import Catalogue, get_catalogue, set_catalogue
@@ -119,9 +120,18 @@ class ArchiveApp:
             latest.clear()
             latest.update(new)
 
+        # The friend-code page names the account (the home page has no friend code).
         async with self._source_factory(jar, keep) as source:
-            profile = await source.home()
+            profile = await source.friend_code()
         player, _ = await Player.get_or_create(qq=qq)
+        if player.friend_code and profile.friend_code and player.friend_code != profile.friend_code \
+                and await player.plays.all().exists():
+            # Another maimai account: merging two players' plays would corrupt both archives.
+            raise BindingError(
+                "another account",
+                user_message=f"这个 QQ 已经存档了另一个舞萌账号（{player.name}）。"
+                "要换账号，请先私聊 /forget 删除旧存档。",
+            )
         await Player.filter(id=player.id).update(
             name=profile.name, rating=profile.rating, friend_code=profile.friend_code or player.friend_code
         )

@@ -79,7 +79,7 @@ class SiteError(MaimaiError):
 class PageChanged(MaimaiError):
     """The page is not shaped as we expect; names the page and what was missing."""
 
-    user_message = "舞萌DX网站的页面格式变了，暂时无法读取，已通知维护者。"
+    user_message = "舞萌DX网站的页面格式变了，暂时无法读取；已写入日志，请告诉机器人管理员。"
 
     def __init__(self, page: str, missing: str) -> None:
         super().__init__(f"{page}: {missing}")

@@ -22,6 +22,8 @@ _PATTERNS = [
     re.compile(r"([\"']value[\"']\s*:\s*[\"'])([^\"']+)", re.IGNORECASE),
     # Fernet keys and tokens
     re.compile(r"gAAAAA[\w\-=]{20,}"),
+    # the password in a database URL: scheme://user:password@host
+    re.compile(r"(\w+://[^:/@\s'\"]*:)([^@\s'\"]+)(@)"),
 ]
 # A /bind command carries cookies in any shape: hide everything after the command word.
 _BIND = re.compile(r"((?:^|[\s\[\]'\"(])[/／]?(?:bind|绑定)\s+)(\S.*)", re.IGNORECASE | re.DOTALL)
@@ -35,7 +37,18 @@ def redact(text: str) -> str:
     text = _PATTERNS[0].sub(lambda m: m.group(0).split("=", 1)[0] + "=" + MASK, text)
     text = _PATTERNS[1].sub(lambda m: m.group(1) + MASK, text)
     text = _PATTERNS[2].sub(lambda m: m.group(1) + MASK, text)
-    return _PATTERNS[3].sub(MASK, text)
+    text = _PATTERNS[3].sub(MASK, text)
+    text = _PATTERNS[4].sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    for extra in _PATTERNS[5:]:
+        text = extra.sub(MASK, text)
+    return text
+
+
+def install_loguru_redaction() -> None:
+    """NoneBot's logger, before ``nonebot.init()`` logs the loaded config at DEBUG."""
+    from loguru import logger
+
+    logger.configure(patcher=loguru_patcher)
 
 
 def add_secret(value: str) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from ..db.models import Player
-from ..errors import SiteUnavailable
+from ..errors import MaimaiError, SiteUnavailable
 from .sync import SyncReport, SyncService
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,11 @@ class AutoSync:
         previous = None
         if player.last_sync_at and player.next_autosync_at:
             previous = player.next_autosync_at - player.last_sync_at
-        report = await self.service.sync(player, trigger="auto")
+        try:
+            report = await self.service.sync(player, trigger="auto")
+        except Exception as e:  # a bug for one player must not make them due every minute
+            log.exception("autosync of player %s crashed", player.id)
+            report = SyncReport("failed", player.id, error=MaimaiError(type(e).__name__))
         now = self.clock()
         interval = next_interval(report, previous)
         if isinstance(report.error, SiteUnavailable):

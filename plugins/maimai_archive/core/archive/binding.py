@@ -55,6 +55,11 @@ def parse_bind_input(text: str) -> CookieJar | CallbackUrl:
         cookies = _from_json(text)
     else:
         cookies = _from_header(text)
+    if any(not (k + v).isascii() for k, v in cookies.items()):
+        raise BindingError(
+            "non-ascii cookie",
+            user_message="Cookie 里有中文或全角字符：请直接复制原文，不要经过输入法或翻译。",
+        )
     missing = [name for name in REQUIRED if not cookies.get(name)]
     if missing:
         raise BindingError(
@@ -83,7 +88,7 @@ def _from_json(text: str) -> dict[str, str]:
 def _from_header(text: str) -> dict[str, str]:
     text = text.removeprefix("Cookie:").removeprefix("cookie:").strip()
     out: dict[str, str] = {}
-    for part in text.replace("\n", ";").split(";"):
+    for part in text.replace("\n", ";").replace("；", ";").split(";"):
         name, sep, value = part.strip().partition("=")
         if sep and name.strip():
             out[name.strip()] = value.strip().strip('"')
@@ -117,6 +122,11 @@ class BindingStore:
         updated = await Binding.filter(player_id=player.id).update(cookies=token, status=status)
         if not updated:
             await Binding.create(player=player, cookies=token, status=status)
+
+    async def rotate(self, player: Player, cookies: dict[str, str]) -> bool:
+        """Replace the saved jar, never creating one (the sync's saver: an /unbind or
+        /forget during a sync must stay done). False when there is no binding any more."""
+        return bool(await Binding.filter(player_id=player.id).update(cookies=self._box.seal(cookies)))
 
     async def load(self, player: Player) -> dict[str, str] | None:
         binding = await Binding.get_or_none(player_id=player.id)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from ..db.models import Best, BestChange, Play
+from ..db.models import SCORE_FIELDS, Best, BestChange, Play
 from ..songs.catalogue import Catalogue
+from .sync import merge_best
 
 
 async def resolve_pending(catalogue: Catalogue) -> int:
@@ -32,9 +33,10 @@ async def resolve_pending(catalogue: Catalogue) -> int:
             if other is None:
                 await Best.filter(id=best.id).update(chart_key=chart.key, song_id=chart.song_id)
             else:
-                # Both exist: keep the better values in the resolved row.
-                if best.achievement > other.achievement:
-                    await Best.filter(id=other.id).update(achievement=best.achievement, rank=best.rank)
+                # Both exist: the resolved row takes every better value (lamps too).
+                merged = merge_best(other, {f: getattr(best, f) for f in SCORE_FIELDS})
+                if merged is not None:
+                    await Best.filter(id=other.id).update(**merged)
                 await best.delete()
             await BestChange.filter(player_id=best.player_id, chart_key=best.chart_key).update(
                 chart_key=chart.key, song_id=chart.song_id

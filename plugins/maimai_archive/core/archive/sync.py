@@ -37,7 +37,7 @@ from ..db.models import (
     ProfileSnapshot,
     SyncRun,
 )
-from ..errors import MaimaiError, SessionError
+from ..errors import MaimaiError, PageChanged, SessionError
 from ..game import ChartType, Difficulty
 from ..rating import b50
 from ..records import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
@@ -50,7 +50,8 @@ RING = 50  # record/ shows the latest 50 plays
 SCORE_DIFFS = (0, 1, 2, 3, 4, 10)  # basic … Re:MASTER, Utage
 FC_ORDER = (None, "fc", "fcp", "ap", "app")
 FS_ORDER = (None, "sync", "fs", "fsp", "fsd", "fsdp")
-LEASE = timedelta(minutes=10)
+# Renewed on every response, so a crashed process frees its accounts within this time.
+LEASE = timedelta(minutes=2)
 
 
 class PageSource(Protocol):
@@ -63,6 +64,7 @@ class PageSource(Protocol):
     async def play_detail(self, idx: str) -> ParsedPlayDetail: ...
     async def scores(self, diff: int) -> list[ParsedScore]: ...
     async def home(self) -> ParsedProfile: ...
+    async def friend_code(self) -> ParsedProfile: ...
     async def photos(self) -> list[ParsedPhoto]: ...
 
 
@@ -88,12 +90,16 @@ class SyncReport:
     requests: int = 0
     bytes_received: int = 0
     gap: bool = False  # plays older than ours were pushed out before this sync: some may be lost
+    details_failed: int = 0  # detail pages that could not be read (retried next time)
     error: MaimaiError | None = None
     pages: list[str] = field(default_factory=list)  # what was fetched, in order
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+
+UNREADABLE = "保存的 Cookie 无法解密（机器人的密钥变了），请私聊我重新 /bind。"
 
 
 def unresolved_key(type_: str, difficulty: str, title: str) -> str:
@@ -122,7 +128,7 @@ class SyncService:
         self._pool = asyncio.Semaphore(max_syncs)
         self._running: set[int] = set()
         self._waiting = 0
-        self.owner = owner or f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = owner or f"{os.uname().nodename[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._clock = clock
 
     def is_running(self, player: Player) -> bool:
@@ -174,18 +180,29 @@ class SyncService:
         )
         return taken == 1
 
+    async def _renew_lease(self, player: Player) -> None:
+        await Player.filter(id=player.id, lease_owner=self.owner).update(lease_until=self._clock() + LEASE)
+
     async def _release_lease(self, player: Player) -> None:
         await Player.filter(id=player.id, lease_owner=self.owner).update(lease_owner=None, lease_until=None)
 
     async def _sync_leased(self, player: Player, full: bool, trigger: str) -> SyncReport:
-        cookies = await self.store.load(player)
-        if cookies is None:
+        status = await self.store.status(player)
+        if status is None:
             return SyncReport("unbound", player.id)
-        if await self.store.status(player) == "expired":
+        if status == "expired":
             return SyncReport("expired", player.id)
         if not await self._acquire_lease(player):
             return SyncReport("busy", player.id)
         try:
+            # Read the cookies only under the lease: another process may just have rotated them.
+            try:
+                cookies = await self.store.load(player)
+            except ValueError as e:  # the secret key changed: these cookies are unreadable
+                await self.store.mark_expired(player)
+                return SyncReport("expired", player.id, error=SessionError(str(e), user_message=UNREADABLE))
+            if cookies is None:
+                return SyncReport("unbound", player.id)
             return await self._sync(player, cookies, full, trigger)
         finally:
             await self._release_lease(player)
@@ -199,16 +216,21 @@ class SyncService:
             player=player, started_at=self._clock(), full=full or first, trigger=trigger,
             rating_before=player.rating,
         )
-        report = SyncReport("ok", player.id, run.id, full=full or first, first=first, rating_before=player.rating)
+        # "failed" until every phase has run: a crash or a cancel never reads as a success.
+        report = SyncReport("failed", player.id, run.id, full=full or first, first=first, rating_before=player.rating)
+        report.improved = await self._adopt_unfinished(player, run)
 
         async def save_cookies(jar: dict[str, str]) -> None:
             # After every response: a crash later must not leave a stale session behind.
-            await self.store.save(player, jar)
+            # Update only: an /unbind during the sync must stay unbound.
+            await self.store.rotate(player, jar)
+            await self._renew_lease(player)
 
         source: PageSource | None = None
         try:
             async with self._source_factory(cookies, save_cookies) as source:
                 await self._run_phases(player, run, source, report)
+            report.status = "ok"
         except MaimaiError as e:
             report.status, report.error = "failed", e
             if isinstance(e, SessionError):
@@ -243,7 +265,8 @@ class SyncService:
         await self._archive_plays(player, run, plays, catalogue, report)
         last_rating = await self._archive_details(player, plays, source, report)
 
-        changed = report.new_plays > 0
+        # New plays, or plays a failed sync archived but did not finish with.
+        changed = report.new_plays > 0 or report.improved > 0 or await self._unfinished_plays(player, run)
         if report.first or report.full or (changed and last_rating != player.rating) or (changed and last_rating is None):
             report.pages.append("home")
             await self._archive_profile(player, run, await source.home(), rating=last_rating)
@@ -263,6 +286,32 @@ class SyncService:
             report.pages.append("photos")
             await self._archive_photos(player, await source.photos(), source, report)
         report.unresolved = await Play.filter(player=player, chart_key__isnull=True).count()
+
+    # --- a failed sync's work --------------------------------------------------------------
+
+    async def _last_ok(self, player: Player) -> SyncRun | None:
+        return await SyncRun.filter(player=player, status="ok").order_by("-started_at").first()
+
+    async def _adopt_unfinished(self, player: Player, run: SyncRun) -> int:
+        """Best changes recorded by syncs that failed since the last good one move to this
+        run, so its reply and its diff show them; returns how many."""
+        last = await self._last_ok(player)
+        failed = SyncRun.filter(player=player, status="failed")
+        if last is not None:
+            failed = failed.filter(started_at__gt=last.started_at)
+        ids = await failed.values_list("id", flat=True)
+        if not ids:
+            return 0
+        return await BestChange.filter(player=player, sync_id__in=ids).update(sync_id=run.id)
+
+    async def _unfinished_plays(self, player: Player, run: SyncRun) -> bool:
+        """Plays archived by a failed sync since the last good one (their profile, album and
+        rating check are still owed)."""
+        last = await self._last_ok(player)
+        query = Play.filter(player=player, sync__status="failed")
+        if last is not None:
+            query = query.filter(sync__started_at__gt=last.started_at)
+        return await query.exists()
 
     # --- plays and bests ---------------------------------------------------------------------
 
@@ -336,19 +385,10 @@ class SyncService:
                     new_fc=new["fc"], new_fs=new["fs"], changed_at=at,
                 )
             return record
-        merged = {
-            "achievement": max(best.achievement, new["achievement"]),
-            "dx_score": _max_opt(best.dx_score, new["dx_score"]),
-            "dx_stars": max(best.dx_stars, new["dx_stars"]),
-            "fc": _better(best.fc, new["fc"], FC_ORDER),
-            "fs": _better(best.fs, new["fs"], FS_ORDER),
-        }
-        if all(getattr(best, k) == v for k, v in merged.items()):
+        merged = merge_best(best, new)
+        if merged is None:
             return False
         old = {k: getattr(best, k) for k in ("achievement", "dx_score", "fc", "fs")}
-        if merged["achievement"] > best.achievement:
-            merged["rank"] = new["rank"]
-        merged["dx_score_max"] = best.dx_score_max or new["dx_score_max"]
         await Best.filter(id=best.id).update(updated_at=at, **merged)
         if record:
             await BestChange.create(
@@ -376,7 +416,14 @@ class SyncService:
         for play in missing:
             parsed = on_page[play.played_unix]
             report.pages.append(f"detail:{parsed.idx}")
-            detail = await source.play_detail(parsed.idx)  # the slot moves: use today's idx
+            try:
+                detail = await source.play_detail(parsed.idx)  # the slot moves: use today's idx
+            except PageChanged as e:
+                # One unreadable page must not stop the profile, score lists and album;
+                # the play stays without detail and is retried while it is on record/.
+                log.warning("detail of play %s unreadable: %s", play.played_unix, e)
+                report.details_failed += 1
+                continue
             async with in_transaction():
                 _, created = await PlayDetail.get_or_create(play=play, defaults=_detail_fields(detail))
             report.new_details += created
@@ -477,6 +524,24 @@ class SyncService:
                 await Photo.filter(id=row.id).update(path=str(Path("photos") / str(player.id) / name))
 
 
+def merge_best(best: Best, new: dict) -> dict | None:
+    """The fields of ``best`` that ``new`` improves (each best is kept on its own, as the game
+    does: achievement, DX score, combo lamp, sync lamp); None when nothing improves."""
+    merged = {
+        "achievement": max(best.achievement, new["achievement"]),
+        "dx_score": _max_opt(best.dx_score, new["dx_score"]),
+        "dx_stars": max(best.dx_stars, new["dx_stars"]),
+        "fc": _better(best.fc, new["fc"], FC_ORDER),
+        "fs": _better(best.fs, new["fs"], FS_ORDER),
+    }
+    if all(getattr(best, k) == v for k, v in merged.items()):
+        return None
+    if merged["achievement"] > best.achievement:
+        merged["rank"] = new["rank"]
+    merged["dx_score_max"] = best.dx_score_max or new["dx_score_max"]
+    return merged
+
+
 def _owner_is_dead(owner: str) -> bool:
     """Whether a lease owner (``host:pid:nonce``) was a process on this host that is gone."""
     parts = owner.rsplit(":", 2)
@@ -484,7 +549,9 @@ def _owner_is_dead(owner: str) -> bool:
         return False  # another host (or a name we did not make): only the lease time frees it
     pid = int(parts[1])
     if pid == os.getpid():
-        return True  # our pid, another nonce: an earlier process (containers reuse pids)
+        # Our own pid under another nonce: an earlier container of ours, or another container
+        # sharing the host name. Not provably dead: the short, renewed lease frees it.
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -30,7 +30,7 @@ class Player(Model):
     public = fields.BooleanField(default=False)  # others may view this archive
     autosync = fields.BooleanField(default=False)
     # Lease: the bot process that syncs this player now, and until when.
-    lease_owner = fields.CharField(max_length=64, null=True)
+    lease_owner = fields.CharField(max_length=128, null=True)
     lease_until = fields.DatetimeField(null=True)
     last_sync_at = fields.DatetimeField(null=True)
     next_autosync_at = fields.DatetimeField(null=True)

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('rating_offset', fields.IntField(null=True)),
                 ('public', fields.BooleanField(default=False)),
                 ('autosync', fields.BooleanField(default=False)),
-                ('lease_owner', fields.CharField(null=True, max_length=64)),
+                ('lease_owner', fields.CharField(null=True, max_length=128)),
                 ('lease_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_sync_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('next_autosync_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
