@@ -52,6 +52,8 @@ def summary(report: SyncReport, archived: int) -> str:
         lines.append(f"新存档 {report.new_photos} 张照片。")
     if report.gap:
         lines.append("⚠ 距上次同步已超过 50 次游玩，中间的记录已被官方页面挤掉。建议 /autosync on。")
+    if report.details_failed:
+        lines.append(f"{report.details_failed} 次游玩的详情页暂时读不到，下次同步会再试。")
     if report.unresolved:
         lines.append(f"{report.unresolved} 次游玩的曲目曲库暂未收录，曲库更新后会自动补上。")
     return "\n".join(lines)

@@ -48,6 +48,9 @@ async def start_database(db_url: str) -> None:
     config = tortoise_config(db_url)
     try:
         await migrate(config=config)
+    except Exception as e:
+        log.error("cannot open or migrate the database %s: %s: %s", redact_db_url(db_url), type(e).__name__, e)
+        raise
     finally:
         # Also on failure: an open SQLite connection thread would keep the process alive.
         await Tortoise.close_connections()
