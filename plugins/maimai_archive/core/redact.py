@@ -25,13 +25,19 @@ _PATTERNS = [
     # the password in a database URL: scheme://user:password@host
     re.compile(r"(\w+://[^:/@\s'\"]*:)([^@\s'\"]+)(@)"),
 ]
+_BUILTIN = len(_PATTERNS)  # add_secret appends exact values after these
 # A /bind command carries cookies in any shape: hide everything after the command word.
 _BIND = re.compile(r"((?:^|[\s\[\]'\"(])[/／]?(?:bind|绑定)\s+)(\S.*)", re.IGNORECASE | re.DOTALL)
 
 
+# Every secret shape above contains one of these; most log lines contain none (cheap exit:
+# loguru builds a record for every debug call, so this runs on each).
+_MARKERS = ("=", ":", "gAAAAA", "bind", "绑定")
+
+
 def redact(text: str) -> str:
     """``text`` with every secret-looking value replaced by ``***``."""
-    if not text:
+    if not text or (len(_PATTERNS) == _BUILTIN and not any(m in text for m in _MARKERS)):
         return text
     text = _BIND.sub(lambda m: m.group(1) + MASK, text)
     text = _PATTERNS[0].sub(lambda m: m.group(0).split("=", 1)[0] + "=" + MASK, text)
