@@ -149,3 +149,21 @@ def test_siblings_and_levels() -> None:
     assert [s.id for s in catalogue.siblings(catalogue.song(100500))] == [100500]
     assert {c.key for c in catalogue.charts_at_level("13+")} == {"11500:master", "11501:master"}
     assert catalogue.charts_at_level("12+", ChartType.SD, Difficulty.MASTER)[0].key == "1:master"
+
+
+def test_a_song_listed_under_its_page_title_too_resolves_once() -> None:
+    """Song 383 is indexed under its own title and under the page title "Link"; when the
+    song data already calls it "Link", the two entries must not make it ambiguous."""
+    from plugins.maimai_archive.core.songs import Catalogue
+
+    def record(song_id: int, notes: list[int]) -> dict:
+        return {"id": str(song_id), "title": "Link", "type": "SD", "ds": [3.0, 5.0, 8.0, 12.0],
+                "level": ["3", "5", "8", "12"], "cids": [1, 2, 3, 4],
+                "charts": [{"notes": [1, 1, 1, 1], "charter": "-"}] * 3 + [{"notes": notes, "charter": "x"}],
+                "basic_info": {"title": "Link", "artist": "a", "genre": "g", "bpm": 150, "release_date": "",
+                               "from": "maimai", "is_new": False}}
+
+    cat = Catalogue.from_music_data([record(131, [200, 50, 50, 8]), record(383, [500, 50, 50, 13])])
+    chart = cat.resolve("Link", "SD", "master", dx_score_max=3 * 613)
+    assert chart is not None and chart.song_id == 383
+    assert cat.resolve("Link", "SD", "master") is None  # truly ambiguous without the max

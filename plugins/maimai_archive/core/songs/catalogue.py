@@ -136,7 +136,7 @@ class Catalogue:
             if utage != (song.type is ChartType.UTAGE) or (not utage and song.type is not type_):
                 continue
             chart = song.chart(Difficulty.UTAGE if utage else difficulty)
-            if chart is not None:
+            if chart is not None and chart not in candidates:  # a song can sit under two titles
                 candidates.append(chart)
         if len(candidates) > 1 and dx_score_max is not None:
             candidates = [c for c in candidates if c.notes.dx_score_max == dx_score_max]
