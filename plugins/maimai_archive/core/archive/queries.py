@@ -282,7 +282,7 @@ async def scores_at(player: Player, archive: Archive, until: datetime) -> dict[s
     """The bests as they were at ``until``, rebuilt from the archive: plays up to then, best
     changes up to then, and — for charts improved later — the value each later change replaced."""
     out: dict[str, tuple[Score, ChartRow]] = {}
-    for play in await Play.filter(player=player, played_at__lte=until):
+    for play in await _best_plays(player, until):
         chart = archive.chart(play)
         if chart is not None:
             _keep(out, _score(chart, play.achievement, play.fc, play.fs, play.dx_score), play)
@@ -305,6 +305,24 @@ async def scores_at(player: Player, archive: Archive, until: datetime) -> dict[s
         if chart is not None and chart.key not in first_later:
             _keep(out, _score(chart, best.achievement, best.fc, best.fs, best.dx_score), best)
     return out
+
+
+async def _best_plays(player: Player, until: datetime) -> list[Play]:
+    """The highest-achievement play per chart up to ``until``. Thousands of plays are read
+    as plain tuples and only the winners become model objects: building a model per play
+    held the event loop for ~0.15 s on a 5,000-play archive."""
+    best: dict[tuple, tuple[int, int]] = {}
+    rows = await Play.filter(player=player, played_at__lte=until).values_list(
+        "id", "chart_key", "title", "type", "difficulty", "dx_score_max", "achievement"
+    )
+    for play_id, key, title, type_, difficulty, dx_max, achievement in rows:
+        group = (key,) if key else (title, type_, difficulty, dx_max)
+        held = best.get(group)
+        if held is None or achievement > held[1]:
+            best[group] = (play_id, achievement)
+    if not best:
+        return []
+    return await Play.filter(id__in=[play_id for play_id, _ in best.values()])
 
 
 async def archive_start(player: Player) -> datetime | None:
