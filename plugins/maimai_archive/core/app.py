@@ -60,9 +60,12 @@ class ArchiveApp:
             self._refresh_task = asyncio.create_task(self.refresh_catalogue())
 
     async def stop(self) -> None:
+        from .covers import close_cover_caches
+
         if self._refresh_task is not None:
             self._refresh_task.cancel()
             await asyncio.gather(self._refresh_task, return_exceptions=True)
+        await close_cover_caches()
         await stop_database()
 
     @property

@@ -146,6 +146,12 @@ class CoverCache:
             log.info("covers: %d of %d still fetching after %.1fs; the image uses placeholders", len(wanted) - len(saved), len(wanted), timeout)
         return len(saved)
 
+    async def cancel_background(self) -> None:
+        """Stop fetches still running (the bot is shutting down)."""
+        for task in list(self._background):
+            task.cancel()
+        await self.wait_background()
+
     async def wait_background(self) -> None:
         """Let fetches that outlived their ``ensure`` finish (shutdown, tests)."""
         if self._background:
@@ -196,6 +202,11 @@ def _host(template: str) -> str:
 
 
 _shared: dict[tuple[Path, str], CoverCache] = {}
+
+
+async def close_cover_caches() -> None:
+    for cache in _shared.values():
+        await cache.cancel_background()
 
 
 def cover_cache(config: MaimaiConfig) -> CoverCache:
