@@ -61,3 +61,18 @@ async def test_ordinary_chat_that_starts_with_a_command_word_is_not_a_command(ap
             bot = ctx.create_bot()
             ctx.receive_event(bot, group_message(text))
             ctx.should_not_pass_rule(matcher)
+
+
+async def test_a_command_followed_directly_by_an_at_is_a_command(app: App, db) -> None:
+    """Mobile QQ puts the @ right after the word: "/b50@someone" must still work."""
+    from nonebot.adapters.onebot.v11 import Message, MessageSegment
+
+    from plugins.maimai_archive.chat.views import TARGET_NOT_BOUND, b50_cmd
+
+    async with app.test_matcher(b50_cmd) as ctx:
+        bot = ctx.create_bot()
+        event = group_message(Message("/b50") + MessageSegment.at(20002))
+        ctx.receive_event(bot, event)
+        ctx.should_pass_rule(b50_cmd)
+        ctx.should_call_send(event, TARGET_NOT_BOUND, result=None)
+        ctx.should_finished(b50_cmd)

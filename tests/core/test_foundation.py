@@ -116,6 +116,11 @@ def test_bot_debug_log_of_the_config_shows_no_secret(tmp_path: Path) -> None:
     assert key not in log and "hunter2" not in log
 
 
+def test_redact_is_not_fooled_by_case() -> None:
+    assert "0123456789abcdef" not in redact("Bind 0123456789abcdef0123")
+    assert "0123456789abcdef" not in redact("绑定 0123456789abcdef0123")
+
+
 def test_redact_keeps_ordinary_text() -> None:
     text = "Message 1 from 2@[群:3] '/sync' idx=3,1759467960 rating=14374"
     assert redact(text) == text

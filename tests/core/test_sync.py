@@ -264,9 +264,9 @@ async def test_rotated_cookies_are_saved_after_every_response_and_never_in_clear
     saved: list[dict] = []
     original = harness.store.rotate
 
-    async def spy(p, jar):
+    async def spy(p, jar, expected):
         saved.append(dict(jar))
-        return await original(p, jar)
+        return await original(p, jar, expected)
 
     harness.store.rotate = spy  # type: ignore[method-assign]
     source = SavedPages(real_plays[:3], real_profile)
@@ -428,3 +428,81 @@ async def test_an_unreadable_detail_page_does_not_stop_the_sync(harness, real_pl
     later = SavedPages(real_plays, real_profile)
     await harness.sync(player, later)
     assert later.fetched == ["record", f"detail:{real_plays[10].idx}"]  # retried while on record/
+
+
+async def test_a_new_bind_during_a_sync_wins_over_the_old_session(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    fresh = {"userId": "8888888888888", "_t": "fresh-session"}
+
+    class Rebinding(SavedPages):
+        async def play_detail(self, idx):
+            await harness.store.save(player, fresh)  # the user sent /bind with a new login
+            return await super().play_detail(idx)
+
+    report = await harness.sync(player, Rebinding(real_plays[:3], real_profile))
+    assert report.status == "unbound"  # stopped: its old session is no longer the binding
+    assert await harness.store.load(player) == fresh
+    assert (await Binding.get(player=player)).status == "ok"
+
+
+async def test_a_sync_killed_outright_is_finished_by_the_next(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    await harness.sync(player, SavedPages(real_plays[5:], real_profile))
+    # what kill -9 leaves: plays and a best change under a run still "running"
+    from datetime import UTC, datetime
+
+    killed = await SyncRun.create(player=player, started_at=datetime.now(UTC), status="running")
+    better = replace(real_plays[5], idx="9,1900000000", achievement=1_010_000)
+    await Play.create(player=player, played_unix=better.played_unix, played_at=better.played_at, idx=better.idx,
+                      track=1, title=better.title, type=better.type.value, difficulty=better.difficulty.value,
+                      achievement=better.achievement, dx_score=1, rank="sssp", sync=killed)
+    await BestChange.create(player=player, sync=killed, chart_key="x", title=better.title, type=better.type.value,
+                            difficulty=better.difficulty.value, new_achievement=better.achievement,
+                            changed_at=better.played_at)
+    again = SavedPages(real_plays[5:], real_profile)
+    report = await harness.sync(player, again)
+    assert report.ok and report.improved == 1
+    assert (await SyncRun.get(id=killed.id)).status == "failed"
+    assert "photos" in again.fetched  # the owed album is read
+
+
+async def test_a_retried_old_detail_never_rolls_the_rating_back(harness, real_plays, real_profile) -> None:
+    from plugins.maimai_archive.core.errors import PageChanged
+
+    player = await harness.player()
+    await harness.sync(player, SavedPages(real_plays[2:], real_profile))
+    older, newer = real_plays[1], real_plays[0]
+
+    class Ratings(SavedPages):
+        def __init__(self, *a, broken=(), **kw):
+            super().__init__(*a, **kw)
+            self.broken = broken
+
+        async def play_detail(self, idx):
+            if idx in self.broken:
+                await self._respond(f"detail:{idx}")
+                raise PageChanged("playlogDetail", "the rating block")
+            detail = await super().play_detail(idx)
+            return replace(detail, rating=14394 if idx == newer.idx else 14384)
+
+    await harness.sync(player, Ratings(real_plays, real_profile, broken=(older.idx,)))
+    await player.refresh_from_db()
+    rating = player.rating
+    await harness.sync(player, Ratings(real_plays, real_profile))  # the old detail reads now
+    await player.refresh_from_db()
+    assert player.rating == rating
+
+
+async def test_a_changed_detail_page_is_not_requested_fifty_times(harness, real_plays, real_profile) -> None:
+    from plugins.maimai_archive.core.errors import PageChanged
+
+    class AllBroken(SavedPages):
+        async def play_detail(self, idx):
+            await self._respond(f"detail:{idx}")
+            raise PageChanged("playlogDetail", "the judgement table")
+
+    player = await harness.player()
+    source = AllBroken(real_plays, real_profile)
+    report = await harness.sync(player, source)
+    assert report.ok and report.details_failed == 3
+    assert sum(p.startswith("detail:") for p in source.fetched) == 3

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nonebot import on_command
+from nonebot import on_message
+from nonebot.adapters import Message
 from nonebot.adapters.onebot.v11 import (
     Event,
     GroupMessageEvent,
     MessageSegment,
     PrivateMessageEvent,
 )
-from nonebot.rule import Rule
+from nonebot.params import Command, CommandArg, CommandWhitespace
+from nonebot.rule import CommandRule, Rule
+from nonebot.rule import command as command_prefixes
 
 from ..core.app import ArchiveApp, get_app
 from ..core.db.models import Player
@@ -44,19 +47,41 @@ def command(
     priority: int = 10,
     rule: Rule | None = None,
 ):
-    """``on_command`` that also records the command for /help and the plugin metadata."""
+    """A command matcher (like ``on_command``) that also records the command for /help and
+    the plugin metadata."""
     # One priority per command: NoneBot checks the matchers of one priority concurrently, a
     # task each, which cost ~30 ms of event loop per message with all ~27 commands on one
     # level; one level each, checked in turn, costs ~9 ms (bench/README.md "## load").
-    # Commands are distinct words, so the order changes nothing else.
+    # Our commands are distinct words; they take priorities 10 to ~37 (README).
     priority += len(COMMANDS)
     COMMANDS.append(CommandDoc(name, aliases, usage, brief, group, private_only, superuser))
-    # force_whitespace: "同步一下" or "解绑了吗" in a group is chat, not a command (with
-    # COMMAND_START "" every message is a candidate). _depth=1: logs name the chat module.
-    return on_command(
-        name, aliases=set(aliases), priority=priority, block=True, rule=rule,
-        force_whitespace=True, _depth=1,
-    )
+    # One rule checker per matcher (each extra checker is one more task per message).
+    # _depth=1: logs name the chat module.
+    checks = Rule(command_word(name, *aliases))
+    if rule is not None:
+        checks = checks & rule
+    return on_message(rule=checks, priority=priority, block=True, _depth=1)
+
+
+class CommandWord(CommandRule):
+    """NoneBot's command rule, but the command word must end: "同步一下" or "解绑了吗" in a
+    group is chat (with COMMAND_START "" every message is a candidate), "/b50@someone" is a
+    command. Followed by nothing, by whitespace, or by a non-text segment (an @)."""
+
+    async def __call__(
+        self,
+        cmd: tuple[str, ...] | None = Command(),
+        cmd_arg: Message | None = CommandArg(),  # noqa: B008
+        cmd_whitespace: str | None = CommandWhitespace(),
+    ) -> bool:
+        if cmd not in self.cmds:
+            return False
+        return not cmd_arg or cmd_whitespace is not None or not cmd_arg[0].is_text()
+
+
+def command_word(*names: str) -> CommandWord:
+    command_prefixes(*names)  # registers the prefixes NoneBot matches messages against
+    return CommandWord([(n,) for n in names])
 
 
 def app() -> ArchiveApp:

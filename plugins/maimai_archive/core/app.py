@@ -18,7 +18,7 @@ from .archive.resolve import resolve_pending
 from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncService
 from .client import MaimaiClient, follow_oauth_callback
 from .db.database import start_database, stop_database
-from .db.models import Player
+from .db.models import Best, Player, SyncRun
 from .errors import BindingError
 from .records import ParsedProfile
 from .secret import SecretBox, load_or_create_key
@@ -127,8 +127,9 @@ class ArchiveApp:
         async with self._source_factory(jar, keep) as source:
             profile = await source.friend_code()
         player, _ = await Player.get_or_create(qq=qq)
-        if player.friend_code and profile.friend_code and player.friend_code != profile.friend_code \
-                and await player.plays.all().exists():
+        archived = any([await SyncRun.exists(player=player), await Best.exists(player=player),
+                        await player.plays.all().exists()])
+        if archived and profile.friend_code and player.friend_code != profile.friend_code:
             # Another maimai account: merging two players' plays would corrupt both archives.
             raise BindingError(
                 "another account",

@@ -32,12 +32,12 @@ _BIND = re.compile(r"((?:^|[\s\[\]'\"(])[/／]?(?:bind|绑定)\s+)(\S.*)", re.IG
 
 # Every secret shape above contains one of these; most log lines contain none (cheap exit:
 # loguru builds a record for every debug call, so this runs on each).
-_MARKERS = ("=", ":", "gAAAAA", "bind", "绑定")
+_MARKERS = ("=", ":", "gaaaaa", "bind", "绑定")  # compared with the lowered line
 
 
 def redact(text: str) -> str:
     """``text`` with every secret-looking value replaced by ``***``."""
-    if not text or (len(_PATTERNS) == _BUILTIN and not any(m in text for m in _MARKERS)):
+    if not text or (len(_PATTERNS) == _BUILTIN and not any(m in text.lower() for m in _MARKERS)):
         return text
     text = _BIND.sub(lambda m: m.group(1) + MASK, text)
     text = _PATTERNS[0].sub(lambda m: m.group(0).split("=", 1)[0] + "=" + MASK, text)

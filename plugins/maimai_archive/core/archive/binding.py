@@ -123,23 +123,35 @@ class BindingStore:
         if not updated:
             await Binding.create(player=player, cookies=token, status=status)
 
-    async def rotate(self, player: Player, cookies: dict[str, str]) -> bool:
-        """Replace the saved jar, never creating one (the sync's saver: an /unbind or
-        /forget during a sync must stay done). False when there is no binding any more."""
-        return bool(await Binding.filter(player_id=player.id).update(cookies=self._box.seal(cookies)))
+    async def rotate(self, player: Player, cookies: dict[str, str], expected: str) -> str | None:
+        """Replace the jar the sync started from (sealed token ``expected``) and return the new
+        token; None when the binding was deleted or replaced meanwhile (/unbind, /forget, a
+        new /bind) — those must win over a sync still running on the old session."""
+        token = self._box.seal(cookies)
+        updated = await Binding.filter(player_id=player.id, cookies=expected).update(cookies=token)
+        return token if updated else None
 
     async def load(self, player: Player) -> dict[str, str] | None:
+        loaded = await self.load_sealed(player)
+        return loaded[1] if loaded else None
+
+    async def load_sealed(self, player: Player) -> tuple[str, dict[str, str]] | None:
+        """The sealed token as stored, and the jar it holds (ValueError: unreadable key)."""
         binding = await Binding.get_or_none(player_id=player.id)
         if binding is None:
             return None
-        return self._box.open(binding.cookies)
+        return binding.cookies, self._box.open(binding.cookies)
 
     async def status(self, player: Player) -> str | None:
         binding = await Binding.get_or_none(player_id=player.id)
         return binding.status if binding else None
 
-    async def mark_expired(self, player: Player) -> None:
-        await Binding.filter(player_id=player.id).update(status="expired")
+    async def mark_expired(self, player: Player, token: str | None = None) -> None:
+        """Mark the binding expired — only the session ``token`` when given (a newer /bind stays)."""
+        query = Binding.filter(player_id=player.id)
+        if token is not None:
+            query = query.filter(cookies=token)
+        await query.update(status="expired")
 
     async def delete(self, player: Player) -> bool:
         return bool(await Binding.filter(player_id=player.id).delete())

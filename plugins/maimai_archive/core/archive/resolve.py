@@ -36,6 +36,7 @@ async def resolve_pending(catalogue: Catalogue) -> int:
                 # Both exist: the resolved row takes every better value (lamps too).
                 merged = merge_best(other, {f: getattr(best, f) for f in SCORE_FIELDS})
                 if merged is not None:
+                    merged["updated_at"] = max(other.updated_at, best.updated_at)
                     await Best.filter(id=other.id).update(**merged)
                 await best.delete()
             await BestChange.filter(player_id=best.player_id, chart_key=best.chart_key).update(

@@ -37,7 +37,7 @@ from ..db.models import (
     ProfileSnapshot,
     SyncRun,
 )
-from ..errors import MaimaiError, PageChanged, SessionError
+from ..errors import MaimaiError, PageChanged, SessionError, SiteUnavailable
 from ..game import ChartType, Difficulty
 from ..rating import b50
 from ..records import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
@@ -52,6 +52,7 @@ FC_ORDER = (None, "fc", "fcp", "ap", "app")
 FS_ORDER = (None, "sync", "fs", "fsp", "fsd", "fsdp")
 # Renewed on every response, so a crashed process frees its accounts within this time.
 LEASE = timedelta(minutes=2)
+MAX_UNREADABLE_DETAILS = 3  # in a row: then the page has changed, not one play
 
 
 class PageSource(Protocol):
@@ -102,6 +103,12 @@ class SyncReport:
 UNREADABLE = "保存的 Cookie 无法解密（机器人的密钥变了），请私聊我重新 /bind。"
 
 
+class BindingChanged(MaimaiError):
+    """The binding was deleted or replaced while a sync ran on the old session."""
+
+    user_message = "同步期间绑定有变化（解绑或重新绑定），这次同步已停止；请重新 /sync。"
+
+
 def unresolved_key(type_: str, difficulty: str, title: str) -> str:
     return f"?{type_}:{difficulty}:{title}"
 
@@ -128,7 +135,7 @@ class SyncService:
         self._pool = asyncio.Semaphore(max_syncs)
         self._running: set[int] = set()
         self._waiting = 0
-        self.owner = owner or f"{os.uname().nodename[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = owner or f"{_HOST}:{_pid_namespace()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._clock = clock
 
     def is_running(self, player: Player) -> bool:
@@ -181,7 +188,11 @@ class SyncService:
         return taken == 1
 
     async def _renew_lease(self, player: Player) -> None:
-        await Player.filter(id=player.id, lease_owner=self.owner).update(lease_until=self._clock() + LEASE)
+        renewed = await Player.filter(id=player.id, lease_owner=self.owner).update(lease_until=self._clock() + LEASE)
+        if not renewed:
+            # Another process took the account (our lease ran out): two syncs rotating one
+            # session would kill it, so this one stops here.
+            raise SiteUnavailable("lease lost", user_message="另一个同步接手了你的账号，请稍后查看结果。")
 
     async def _release_lease(self, player: Player) -> None:
         await Player.filter(id=player.id, lease_owner=self.owner).update(lease_owner=None, lease_until=None)
@@ -197,20 +208,26 @@ class SyncService:
         try:
             # Read the cookies only under the lease: another process may just have rotated them.
             try:
-                cookies = await self.store.load(player)
+                loaded = await self.store.load_sealed(player)
             except ValueError as e:  # the secret key changed: these cookies are unreadable
                 await self.store.mark_expired(player)
                 return SyncReport("expired", player.id, error=SessionError(str(e), user_message=UNREADABLE))
-            if cookies is None:
+            if loaded is None:
                 return SyncReport("unbound", player.id)
-            return await self._sync(player, cookies, full, trigger)
+            return await self._sync(player, loaded, full, trigger)
         finally:
             await self._release_lease(player)
 
     # --- the sync itself -------------------------------------------------------------------
 
-    async def _sync(self, player: Player, cookies: dict[str, str], full: bool, trigger: str) -> SyncReport:
+    async def _sync(self, player: Player, loaded: tuple[str, dict[str, str]], full: bool, trigger: str) -> SyncReport:
+        token, cookies = loaded
         await player.refresh_from_db()
+        # Under the lease no other sync of this player runs: a run still "running" was cut
+        # off (kill -9, power loss) and is failed, so this one finishes its work.
+        await SyncRun.filter(player=player, status="running").update(
+            status="failed", error="Interrupted", finished_at=self._clock()
+        )
         first = not await SyncRun.filter(player=player, status="ok").exists()
         run = await SyncRun.create(
             player=player, started_at=self._clock(), full=full or first, trigger=trigger,
@@ -220,10 +237,16 @@ class SyncService:
         report = SyncReport("failed", player.id, run.id, full=full or first, first=first, rating_before=player.rating)
         report.improved = await self._adopt_unfinished(player, run)
 
+        current = token
+
         async def save_cookies(jar: dict[str, str]) -> None:
             # After every response: a crash later must not leave a stale session behind.
-            # Update only: an /unbind during the sync must stay unbound.
-            await self.store.rotate(player, jar)
+            # Compare-and-swap: an /unbind or a new /bind during the sync wins.
+            nonlocal current
+            rotated = await self.store.rotate(player, jar, expected=current)
+            if rotated is None:
+                raise BindingChanged("binding replaced during the sync")
+            current = rotated
             await self._renew_lease(player)
 
         source: PageSource | None = None
@@ -233,8 +256,10 @@ class SyncService:
             report.status = "ok"
         except MaimaiError as e:
             report.status, report.error = "failed", e
-            if isinstance(e, SessionError):
-                await self.store.mark_expired(player)
+            if isinstance(e, BindingChanged):
+                report.status = "unbound"
+            elif isinstance(e, SessionError):
+                await self.store.mark_expired(player, token=current)
                 report.status = "expired"
             log.warning("sync of player %s stopped: %s: %s", player.id, type(e).__name__, e)
         finally:
@@ -413,7 +438,10 @@ class SyncService:
         on_page = {p.played_unix: p for p in plays}
         missing = await Play.filter(player=player, played_unix__in=list(on_page), detail=None).order_by("played_unix")
         rating: tuple[int, int] | None = None
+        unreadable = 0
         for play in missing:
+            if unreadable >= MAX_UNREADABLE_DETAILS:
+                break  # the detail page changed for everyone: the rest wait for a fixed parser
             parsed = on_page[play.played_unix]
             report.pages.append(f"detail:{parsed.idx}")
             try:
@@ -423,13 +451,19 @@ class SyncService:
                 # the play stays without detail and is retried while it is on record/.
                 log.warning("detail of play %s unreadable: %s", play.played_unix, e)
                 report.details_failed += 1
+                unreadable += 1
                 continue
+            unreadable = 0
             async with in_transaction():
                 _, created = await PlayDetail.get_or_create(play=play, defaults=_detail_fields(detail))
             report.new_details += created
             if detail.rating is not None and (rating is None or play.played_unix > rating[0]):
                 rating = (play.played_unix, detail.rating)
-        return rating[1] if rating else None
+        if rating is None:
+            return None
+        # A retried old detail must not roll the rating back past a newer play's.
+        newer = await Play.filter(player=player, played_unix__gt=rating[0], detail__not_isnull=True).exists()
+        return None if newer else rating[1]
 
     # --- profile -------------------------------------------------------------------------------
 
@@ -542,12 +576,24 @@ def merge_best(best: Best, new: dict) -> dict | None:
     return merged
 
 
+_HOST = os.uname().nodename[:40]
+
+
+def _pid_namespace() -> str:
+    """Which process-id space our pid belongs to (containers on one host share the host name)."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "-"
+
+
 def _owner_is_dead(owner: str) -> bool:
-    """Whether a lease owner (``host:pid:nonce``) was a process on this host that is gone."""
-    parts = owner.rsplit(":", 2)
-    if len(parts) != 3 or parts[0] != os.uname().nodename or not parts[1].isdigit():
-        return False  # another host (or a name we did not make): only the lease time frees it
-    pid = int(parts[1])
+    """Whether a lease owner (``host:pidns:pid:nonce``) was a process of our host and pid
+    space that is gone."""
+    parts = owner.rsplit(":", 3)
+    if len(parts) != 4 or parts[0] != _HOST or parts[1] != _pid_namespace() or not parts[2].isdigit():
+        return False  # another host or container: only the lease time frees it
+    pid = int(parts[2])
     if pid == os.getpid():
         # Our own pid under another nonce: an earlier container of ours, or another container
         # sharing the host name. Not provably dead: the short, renewed lease frees it.
