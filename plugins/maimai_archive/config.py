@@ -36,6 +36,8 @@ class MaimaiConfig(BaseModel):
     # Seconds between two requests of one account (the site rate-limits).
     maimai_request_interval: float = 1.0
     maimai_request_timeout: float = 20.0
+    # First wait before retrying a failed request (567, network, 5xx); doubles each retry.
+    maimai_retry_backoff: float = 2.0
     # How many accounts may talk to the site at once, and how many syncs run at once.
     maimai_max_concurrent_accounts: int = 4
     maimai_max_concurrent_syncs: int = 4

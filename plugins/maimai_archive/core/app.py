@@ -97,6 +97,7 @@ class ArchiveApp:
             on_cookies=on_cookies,
             request_interval=self.config.maimai_request_interval,
             timeout=self.config.maimai_request_timeout,
+            backoff=self.config.maimai_retry_backoff,
             semaphore=self.site_slots,
         ) as client:
             yield client
