@@ -204,6 +204,22 @@ async def test_diff_of_the_last_sync_names_b50_moves_and_lamps(db, archive):
     assert (await queries.diff_view(player, archive, since=date(2025, 10, 5))).entries == ()
 
 
+async def test_a_play_before_the_sync_started_still_enters_the_b50_in_its_diff(db, archive):
+    """As the sync records it: the improvement's time is the play's, before the sync began."""
+    player = await _player()
+    old_charts = _charts(archive, 36)
+    low = old_charts[0]
+    for chart in old_charts:
+        await _best(player, chart, 995_000 if chart is not low else 900_000, DAY1 - timedelta(days=5))
+    played = DAY1 - timedelta(hours=2)
+    run = await SyncRun.create(player=player, started_at=DAY1, finished_at=DAY1 + timedelta(minutes=1),
+                               status="ok", new_plays=1)
+    await Best.filter(player=player, chart_key=low.key).update(achievement=1_005_000, updated_at=played)
+    await _change(player, low, 900_000, 1_005_000, played, sync=run)
+    (entry,) = (await queries.diff_view(player, archive)).entries
+    assert entry.entered_b50
+
+
 async def test_rating_history_skips_snapshots_without_rating(db, archive):
     player = await _player()
     for i, rating in enumerate([14000, None, 14050, 14100]):
