@@ -12,7 +12,6 @@ from nonebot.params import CommandArg
 
 from ..core.archive import queries
 from ..core.archive.sync import SyncReport
-from ..core.db.models import SyncRun
 from ..core.render import diff
 from ..core.render.base import render_pages
 from .common import NOT_BOUND, app, command, image, player_of
@@ -86,10 +85,9 @@ async def _sync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
             await note
     archived = await player.plays.all().count()
     text = summary(report, archived)
-    if report.ok and report.improved and report.run_id is not None:
-        view = await queries.diff_view(player, app().archive())
-        run = await SyncRun.get_or_none(id=report.run_id)
-        if view is not None and run is not None and view.entries:
+    if report.ok and report.improved:
+        view = await queries.diff_view(player, app().archive())  # this sync's diff
+        if view is not None and view.entries:
             pngs = await render_pages(diff.diff_pages, view)
             await matcher.finish(Message(text) + Message([image(p) for p in pngs]))
     await matcher.finish(text)

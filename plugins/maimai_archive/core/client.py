@@ -18,7 +18,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -32,19 +32,16 @@ from .errors import (
     SessionExpired,
     TruncatedPage,
 )
-from .pages import (
-    check_status,
-    parse_detail,
-    parse_photos,
-    parse_profile,
-    parse_record,
-    parse_scores,
-)
-from .pages.common import make_tree
-from .pages.status import Status, detect
+from .pages import check_status, parse_photos, parse_profile
+from .pages.common import Element, make_tree
+from .pages.detail import parse_detail_tree
+from .pages.record import parse_record_tree
+from .pages.scores import parse_scores_tree
+from .pages.status import Status, detect, raise_for_status
 from .records import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BASE_URL_CN = "https://maimai.wahlap.com/maimai-mobile/"
 WECHAT_UA = (
@@ -146,16 +143,29 @@ class MaimaiClient:
         challenge page → its typed error (see pages.check_status); a body that stops before
         ``</html>`` → TruncatedPage (a PageChanged; not retried here, the sync retries later).
         """
+        body = await self._fetch(path, params)
+        await asyncio.to_thread(check_status, body)
+        _require_complete(path, body)
+        return body
+
+    async def _read(self, path: str, params: Mapping[str, str | int] | None, parse: Callable[[Element], T]) -> T:
+        """``get_page`` and a tree parser in one: the page is turned into a tree once, off the
+        event loop, for both the status check and the parser."""
+        body = await self._fetch(path, params)
+
+        def work() -> T:
+            root = make_tree(body)
+            raise_for_status(root)
+            _require_complete(path, body)
+            return parse(root)
+
+        return await asyncio.to_thread(work)
+
+    async def _fetch(self, path: str, params: Mapping[str, str | int] | None) -> str:
         if "logout" in path.lower():
             raise ValueError("refusing to request a logout page: it ends the session")
         async with self._lock:
-            body = (await self._get_with_retries(urljoin(self.base_url, path), params)).text
-        await asyncio.to_thread(check_status, body)
-        if not is_complete_html(body):
-            # A body cut off in transfer still parses (libxml2 closes what is open) and would
-            # read as a play without judgements or a list missing its tail.
-            raise TruncatedPage(path, "the end of the page (</html>)")
-        return body
+            return (await self._get_with_retries(urljoin(self.base_url, path), params)).text
 
     async def image(self, url: str) -> bytes:
         """An image the site serves to this account (album photos); same session, same pace."""
@@ -247,11 +257,10 @@ class MaimaiClient:
     # -- typed pages (parsing runs off the event loop) ---------------------------------------
 
     async def record(self) -> list[ParsedPlay]:
-        return await asyncio.to_thread(parse_record, await self.get_page("record/"))
+        return await self._read("record/", None, parse_record_tree)
 
     async def play_detail(self, idx: str) -> ParsedPlayDetail:
-        body = await self.get_page("record/playlogDetail/", {"idx": idx})
-        return await asyncio.to_thread(parse_detail, body, idx)
+        return await self._read("record/playlogDetail/", {"idx": idx}, lambda root: parse_detail_tree(root, idx))
 
     async def scores(self, diff: int, *, played_only: bool = False) -> list[ParsedScore]:
         """Best scores of difficulty ``diff`` (0–4, 10 = Utage); ``played_only`` uses musicSort."""
@@ -265,7 +274,7 @@ class MaimaiClient:
             }
         else:
             path, params = "record/musicGenre/search/", {"genre": 99, "diff": diff}
-        return await asyncio.to_thread(parse_scores, await self.get_page(path, params))
+        return await self._read(path, params, parse_scores_tree)
 
     async def home(self) -> ParsedProfile:
         return await asyncio.to_thread(parse_profile, await self.get_page("home/"))
@@ -278,6 +287,13 @@ class MaimaiClient:
 
     async def photos(self) -> list[ParsedPhoto]:
         return await asyncio.to_thread(parse_photos, await self.get_page("playerData/photo/"))
+
+
+def _require_complete(path: str, body: str) -> None:
+    if not is_complete_html(body):
+        # A body cut off in transfer still parses (libxml2 closes what is open) and would
+        # read as a play without judgements or a list missing its tail.
+        raise TruncatedPage(path, "the end of the page (</html>)")
 
 
 OAUTH_HOST_SUFFIX = ".wahlap.com"
