@@ -552,9 +552,8 @@ class SyncService:
             report.new_photos += created
             if row.path is None and fetch is not None:
                 data = await fetch(photo.url)
-                folder.mkdir(parents=True, exist_ok=True)
                 name = hashlib.sha256(photo.url.encode()).hexdigest()[:24] + _suffix(photo.url)
-                (folder / name).write_bytes(data)
+                await asyncio.to_thread(_save_file, folder / name, data)  # disk I/O off the loop
                 await Photo.filter(id=row.id).update(path=str(Path("photos") / str(player.id) / name))
 
 
@@ -605,6 +604,11 @@ def _owner_is_dead(owner: str) -> bool:
     except PermissionError:
         return False  # alive, another user's
     return False
+
+
+def _save_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def _suffix(url: str) -> str:
