@@ -19,6 +19,9 @@ DEFAULT_BASE_URL = "https://maimai.wahlap.com/maimai-mobile/"
 DEFAULT_SONGDB_URL = "https://www.diving-fish.com/api/maimaidxprober/music_data"
 DEFAULT_ALIAS_URL = "https://maimai.lxns.net/api/v0/maimai/alias/list"
 DEFAULT_COVER_URL = "https://www.diving-fish.com/covers/{id:05d}.png"
+DEFAULT_OAUTH_URL = "https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx"
+# Hosts WeChat's built-in browser needs during the login (CONNECT to port 443 only).
+DEFAULT_BIND_PROXY_ALLOW = "qq.com,weixin.qq.com,wechat.com,qpic.cn,qlogo.cn,gtimg.cn,gtimg.com,wahlap.com"
 
 
 class MaimaiConfig(BaseModel):
@@ -44,6 +47,13 @@ class MaimaiConfig(BaseModel):
     # A font file for images; empty = the Noto Sans CJK that arrives with pip.
     maimai_font_path: str = ""
     maimai_autosync_enabled: bool = True
+    # One-tap /bind: the site's WeChat login link, and the bot's login proxy (host:port to
+    # listen on; empty = off), the address players type into their proxy settings (empty =
+    # the listen address) and the host suffixes it tunnels to (comma-separated).
+    maimai_oauth_url: str = DEFAULT_OAUTH_URL
+    maimai_bind_proxy: str = ""
+    maimai_bind_proxy_public: str = ""
+    maimai_bind_proxy_allow: str = DEFAULT_BIND_PROXY_ALLOW
 
     @property
     def data_dir(self) -> Path:

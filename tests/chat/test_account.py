@@ -84,7 +84,7 @@ async def test_bind_with_expired_cookies_says_why_and_stores_nothing(app: App, d
         bot = onebot(ctx)
         event = private_message(f"绑定 {COOKIE}")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "绑定失败：登录已过期（错误码 200002），请重新登录舞萌DX公众号后私聊我 /bind。", result=None)
+        ctx.should_call_send(event, "绑定失败：登录已过期（错误码 200002）：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie），存档会接着继续。", result=None)
         ctx.should_finished(bind)
     assert not await Player.exists(qq=str(USER))
 

@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from . import pages
 from .charts import CHARTS
+from .oauth import oauth_routes
 from .world import LogEntry, Player, World
 
 # The smallest valid PNG (1×1, transparent): every image the pages point at.
@@ -43,6 +44,7 @@ def create_app(world: World | None = None, *, base_path: str = "/maimai-mobile/"
         Route(base_path + "{page:path}", site.page, methods=["GET", "POST"]),
         Route(base_path.rstrip("/"), site.page),
         *_admin_routes(world, base_path),
+        *oauth_routes(world),
     ]
     app = Starlette(routes=routes)
     app.state.world = world
@@ -357,6 +359,7 @@ def _admin_routes(world: World, base_path: str) -> list[Route]:
                 "waf_required",
                 "require_wechat_ua",
                 "slot_mode",
+                "wechat_root",
             ):
                 if key in b:
                     setattr(world, key, b[key])

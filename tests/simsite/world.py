@@ -348,6 +348,7 @@ class World:
         self._fault_ids = 0
         self._by_user_id: dict[str, str] = {}  # every userId ever issued → player id
         self._oauth_codes: dict[str, str] = {}  # one-time callback code → player id
+        self.wechat_root: str | None = None  # the fake WeChat host (oauth.py); None = localhost:<port>
 
     # ----- players and plays -----
 
@@ -507,10 +508,15 @@ class World:
 
     def oauth_callback_query(self, player: Player | str) -> str:
         """A one-time ``r=…&t=…&code=…&state=…`` query for the WeChat callback."""
+        code = self.issue_oauth_code(player)
+        return f"r=c{secrets.randbelow(10**6)}&t={secrets.randbelow(10**10)}&code={code}&state={secrets.token_hex(20).upper()}"
+
+    def issue_oauth_code(self, player: Player | str) -> str:
+        """A single-use login code for ``player`` (what WeChat hands the callback)."""
         p = self.players[player] if isinstance(player, str) else player
         code = secrets.token_hex(16)
         self._oauth_codes[code] = p.id
-        return f"r=c{secrets.randbelow(10**6)}&t={secrets.randbelow(10**10)}&code={code}&state={secrets.token_hex(20).upper()}"
+        return code
 
     def redeem_oauth_code(self, code: str) -> Player | None:
         pid = self._oauth_codes.pop(code, None)

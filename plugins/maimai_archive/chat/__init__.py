@@ -13,7 +13,7 @@ require("nonebot_plugin_apscheduler")
 from ..config import MaimaiConfig  # noqa: E402
 from ..core import redact  # noqa: E402
 from ..core.app import ArchiveApp, set_app  # noqa: E402
-from . import account, autosync_job, chart, help, rating, sync, views  # noqa: E402, F401  (each import registers its commands)
+from . import account, autosync_job, bind_proxy, chart, help, rating, sync, views  # noqa: E402, F401  (each import registers its commands)
 from .common import COMMANDS  # noqa: E402
 
 config = get_plugin_config(MaimaiConfig)
@@ -46,10 +46,12 @@ driver = get_driver()
 async def _start() -> None:
     await _app.start()
     set_app(_app)
+    await bind_proxy.start(_app)
     logging.getLogger(__name__).info("maimai archive ready, data in %s", config.data_dir)
 
 
 @driver.on_shutdown
 async def _stop() -> None:
+    await bind_proxy.stop()
     set_app(None)
     await _app.stop()

@@ -17,16 +17,17 @@ from nonebot.log import logger
 from nonebot.matcher import Matcher
 from nonebot.params import ArgPlainText, CommandArg
 
-from ..core.archive.binding import USAGE, parse_bind_input
+from ..core.archive.binding import parse_bind_input
 from ..core.archive.export import export_plays
 from ..core.db.models import Player
 from ..core.errors import BindingError, MaimaiError
+from .bind_proxy import bind_alone
 from .common import NOT_BOUND, app, command, is_group, player_of, qq_of
 
 Arg = Annotated[Message, CommandArg()]
 GROUP = "账号"
 
-bind = command("bind", "绑定", usage="/bind <Cookie 或登录回调链接>", brief="绑定舞萌DX账号", group=GROUP, private_only=True)
+bind = command("bind", "绑定", usage="/bind [Cookie 或登录回调链接]", brief="绑定舞萌DX账号（只发 /bind：一键登录）", group=GROUP, private_only=True)
 unbind = command("unbind", "解绑", usage="/unbind", brief="删除保存的 Cookie（存档保留）", group=GROUP)
 forget = command("forget", "删除存档", usage="/forget", brief="删除你的全部存档（需确认）", group=GROUP, private_only=True)
 autosync = command("autosync", "自动同步", usage="/autosync on|off", brief="自动同步，50 条记录不再丢失", group=GROUP)
@@ -59,7 +60,7 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
         await matcher.finish(MessageSegment.at(event.user_id) + f" {LEAKED}{note}")
     text = arg.extract_plain_text()
     if not text.strip():
-        await matcher.finish(USAGE)
+        await matcher.finish(await bind_alone(qq_of(event), bot.self_id))
     try:
         given = parse_bind_input(text)
     except BindingError as e:

@@ -108,4 +108,4 @@ def image(png: bytes) -> MessageSegment:
     return MessageSegment.image(png)
 
 
-NOT_BOUND = "你还没有绑定舞萌DX账号：请私聊我发送 /bind 加上你的 Cookie（发送 /help 查看说明）。"
+NOT_BOUND = "你还没有绑定舞萌DX账号：请私聊我发送 /bind 登录（发送 /help 查看说明）。"

@@ -29,7 +29,7 @@ def summary(report: SyncReport, archived: int) -> str:
     if report.status == "unbound":
         return NOT_BOUND
     if report.status == "expired":
-        message = report.error.user_message if report.error else "登录已过期，请私聊我重新 /bind。"
+        message = report.error.user_message if report.error else "登录已过期：私聊我发送 /bind 重新登录。"
         return message + ("\n本次已取得的成绩都已保存。" if report.new_plays else "")
     if report.status == "failed":
         kept = f"已保存 {report.new_plays} 次新游玩。" if report.new_plays else "已有存档不受影响。"

@@ -33,15 +33,15 @@ class MaimaiError(Exception):
 
 
 class SessionError(MaimaiError):
-    user_message = "登录已失效，请私聊我重新 /bind。"
+    user_message = "登录已失效：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie）。"
 
 
 class SessionExpired(SessionError):
-    user_message = "登录已过期（错误码 200002），请重新登录舞萌DX公众号后私聊我 /bind。"
+    user_message = "登录已过期（错误码 200002）：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie），存档会接着继续。"
 
 
 class LoginFailed(SessionError):
-    user_message = "登录失败（错误码 100001），请重新登录舞萌DX公众号后私聊我 /bind。"
+    user_message = "登录失败（错误码 100001）：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie）。"
 
 
 class SiteUnavailable(MaimaiError):

@@ -96,7 +96,8 @@ class AutoSync:
             return  # already told once
         await Player.filter(id=player.id).update(failure_reported=kind)
         if report.status == "expired":
-            text = "自动同步暂停：舞萌DX登录已过期。请重新登录公众号后私聊我 /bind，自动同步会继续。"
+            text = ("自动同步暂停：舞萌DX登录已过期。私聊我发送 /bind 重新登录"
+                    "（也可以 /bind 加上新的 Cookie），存档和自动同步会接着继续。")
         else:
             reason = report.error.user_message if report.error else "未知错误"
             text = f"自动同步失败：{reason}\n我会稍后自动重试，恢复前不再重复提醒。"

@@ -100,7 +100,7 @@ class SyncReport:
         return self.status == "ok"
 
 
-UNREADABLE = "保存的 Cookie 无法解密（机器人的密钥变了），请私聊我重新 /bind。"
+UNREADABLE = "保存的 Cookie 无法解密（机器人的密钥变了），私聊我发送 /bind 重新登录。"
 
 
 class BindingChanged(MaimaiError):

@@ -1,0 +1,62 @@
+"""The one-tap /bind's chat side: starts the login proxy with the bot (when configured) and
+words its link and results. The proxy and the login itself live in core/login."""
+
+from __future__ import annotations
+
+import nonebot
+from nonebot.log import logger
+
+from ..core.app import ArchiveApp
+from ..core.archive.binding import USAGE
+from ..core.errors import MaimaiError
+from ..core.login.service import LoginLink, OneTapBind
+
+_one_tap: OneTapBind | None = None
+
+
+async def notify(qq: str, text: str, via: str | None) -> None:
+    """Private message to ``qq`` through the bot account the /bind came to (any when gone)."""
+    try:
+        bot = nonebot.get_bot(via) if via else nonebot.get_bot()
+    except (KeyError, ValueError):
+        bot = nonebot.get_bot()
+    await bot.send_private_msg(user_id=int(qq), message=text)
+
+
+async def start(app: ArchiveApp) -> None:
+    global _one_tap
+    if not app.config.maimai_bind_proxy:
+        return
+    one_tap = OneTapBind(app, notify)
+    await one_tap.start()
+    _one_tap = one_tap
+
+
+async def stop() -> None:
+    global _one_tap
+    if _one_tap is not None:
+        await _one_tap.stop()
+        _one_tap = None
+
+
+def link_text(link: LoginLink) -> str:
+    return (
+        f"一键绑定（链接 {link.minutes} 分钟内有效，只能用一次）：\n"
+        f"1. 把微信所在设备的 HTTP 代理设为 {link.proxy}（手机：Wi-Fi 设置 → 代理 → 手动；电脑：系统代理设置）\n"
+        "2. 在微信里打开下面的链接（可以先发到“文件传输助手”再点开）\n"
+        "3. 网页显示“绑定成功”后关闭代理\n"
+        f"{link.url}\n"
+        "不方便设置代理？发送 /bind 加上 Cookie 或登录回调链接也可以（/help 查看说明）。"
+    )
+
+
+async def bind_alone(qq: str, via: str) -> str:
+    """The reply to /bind with nothing after it."""
+    if _one_tap is None:
+        return USAGE
+    try:
+        link = await _one_tap.new_link(qq, via)
+    except MaimaiError as e:
+        logger.info(f"one-tap bind: no login link ({type(e).__name__})")
+        return f"暂时拿不到微信登录链接：{e.user_message}\n\n{USAGE}"
+    return link_text(link)

@@ -1,0 +1,154 @@
+"""The WeChat login link a one-tap /bind hands out, and the binds waiting for its callback.
+
+The site's authorize URL answers with a 302 to WeChat's ``…/connect/oauth2/authorize?…
+&redirect_uri=https%3A%2F%2Ftgk-wcaime…%2Fcallback%2Fmaimai-dx%3Fr%3D…%26t%3D…&state=…``.
+With ``redirect_uri`` turned to plain http, WeChat sends the player's browser to the callback
+over http, where the bot's proxy sees it (DOMAIN.md §1). A link is recognised again at the
+callback by its own ``state``, ``r`` and ``t``; the ``code`` is the secret that logs in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote, urlsplit
+
+import httpx
+
+from ..client import BROWSER_HEADERS
+from ..errors import LoginFailed, NetworkError
+
+TTL = 600.0  # seconds a pending bind waits for its callback
+MAX_PENDING = 500  # binds waiting at once, all users together
+CALLBACK_PATH = "/wc_auth/oauth/callback/"
+
+
+@dataclass(frozen=True)
+class LinkKey:
+    """What ties a callback to the link that was handed out (no secret: the code is not here)."""
+
+    state: str
+    r: str
+    t: str
+
+    def __repr__(self) -> str:
+        return "LinkKey(***)"
+
+
+def rewrite_link(location: str) -> str:
+    """``redirect_uri=https…`` → ``redirect_uri=http…`` (encoded or not); ValueError when the
+    link has no https redirect_uri to rewrite."""
+    for https, http in (("redirect_uri=https%3A", "redirect_uri=http%3A"),
+                        ("redirect_uri=https%3a", "redirect_uri=http%3a"),
+                        ("redirect_uri=https:", "redirect_uri=http:")):
+        if https in location:
+            return location.replace(https, http, 1)
+    if "redirect_uri=http%3A" in location or "redirect_uri=http:" in location:
+        return location  # already plain http (a local simulator)
+    raise ValueError("the login link has no https redirect_uri")
+
+
+def link_key(link: str) -> LinkKey:
+    """The key of a (rewritten) WeChat link: its ``state`` and the callback's ``r`` and ``t``."""
+    query = parse_qs(urlsplit(link).query)
+    redirect = query.get("redirect_uri", [""])[0]
+    inner = parse_qs(urlsplit(redirect).query)  # parse_qs has decoded redirect_uri once
+    key = LinkKey(_one(query, "state"), _one(inner, "r"), _one(inner, "t"))
+    if not all((key.state, key.r, key.t)):
+        raise ValueError("the login link lacks state, r or t")
+    return key
+
+
+def callback_key(query: str) -> LinkKey | None:
+    """The key of a callback request's query (``r, t, code, state``); None when incomplete."""
+    values = parse_qs(query)
+    key = LinkKey(_one(values, "state"), _one(values, "r"), _one(values, "t"))
+    if not all((key.state, key.r, key.t, _one(values, "code"))):
+        return None
+    return key
+
+
+def _one(query: dict[str, list[str]], name: str) -> str:
+    values = query.get(name, [])
+    return values[0] if len(values) == 1 else ""  # a repeated field is not trusted
+
+
+async def fetch_login_link(oauth_url: str, *, request_timeout: float = 20.0,
+                           transport: httpx.AsyncBaseTransport | None = None) -> str:
+    """Request the site's authorize URL (as WeChat would) and return its redirect, rewritten."""
+    async with httpx.AsyncClient(timeout=request_timeout, transport=transport, follow_redirects=False,
+                                 headers=BROWSER_HEADERS) as http:
+        try:
+            response = await http.get(oauth_url)
+        except httpx.TransportError as exc:
+            raise NetworkError(f"authorize: {type(exc).__name__}") from None
+    location = response.headers.get("location", "")
+    if not response.is_redirect or not location:
+        raise LoginFailed(f"authorize answered HTTP {response.status_code} without a redirect",
+                          user_message="舞萌DX的登录入口没有给出微信登录链接，请稍后再试。")
+    try:
+        return rewrite_link(location)
+    except ValueError as exc:
+        raise LoginFailed(str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。") from None
+
+
+@dataclass
+class PendingBind:
+    qq: str
+    key: LinkKey
+    expires: float
+    via: str | None = None  # the chat connection the /bind came through
+
+
+class PendingBinds:
+    """Binds waiting for their callback, in memory (a restart forgets them: /bind again).
+
+    One per QQ user (a new /bind replaces the older link); each is used at most once.
+    """
+
+    def __init__(self, ttl: float = TTL, clock: Callable[[], float] = time.monotonic,
+                 limit: int = MAX_PENDING) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self.limit = limit
+        self._by_key: dict[LinkKey, PendingBind] = {}
+
+    def add(self, qq: str, key: LinkKey, via: str | None = None) -> PendingBind | None:
+        """Remember a bind for ``qq``; None when too many are waiting already."""
+        self._purge()
+        for old in [p for p in self._by_key.values() if p.qq == qq]:
+            del self._by_key[old.key]
+        if len(self._by_key) >= self.limit:
+            return None
+        pending = PendingBind(qq, key, self.clock() + self.ttl, via)
+        self._by_key[key] = pending
+        return pending
+
+    def take(self, key: LinkKey) -> PendingBind | None:
+        """The bind this callback belongs to, removed (single use); None when unknown or expired."""
+        pending = self._by_key.pop(key, None)
+        if pending is None or pending.expires <= self.clock():
+            return None
+        return pending
+
+    def active(self) -> bool:
+        """Whether any bind is waiting (the proxy tunnels only then)."""
+        self._purge()
+        return bool(self._by_key)
+
+    def __len__(self) -> int:
+        self._purge()
+        return len(self._by_key)
+
+    def _purge(self) -> None:
+        now = self.clock()
+        for key in [k for k, p in self._by_key.items() if p.expires <= now]:
+            del self._by_key[key]
+
+
+def callback_target(oauth_url: str, path: str, query: str) -> str:
+    """The callback the bot requests itself: always on the configured OAuth host and scheme
+    (https in production), never on a host the browser named."""
+    parts = urlsplit(oauth_url)
+    return f"{parts.scheme}://{parts.netloc}{quote(path, safe='/')}?{query}"
