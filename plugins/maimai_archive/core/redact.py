@@ -24,6 +24,9 @@ _PATTERNS = [
     re.compile(r"gAAAAA[\w\-=]{20,}"),
     # the password in a database URL: scheme://user:password@host
     re.compile(r"(\w+://[^:/@\s'\"]*:)([^@\s'\"]+)(@)"),
+    # callback fields inside a URL-encoded redirect_uri (the one-tap login link): the value only
+    re.compile("(?:" + "|".join(f"(?<={s}{n}%3D)" for s in ("%3F", "%26") for n in ("r", "t", "code", "state"))
+               + r")[^%&\s\"'#]+", re.IGNORECASE),
 ]
 _BUILTIN = len(_PATTERNS)  # add_secret appends exact values after these
 # A /bind command carries cookies in any shape: hide everything after the command word.

@@ -167,7 +167,7 @@ class BindProxy:
             await _answer(writer, REFUSED)
             return
         if not self.tunnels_open():
-            log.info("login proxy: refused CONNECT %s (no bind pending)", hp[0])
+            log.info("login proxy: refused CONNECT %s (nobody is binding now)", hp[0])
             await _answer(writer, REFUSED)
             return
         if self.tunnels >= self.max_tunnels:

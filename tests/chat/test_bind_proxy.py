@@ -1,0 +1,91 @@
+"""/bind alone: the one-tap link and its three steps when the login proxy is on, the cookie
+ways when it is off."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from urllib.parse import quote
+
+import httpx
+import pytest
+from nonebug import App
+
+from .helpers import USER, onebot, private_message
+
+CALLBACK = "https://tgk-wcaime.wahlap.com/wc_auth/oauth/callback/maimai-dx?r=cAbC123&t=987654321"
+LOCATION = (
+    "https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx0000000000000000"
+    f"&redirect_uri={quote(CALLBACK, safe='')}&response_type=code&scope=snsapi_base&state=F00D#wechat_redirect"
+)
+
+
+@pytest.fixture
+def one_tap(monkeypatch):
+    """The chat layer's one-tap service with the site's authorize URL mocked (proxy not listening)."""
+    from plugins.maimai_archive.chat import bind_proxy
+    from plugins.maimai_archive.config import MaimaiConfig
+    from plugins.maimai_archive.core.login.service import OneTapBind
+
+    answers: list[httpx.Response | Exception] = []
+
+    def authorize(request: httpx.Request) -> httpx.Response:
+        answer = answers.pop(0) if answers else httpx.Response(302, headers={"location": LOCATION})
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    config = MaimaiConfig(maimai_bind_proxy="0.0.0.0:2560", maimai_bind_proxy_public="bind.example.com:2560")
+    service = OneTapBind(SimpleNamespace(config=config), bind_proxy.notify, transport=httpx.MockTransport(authorize))
+    monkeypatch.setattr(bind_proxy, "_one_tap", service)
+    service.answers = answers
+    return service
+
+
+async def test_bind_alone_with_the_proxy_on_replies_the_link_and_three_steps(app: App, db, one_tap) -> None:
+    from plugins.maimai_archive.chat.account import bind
+    from plugins.maimai_archive.core.login.links import LinkKey
+
+    link = LOCATION.replace("redirect_uri=https%3A", "redirect_uri=http%3A")
+    async with app.test_matcher(bind) as ctx:
+        bot = onebot(ctx)
+        event = private_message("/bind")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, (
+            "一键绑定（链接 10 分钟内有效，只能用一次）：\n"
+            "1. 把微信所在设备的 HTTP 代理设为 bind.example.com:2560（手机：Wi-Fi 设置 → 代理 → 手动；电脑：系统代理设置）\n"
+            "2. 在微信里打开下面的链接（可以先发到“文件传输助手”再点开）\n"
+            "3. 网页显示“绑定成功”后关闭代理\n"
+            f"{link}\n"
+            "不方便设置代理？发送 /bind 加上 Cookie 或登录回调链接也可以（/help 查看说明）。"
+        ), result=None)
+        ctx.should_finished(bind)
+    pending = one_tap.pending.take(LinkKey("F00D", "cAbC123", "987654321"))
+    assert pending is not None and pending.qq == str(USER) and pending.via == "10001"
+
+
+async def test_bind_alone_when_the_site_gives_no_link_falls_back_to_the_cookie_ways(app: App, db, one_tap) -> None:
+    from plugins.maimai_archive.chat.account import bind
+    from plugins.maimai_archive.core.archive.binding import USAGE
+
+    one_tap.answers.append(httpx.ConnectError("down"))
+    async with app.test_matcher(bind) as ctx:
+        bot = onebot(ctx)
+        event = private_message("绑定")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, f"暂时拿不到微信登录链接：连接舞萌DX网站失败（网络问题），请稍后再试。\n\n{USAGE}", result=None)
+        ctx.should_finished(bind)
+    assert len(one_tap.pending) == 0
+
+
+async def test_bind_alone_with_the_proxy_off_explains_the_cookie_ways(app: App, db) -> None:
+    from plugins.maimai_archive.chat import bind_proxy
+    from plugins.maimai_archive.chat.account import bind
+    from plugins.maimai_archive.core.archive.binding import USAGE
+
+    assert bind_proxy._one_tap is None  # MAIMAI_BIND_PROXY is empty by default
+    async with app.test_matcher(bind) as ctx:
+        bot = onebot(ctx)
+        event = private_message("/bind")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, USAGE, result=None)
+        ctx.should_finished(bind)
