@@ -124,3 +124,17 @@ async def test_fetch_login_link_without_a_redirect_is_a_login_failure() -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(200, text="<html></html>"))
     with pytest.raises(LoginFailed):
         await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=transport)
+
+
+def test_the_allowlist_matches_whole_host_suffixes_only() -> None:
+    from plugins.maimai_archive.core.login.proxy import host_allowed, parse_allow, split_host_port
+
+    allow = parse_allow(" qq.com, .wahlap.com ,")
+    assert allow == ("qq.com", "wahlap.com")
+    assert host_allowed("open.weixin.qq.com", allow) and host_allowed("QQ.COM.", allow)
+    assert host_allowed("tgk-wcaime.wahlap.com", allow)
+    assert not host_allowed("evilqq.com", allow) and not host_allowed("qq.com.evil.net", allow)
+    assert not host_allowed("", allow) and not host_allowed("1.2.3.4", allow)
+    assert split_host_port("open.weixin.qq.com:443", 0) == ("open.weixin.qq.com", 443)
+    assert split_host_port("[::1]:443", 0) == ("::1", 443)
+    assert split_host_port("host:notaport", 0) is None

@@ -82,13 +82,13 @@ class OneTapBind:
         key = callback_key(query)
         pending = self.pending.take(key) if key is not None else None
         if pending is None:
-            log.info("login proxy: a callback matched no pending bind (refused, nothing forwarded)")
+            log.info("login proxy: a callback matched no link waiting for it (refused, not forwarded)")
             return UNKNOWN_PAGE
         via = pending.via
         try:
             _, profile = await self.app.bind(pending.qq, CallbackUrl(callback_target(self.oauth_url, path, query)))
         except MaimaiError as exc:
-            log.info("one-tap bind failed: %s", type(exc).__name__)
+            log.info("one-tap login failed: %s", type(exc).__name__)
             await self._tell(pending.qq, f"绑定失败：{exc.user_message}", via)
             return FAILED_PAGE
         rating = f"，DX Rating {profile.rating}" if profile.rating is not None else ""
@@ -100,4 +100,4 @@ class OneTapBind:
         try:
             await self.notify(qq, text, via)
         except Exception as exc:  # the browser page still says what happened
-            log.info("could not tell %s about the bind: %s", qq, type(exc).__name__)
+            log.info("could not tell %s how the login went: %s", qq, type(exc).__name__)
