@@ -89,3 +89,28 @@ async def test_bind_alone_with_the_proxy_off_explains_the_cookie_ways(app: App, 
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, USAGE, result=None)
         ctx.should_finished(bind)
+
+
+async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_one_tap_off(app: App, monkeypatch) -> None:
+    import socket
+
+    from plugins.maimai_archive.chat import bind_proxy
+    from plugins.maimai_archive.config import MaimaiConfig
+
+    monkeypatch.setattr(bind_proxy, "_one_tap", None)
+    await bind_proxy.start(SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy="127.0.0.1:0")))
+    assert bind_proxy._one_tap is not None
+    host, port = bind_proxy._one_tap.proxy.address
+    with socket.create_connection((host, port), timeout=5):
+        pass  # listening
+    await bind_proxy.stop()
+    assert bind_proxy._one_tap is None
+    with pytest.raises(OSError), socket.create_connection((host, port), timeout=5):
+        pass
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        await bind_proxy.start(SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy=f"127.0.0.1:{taken}")))
+    assert bind_proxy._one_tap is None  # the bot runs on; /bind alone explains the cookie ways

@@ -27,8 +27,15 @@ async def start(app: ArchiveApp) -> None:
     global _one_tap
     if not app.config.maimai_bind_proxy:
         return
-    one_tap = OneTapBind(app, notify)
-    await one_tap.start()
+    try:
+        one_tap = OneTapBind(app, notify)
+        await one_tap.start()
+    except (ValueError, OSError) as e:  # the archive still works; /bind alone explains cookies
+        logger.error(f"login proxy not started ({e}); one-tap /bind is off")
+        return
+    if one_tap.public.split(":")[0] in ("0.0.0.0", "127.0.0.1", "localhost", "[::]", "::"):
+        logger.warning(f"players would be told to use {one_tap.public} as their proxy: "
+                       "set MAIMAI_BIND_PROXY_PUBLIC to the address they can reach")
     _one_tap = one_tap
 
 

@@ -123,6 +123,8 @@ class BindProxy:
             await self._handle(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass
+        except Exception as exc:  # one bad connection must not reach asyncio's default handler
+            log.warning("login proxy: a connection failed: %s", type(exc).__name__)
         finally:
             self.connections -= 1
             self._tasks.discard(task)
