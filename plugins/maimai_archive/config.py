@@ -19,6 +19,8 @@ DEFAULT_BASE_URL = "https://maimai.wahlap.com/maimai-mobile/"
 DEFAULT_SONGDB_URL = "https://www.diving-fish.com/api/maimaidxprober/music_data"
 DEFAULT_ALIAS_URL = "https://maimai.lxns.net/api/v0/maimai/alias/list"
 DEFAULT_COVER_URL = "https://www.diving-fish.com/covers/{id:05d}.png"
+DEFAULT_DIVINGFISH_URL = "https://www.diving-fish.com/"
+DEFAULT_LXNS_URL = "https://maimai.lxns.net/"
 
 
 class MaimaiConfig(BaseModel):
@@ -44,6 +46,9 @@ class MaimaiConfig(BaseModel):
     # A font file for images; empty = the Noto Sans CJK that arrives with pip.
     maimai_font_path: str = ""
     maimai_autosync_enabled: bool = True
+    # Score trackers that /link pushes bests to (the API paths are appended to these).
+    maimai_divingfish_url: str = DEFAULT_DIVINGFISH_URL
+    maimai_lxns_url: str = DEFAULT_LXNS_URL
 
     @property
     def data_dir(self) -> Path:
