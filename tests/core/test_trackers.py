@@ -16,21 +16,20 @@ from cryptography.fernet import Fernet
 
 from plugins.maimai_archive.core import redact
 from plugins.maimai_archive.core.db.models import Best, TrackerLink
-from plugins.maimai_archive.core.pages import parse_record
+from plugins.maimai_archive.core.pages import parse_profile, parse_record
 from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue
 from plugins.maimai_archive.core.trackers import push as push_module
 from plugins.maimai_archive.core.trackers.push import TrackerService
 from tests.core.test_pages_support import real_page
 from tests.core.test_sync import (
+    HOME,
     RECORD,
     SONGDB,
     UTAGE_RECORD,
     Harness,
     SavedPages,
     _database_bytes,
-    real_plays,  # noqa: F401  (fixture)
-    real_profile,  # noqa: F401  (fixture)
 )
 
 DF = "https://df.test/"
@@ -50,6 +49,16 @@ def catalogue() -> Catalogue:
     data = json.loads(SONGDB.read_text(encoding="utf-8"))
     songs = data.values() if isinstance(data, dict) else data
     return Catalogue.from_music_data([s for s in songs if int(s["id"]) != MISSING])
+
+
+@pytest.fixture(scope="module")
+def plays():
+    return parse_record(real_page(RECORD))
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return parse_profile(real_page(HOME))
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +106,10 @@ async def linked(harness: Harness, trackers: TrackerService):
     return player
 
 
-async def test_push_sends_every_best_in_each_services_shape(harness, trackers, services, utage_plays, real_profile) -> None:
+async def test_push_sends_every_best_in_each_services_shape(harness, trackers, services, utage_plays, profile) -> None:
     df, lx = services
     player = await linked(harness, trackers)
-    await harness.sync(player, SavedPages(utage_plays, real_profile))
+    await harness.sync(player, SavedPages(utage_plays, profile))
     results = {r.service: r for r in await trackers.push_everything(player.qq)}
     bests = await Best.filter(player=player).count()
 
@@ -138,11 +147,11 @@ async def test_push_sends_every_best_in_each_services_shape(harness, trackers, s
     }  # fmt: skip
 
 
-async def test_a_big_archive_goes_in_batches(harness, trackers, services, utage_plays, real_profile, monkeypatch) -> None:
+async def test_a_big_archive_goes_in_batches(harness, trackers, services, utage_plays, profile, monkeypatch) -> None:
     df, lx = services
     monkeypatch.setattr(push_module, "BATCH", 10)
     player = await linked(harness, trackers)
-    await harness.sync(player, SavedPages(utage_plays, real_profile))
+    await harness.sync(player, SavedPages(utage_plays, profile))
     await trackers.push_everything(player.qq, "divingfish")
     sizes = [len(b) for b in bodies(df)]
     assert sizes[:-1] == [10] * (len(sizes) - 1) and 0 < sizes[-1] <= 10
@@ -150,51 +159,51 @@ async def test_a_big_archive_goes_in_batches(harness, trackers, services, utage_
     assert lx.call_count == 0  # only the service asked for
 
 
-async def test_first_sync_pushes_every_best(harness, trackers, services, real_plays, real_profile) -> None:
+async def test_first_sync_pushes_every_best(harness, trackers, services, plays, profile) -> None:
     df, lx = services
     player = await linked(harness, trackers)
-    report = await harness.sync(player, SavedPages(real_plays, real_profile))
+    report = await harness.sync(player, SavedPages(plays, profile))
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert len(bodies(df)[0]) == len(bodies(lx)[0]["scores"]) == await Best.filter(player=player).count()
     assert [r.pending_all for r in await TrackerLink.filter(player=player)] == [False, False]
 
 
-async def test_a_sync_with_new_bests_pushes_only_those_charts(harness, trackers, services, real_plays, real_profile) -> None:
+async def test_a_sync_with_new_bests_pushes_only_those_charts(harness, trackers, services, plays, profile) -> None:
     df, lx = services
     player = await harness.player()
-    await harness.sync(player, SavedPages(real_plays[1:], real_profile))
+    await harness.sync(player, SavedPages(plays[1:], profile))
     await trackers.link(player.qq, "divingfish", DF_TOKEN)
     await trackers.link(player.qq, "lxns", LX_TOKEN)
-    better = replace(real_plays[0], achievement=1_005_000)
-    report = await harness.sync(player, SavedPages([better, *real_plays[1:]], real_profile))
+    better = replace(plays[0], achievement=1_005_000)
+    report = await harness.sync(player, SavedPages([better, *plays[1:]], profile))
     assert report.improved == 1
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert bodies(df) == [[{"title": "Re:Unknown X", "type": "DX", "level_index": 3, "achievements": 100.5,
                             "dxScore": 3066, "fc": "", "fs": "sync"}]]
     assert [s["id"] for s in bodies(lx)[0]["scores"]] == [1720]
     # a sync with nothing new pushes nothing
-    report = await harness.sync(player, SavedPages([better, *real_plays[1:]], real_profile))
+    report = await harness.sync(player, SavedPages([better, *plays[1:]], profile))
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert df.call_count == lx.call_count == 1
 
 
-async def test_a_service_down_keeps_the_charts_for_the_next_sync(harness, trackers, services, real_plays, real_profile) -> None:
+async def test_a_service_down_keeps_the_charts_for_the_next_sync(harness, trackers, services, plays, profile) -> None:
     df, lx = services
     df.mock(return_value=httpx.Response(503))
     lx.mock(side_effect=httpx.ConnectTimeout("timed out"))
     player = await harness.player()
-    await harness.sync(player, SavedPages(real_plays[1:], real_profile))
+    await harness.sync(player, SavedPages(plays[1:], profile))
     await linked_again(trackers, player)
-    report = await harness.sync(player, SavedPages([replace(real_plays[0], achievement=1_005_000), *real_plays[1:]],
-                                                   real_profile))
+    report = await harness.sync(player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]],
+                                                   profile))
     await trackers.after_sync(player.id, report.run_id, report.first)  # never raises
     links = await TrackerLink.filter(player=player).order_by("service")
     assert [(r.status, r.pending) for r in links] == [("ok", ["11720:master"]), ("ok", ["11720:master"])]
     # Back up: the next sync (nothing new) sends what was pending, then nothing is.
     df.mock(return_value=httpx.Response(200, json={"message": "更新成功"}))
     lx.mock(return_value=httpx.Response(200, json={"success": True, "code": 200}))
-    report = await harness.sync(player, SavedPages([replace(real_plays[0], achievement=1_005_000), *real_plays[1:]],
-                                                   real_profile))
+    report = await harness.sync(player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]],
+                                                   profile))
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert bodies(df)[-1][0]["achievements"] == 100.5 and bodies(lx)[-1]["scores"][0]["id"] == 1720
     assert [r.pending for r in await TrackerLink.filter(player=player)] == [[], []]
@@ -205,17 +214,17 @@ async def linked_again(trackers: TrackerService, player) -> None:
     await trackers.link(player.qq, "lxns", LX_TOKEN)
 
 
-async def test_a_rejected_token_is_marked_invalid_and_told_once(harness, trackers, services, told, real_plays, real_profile) -> None:
+async def test_a_rejected_token_is_marked_invalid_and_told_once(harness, trackers, services, told, plays, profile) -> None:
     df, lx = services
     df.mock(return_value=httpx.Response(400, json={"status": "error", "message": "导入token有误"}))
     lx.mock(return_value=httpx.Response(401, json={"success": False, "code": 401, "message": "invalid token"}))
     player = await harness.player()
-    await harness.sync(player, SavedPages(real_plays[2:], real_profile))
+    await harness.sync(player, SavedPages(plays[2:], profile))
     await linked_again(trackers, player)
-    s2 = [replace(real_plays[1], achievement=1_005_000), *real_plays[2:]]
-    plays = [replace(real_plays[0], achievement=1_005_000), *s2]
+    s2 = [replace(plays[1], achievement=1_005_000), *plays[2:]]
+    plays = [replace(plays[0], achievement=1_005_000), *s2]
     for sync_plays in (s2, plays):  # two syncs, one new best each
-        report = await harness.sync(player, SavedPages(sync_plays, real_profile))
+        report = await harness.sync(player, SavedPages(sync_plays, profile))
         assert report.improved == 1
         await trackers.after_sync(player.id, report.run_id, report.first)
     assert df.call_count == lx.call_count == 1  # an invalid token is not tried again
@@ -228,18 +237,18 @@ async def test_a_rejected_token_is_marked_invalid_and_told_once(harness, tracker
     df.mock(return_value=httpx.Response(200, json={"message": "更新成功"}))
     lx.mock(return_value=httpx.Response(200, json={"success": True, "code": 200}))
     await linked_again(trackers, player)
-    report = await harness.sync(player, SavedPages(plays, real_profile))
+    report = await harness.sync(player, SavedPages(plays, profile))
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert len(bodies(df)[-1]) == len(bodies(lx)[-1]["scores"]) == 2
     assert len(told) == 2
 
 
 async def test_tokens_are_sealed_at_rest_masked_in_listings_and_never_logged(
-    harness, trackers, services, real_plays, real_profile, caplog
+    harness, trackers, services, plays, profile, caplog
 ) -> None:
     player = await linked(harness, trackers)
     caplog.set_level(logging.DEBUG)
-    report = await harness.sync(player, SavedPages(real_plays, real_profile))
+    report = await harness.sync(player, SavedPages(plays, profile))
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert [(i.label, i.masked) for i in await trackers.links(player.qq)] == [("水鱼", "…abcd"), ("落雪", "…kCM=")]
     for row in await TrackerLink.filter(player=player):
