@@ -22,6 +22,8 @@ DEFAULT_COVER_URL = "https://www.diving-fish.com/covers/{id:05d}.png"
 DEFAULT_OAUTH_URL = "https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx"
 # Hosts WeChat's built-in browser needs during the login (CONNECT to port 443 only).
 DEFAULT_BIND_PROXY_ALLOW = "qq.com,weixin.qq.com,wechat.com,qpic.cn,qlogo.cn,gtimg.cn,gtimg.com,wahlap.com"
+DEFAULT_DIVINGFISH_URL = "https://www.diving-fish.com/"
+DEFAULT_LXNS_URL = "https://maimai.lxns.net/"
 
 
 class MaimaiConfig(BaseModel):
@@ -54,6 +56,9 @@ class MaimaiConfig(BaseModel):
     maimai_bind_proxy: str = ""
     maimai_bind_proxy_public: str = ""
     maimai_bind_proxy_allow: str = DEFAULT_BIND_PROXY_ALLOW
+    # Score trackers that /link pushes bests to (the API paths are appended to these).
+    maimai_divingfish_url: str = DEFAULT_DIVINGFISH_URL
+    maimai_lxns_url: str = DEFAULT_LXNS_URL
 
     @property
     def data_dir(self) -> Path:

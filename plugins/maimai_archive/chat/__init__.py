@@ -13,11 +13,12 @@ require("nonebot_plugin_apscheduler")
 from ..config import MaimaiConfig  # noqa: E402
 from ..core import redact  # noqa: E402
 from ..core.app import ArchiveApp, set_app  # noqa: E402
-from . import account, autosync_job, bind_proxy, chart, help, rating, sync, views  # noqa: E402, F401  (each import registers its commands)
+from . import account, autosync_job, bind_proxy, chart, help, link, rating, sync, views  # noqa: E402, F401  (each import registers its commands)
 from .common import COMMANDS  # noqa: E402
 
 config = get_plugin_config(MaimaiConfig)
 _app = ArchiveApp(config)
+_app.notify = autosync_job.notify  # private messages from the core (a rejected tracker token)
 
 __plugin_meta__ = PluginMetadata(
     name="舞萌DX 成绩存档",

@@ -52,7 +52,7 @@ def command(
     # One priority per command: NoneBot checks the matchers of one priority concurrently, a
     # task each, which cost ~30 ms of event loop per message with all ~27 commands on one
     # level; one level each, checked in turn, costs ~9 ms (bench/README.md "## load").
-    # Our commands are distinct words; they take priorities 10 to ~37 (README).
+    # Our commands are distinct words; they take priorities 10 to ~40 (README).
     priority += len(COMMANDS)
     COMMANDS.append(CommandDoc(name, aliases, usage, brief, group, private_only, superuser))
     # One rule checker per matcher (each extra checker is one more task per message).

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from ..config import MaimaiConfig
 from . import redact
 from .archive.binding import BindingStore, CallbackUrl, CookieJar
 from .archive.queries import Archive
 from .archive.resolve import resolve_pending
-from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncService
+from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncReport, SyncService
 from .client import MaimaiClient, follow_oauth_callback
 from .db.database import start_database, stop_database
 from .db.models import Best, Player, SyncRun
@@ -23,6 +24,7 @@ from .errors import BindingError
 from .records import ParsedProfile
 from .secret import SecretBox, load_or_create_key
 from .songs import Catalogue, get_catalogue, set_catalogue
+from .trackers.push import Notify, TrackerService
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,9 @@ class ArchiveApp:
         self.box: SecretBox | None = None
         self.store: BindingStore | None = None
         self.sync: SyncService | None = None
+        self.trackers: TrackerService | None = None
+        # Sends a private message (the chat layer sets it): trackers tell a rejected token.
+        self.notify: Notify | None = None
         # Shared by every account's client: how many accounts talk to the site at once.
         self.site_slots = asyncio.Semaphore(config.maimai_max_concurrent_accounts)
         self._source_factory = source_factory or self.client_source
@@ -48,7 +53,13 @@ class ArchiveApp:
         self.store = BindingStore(self.box)
         await start_database(self.config.db_url)
         set_catalogue(await Catalogue.load_from_db())
-        self.sync = SyncService(
+        self.trackers = TrackerService(
+            self.box, get_catalogue,
+            {"divingfish": self.config.maimai_divingfish_url, "lxns": self.config.maimai_lxns_url},
+            timeout=self.config.maimai_request_timeout, notify=self._notify,
+        )
+        self.sync = _Syncs(
+            self.on_sync_done,
             self.store,
             get_catalogue,
             self._source_factory,
@@ -62,11 +73,23 @@ class ArchiveApp:
     async def stop(self) -> None:
         from .covers import close_cover_caches
 
+        if self.trackers is not None:
+            await self.trackers.drain()
         if self._refresh_task is not None:
             self._refresh_task.cancel()
             await asyncio.gather(self._refresh_task, return_exceptions=True)
         await close_cover_caches()
         await stop_database()
+
+    def on_sync_done(self, player: Player, report: SyncReport) -> None:
+        """Every finished sync (chat, autosync, CLI) passes here: a good one pushes its
+        improved bests to the player's linked trackers, in the background."""
+        if report.ok and self.trackers is not None:
+            self.trackers.after_sync(player.id, report.run_id, report.first)
+
+    async def _notify(self, qq: str, text: str) -> None:
+        if self.notify is not None:
+            await self.notify(qq, text)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -159,6 +182,19 @@ class ArchiveApp:
         if self.box is None:
             raise RuntimeError("ArchiveApp.start() has not run")
         return self.box
+
+
+class _Syncs(SyncService):
+    """The sync service, reporting each finished sync to the app (one hook for every caller)."""
+
+    def __init__(self, on_done: Callable[[Player, SyncReport], None], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_done = on_done
+
+    async def sync(self, player: Player, **kwargs: Any) -> SyncReport:
+        report = await super().sync(player, **kwargs)
+        self._on_done(player, report)
+        return report
 
 
 _app: ArchiveApp | None = None

@@ -27,15 +27,18 @@ _PATTERNS = [
     # callback fields inside a URL-encoded redirect_uri (the one-tap login link): the value only
     re.compile("(?:" + "|".join(f"(?<={s}{n}%3D)" for s in ("%3F", "%26") for n in ("r", "t", "code", "state"))
                + r")[^%&\s\"'#]+", re.IGNORECASE),
+    # score tracker tokens in a header or JSON: Import-Token: …, "X-User-Token": "…"
+    re.compile(r"((?:Import-Token|X-User-Token)[\"']?\s*[:=]\s*[\"']?)([^\s\"',;}}]+)", re.IGNORECASE),
 ]
 _BUILTIN = len(_PATTERNS)  # add_secret appends exact values after these
-# A /bind command carries cookies in any shape: hide everything after the command word.
-_BIND = re.compile(r"((?:^|[\s\[\]'\"(])[/／]?(?:bind|绑定)\s+)(\S.*)", re.IGNORECASE | re.DOTALL)
+# A /bind command carries cookies in any shape, /link a tracker token: hide everything
+# after the command word.
+_BIND = re.compile(r"((?:^|[\s\[\]'\"(])[/／]?(?:bind|绑定|link|关联)\s+)(\S.*)", re.IGNORECASE | re.DOTALL)
 
 
 # Every secret shape above contains one of these; most log lines contain none (cheap exit:
 # loguru builds a record for every debug call, so this runs on each).
-_MARKERS = ("=", ":", "gaaaaa", "bind", "绑定")  # compared with the lowered line
+_MARKERS = ("=", ":", "gaaaaa", "bind", "绑定", "link", "关联")  # compared with the lowered line
 
 
 def redact(text: str) -> str:
@@ -48,7 +51,9 @@ def redact(text: str) -> str:
     text = _PATTERNS[2].sub(lambda m: m.group(1) + MASK, text)
     text = _PATTERNS[3].sub(MASK, text)
     text = _PATTERNS[4].sub(lambda m: m.group(1) + MASK + m.group(3), text)
-    for extra in _PATTERNS[5:]:
+    text = _PATTERNS[5].sub(MASK, text)
+    text = _PATTERNS[6].sub(lambda m: m.group(1) + MASK, text)
+    for extra in _PATTERNS[_BUILTIN:]:
         text = extra.sub(MASK, text)
     return text
 

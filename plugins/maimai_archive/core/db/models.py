@@ -217,3 +217,29 @@ class Photo(Model):
     class Meta:
         table = "photo"
         unique_together = (("player", "url"),)
+
+
+class TrackerLink(Model):
+    """A player's token for a score tracker (水鱼 / 落雪), and what still has to be pushed.
+
+    Like ``Binding``, the token is a Fernet token and never clear text; ``/unlink`` deletes
+    the row, the archive stays.
+    """
+
+    id = fields.IntField(primary_key=True)
+    player = fields.ForeignKeyField("maimai.Player", related_name="tracker_links", on_delete=fields.CASCADE)
+    service = fields.CharField(max_length=16)  # divingfish | lxns
+    token = fields.TextField()  # Fernet token of {"token": …}
+    status = fields.CharField(max_length=16, default="ok")  # ok | invalid (the service rejected it)
+    invalid_told = fields.BooleanField(default=False)  # the player was told in private
+    # Charts ("<song id>:<difficulty>") whose bests still have to reach the service (it was
+    # down or the token invalid); all = every archived best (after a first sync).
+    pending = fields.JSONField(default=list)
+    pending_all = fields.BooleanField(default=False)
+    last_push_at = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "tracker_link"
+        unique_together = (("player", "service"),)

@@ -1,0 +1,58 @@
+"""水鱼 (diving-fish maimaidx-prober): ``POST api/maimaidxprober/player/update_records``.
+
+Checked against the service's docs and code (doc/docs/developer/zh-api-document.md §2.2,
+§3.1.11; database/routes/maimai.py): the body is a JSON list; a chart is found by exact
+``title`` (水鱼's own, e.g. ``Link(CoF)``) + ``type`` "SD"/"DX" + ``level_index`` 0–4, and
+unknown ones are skipped by the service; ``fc``/``fs`` are "" when none. A wrong
+``Import-Token`` answers 400 ``{"message": "导入token有误"}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ..game import ChartType
+from .base import (
+    LEVEL_INDEX,
+    ChartBest,
+    PayloadRejected,
+    Skip,
+    TokenRejected,
+    TrackerDown,
+    message_of,
+    post_json,
+)
+
+SERVICE = "divingfish"
+LABEL = "水鱼"
+PATH = "api/maimaidxprober/player/update_records"
+BAD_TOKEN = "导入token有误"
+
+
+def record(best: ChartBest) -> dict[str, Any]:
+    """One best in 水鱼's shape; ``Skip`` for Utage (水鱼 keeps none) and unknown songs."""
+    if best.type == ChartType.UTAGE.value or best.difficulty not in LEVEL_INDEX:
+        raise Skip("utage")
+    if best.song is None or best.song.type is ChartType.UTAGE:
+        raise Skip("unknown")
+    return {
+        "title": best.song.title,  # the catalogue is 水鱼's music_data: its exact title
+        "type": best.song.type.value,
+        "level_index": LEVEL_INDEX[best.difficulty],
+        "achievements": round(best.achievement / 10000, 4),
+        "dxScore": best.dx_score or 0,
+        "fc": best.fc or "",
+        "fs": best.fs or "",
+    }
+
+
+async def send(http: httpx.AsyncClient, base_url: str, token: str, records: list[dict[str, Any]]) -> None:
+    status, answer = await post_json(http, base_url + PATH, {"Import-Token": token}, records)
+    if status in (401, 403) or (status == 400 and message_of(answer) == BAD_TOKEN):
+        raise TokenRejected(f"{LABEL} {status}")
+    if status == 429 or status >= 500:
+        raise TrackerDown(f"{LABEL} {status}")
+    if status != 200:
+        raise PayloadRejected(f"{LABEL} {status} {message_of(answer)}")

@@ -1,0 +1,64 @@
+"""落雪 (LXNS): ``POST api/v0/user/maimai/player/scores`` with the personal key.
+
+Checked against the service's docs (Lxns-Network/maimai-prober-frontend
+public/docs/api/maimai.md: 个人 API, Score, SongType, FCType, FSType, LevelIndex) and
+maimai.py's LXNS provider: header ``X-User-Token``; body ``{"scores": [Score…]}``; one id
+for a song's standard and DX charts (水鱼's DX id − 10000), Utage ids > 100000 with
+``level_index`` 0; ``play_time`` UTC ``YYYY-MM-DDTHH:MM:SSZ`` (minute precision) or null.
+Answers are ``{"success", "code", "message", "data"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+import httpx
+
+from ..game import ChartType
+from .base import (
+    LEVEL_INDEX,
+    ChartBest,
+    PayloadRejected,
+    Skip,
+    TokenRejected,
+    TrackerDown,
+    message_of,
+    post_json,
+)
+
+SERVICE = "lxns"
+LABEL = "落雪"
+PATH = "api/v0/user/maimai/player/scores"
+SONG_TYPE = {ChartType.SD: "standard", ChartType.DX: "dx", ChartType.UTAGE: "utage"}
+
+
+def record(best: ChartBest) -> dict[str, Any]:
+    """One best in 落雪's shape; ``Skip`` when the song is not in the catalogue."""
+    if best.song is None:
+        raise Skip("unknown")
+    utage = best.song.type is ChartType.UTAGE
+    if not utage and best.difficulty not in LEVEL_INDEX:
+        raise Skip("unknown")
+    played = best.played_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if best.played_at else None
+    return {
+        "id": best.song.base_id,
+        "type": SONG_TYPE[best.song.type],
+        "level_index": 0 if utage else LEVEL_INDEX[best.difficulty],
+        "achievements": round(best.achievement / 10000, 4),
+        "fc": best.fc,
+        "fs": best.fs,
+        "dx_score": best.dx_score or 0,
+        "play_time": played,
+    }
+
+
+async def send(http: httpx.AsyncClient, base_url: str, token: str, records: list[dict[str, Any]]) -> None:
+    status, answer = await post_json(http, base_url + PATH, {"X-User-Token": token}, {"scores": records})
+    code = answer.get("code") if isinstance(answer, dict) else None
+    if status in (401, 403) or code in (401, 403):
+        raise TokenRejected(f"{LABEL} {status}")
+    if status == 429 or status >= 500:
+        raise TrackerDown(f"{LABEL} {status}")
+    if status != 200 or (isinstance(answer, dict) and answer.get("success") is False):
+        raise PayloadRejected(f"{LABEL} {status} {code} {message_of(answer)}")

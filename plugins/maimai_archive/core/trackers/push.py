@@ -1,0 +1,281 @@
+"""Links to score trackers and the pushes: after a sync, on /push, retried when pending.
+
+A link holds the player's token for one service, sealed with the same Fernet box as the
+cookies. After a good sync the charts it improved (every best after a first sync) join
+the link's pending set; the push then sends those bests and clears what went through. A
+service that is down keeps them pending for the next sync; a rejected token marks the
+link invalid (its pending set keeps growing for the day a new token is linked) and the
+player is told once, in private. A push runs as a background task: it never delays or
+fails a sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import ModuleType
+
+import httpx
+
+from ..db.models import Best, BestChange, Play, Player, TrackerLink
+from ..secret import SecretBox
+from ..songs.catalogue import Catalogue
+from . import divingfish, lxns
+from .base import BATCH, ChartBest, PayloadRejected, Skip, TokenRejected, TrackerDown, TrackerError
+
+log = logging.getLogger(__name__)
+
+SERVICES: dict[str, ModuleType] = {divingfish.SERVICE: divingfish, lxns.SERVICE: lxns}
+# What players type: 水鱼 / 落雪 and the services' usual names.
+NAMES = {"水鱼": "divingfish", "divingfish": "divingfish", "df": "divingfish",
+         "落雪": "lxns", "lxns": "lxns"}  # fmt: skip
+HOW_TO_FIX = {
+    "divingfish": "请登录水鱼查分器，在「编辑个人资料」里重新生成 Import-Token，然后私聊我 /link 水鱼 <新 Token>。",
+    "lxns": "请登录落雪查分器，在「账号详情」里重新生成个人 API 密钥，然后私聊我 /link 落雪 <新密钥>。",
+}
+DRAIN_WAIT = 10.0  # seconds app.stop() waits for pushes still running
+
+Notify = Callable[[str, str], Awaitable[None]]
+
+
+class LinkError(Exception):
+    def __init__(self, user_message: str) -> None:
+        super().__init__("link refused")
+        self.user_message = user_message
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    service: str
+    label: str
+    masked: str
+    status: str  # ok | invalid
+    pending: int  # charts waiting; -1 = every best
+
+
+@dataclass
+class PushResult:
+    service: str
+    label: str
+    status: str = "nothing"  # ok | nothing | down | invalid | rejected | unlinked
+    sent: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # reason → count
+
+
+def service_of(word: str) -> str | None:
+    return NAMES.get(word.strip().lower())
+
+
+def mask(token: str) -> str:
+    return "…" + token[-4:] if len(token) >= 12 else "***"
+
+
+def check_token(token: str) -> str:
+    token = token.strip().strip("`").strip()
+    if not (8 <= len(token) <= 512) or not token.isascii() or any(c.isspace() for c in token):
+        raise LinkError("这不像是一个 Token：请直接复制完整的 Token（一串没有空格的英文、数字和符号）。")
+    return token
+
+
+class TrackerService:
+    def __init__(self, box: SecretBox, catalogue: Callable[[], Catalogue], urls: dict[str, str], *,
+                 timeout: float = 20.0, notify: Notify | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._box = box
+        self._catalogue = catalogue
+        self.urls = {name: url if url.endswith("/") else url + "/" for name, url in urls.items()}
+        self.timeout = timeout
+        self.notify = notify
+        self._clock = clock
+        self._locks: dict[tuple[int, str], asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    # --- links ---------------------------------------------------------------------------
+
+    async def link(self, qq: str, service: str, token: str) -> None:
+        token = check_token(token)
+        player, _ = await Player.get_or_create(qq=qq)
+        sealed = self._box.seal({"token": token})
+        fields = dict(token=sealed, status="ok", invalid_told=False, last_error=None)
+        if not await TrackerLink.filter(player_id=player.id, service=service).update(**fields):
+            await TrackerLink.create(player=player, service=service, **fields)
+
+    async def unlink(self, qq: str, service: str) -> bool:
+        return bool(await TrackerLink.filter(player__qq=qq, service=service).delete())
+
+    async def links(self, qq: str) -> list[LinkInfo]:
+        out = []
+        for row in await TrackerLink.filter(player__qq=qq).order_by("service"):
+            try:
+                masked = mask(self._token(row))
+            except ValueError:
+                masked = "***"
+            out.append(LinkInfo(row.service, SERVICES[row.service].LABEL, masked, row.status,
+                                -1 if row.pending_all else len(row.pending)))
+        return out
+
+    def _token(self, row: TrackerLink) -> str:
+        return self._box.open(row.token)["token"]
+
+    # --- after a sync ----------------------------------------------------------------------
+
+    def after_sync(self, player_id: int, run_id: int | None, first: bool) -> asyncio.Task:
+        """Queue this sync's improved charts and push them, in the background."""
+        task = asyncio.create_task(self._after_sync(player_id, run_id, first))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _after_sync(self, player_id: int, run_id: int | None, first: bool) -> None:
+        try:
+            links = await TrackerLink.filter(player_id=player_id)
+            if not links:
+                return
+            keys = [] if first or run_id is None else await BestChange.filter(
+                player_id=player_id, sync_id=run_id).values_list("chart_key", flat=True)
+            for row in links:
+                async with self._lock(player_id, row.service):
+                    await self._add_pending(row.id, keys, first)
+                    if row.status == "ok":
+                        result = await self._push(player_id, row.service, everything=False)
+                        if result.status != "nothing":
+                            log.info("push to %s for player %s: %s, %d sent, skipped %s",
+                                     row.service, player_id, result.status, result.sent, result.skipped)
+        except Exception:  # never a sync's problem
+            log.exception("push after the sync of player %s failed", player_id)
+
+    async def _add_pending(self, link_id: int, keys: list[str], everything: bool) -> None:
+        row = await TrackerLink.get(id=link_id)
+        if everything:
+            await TrackerLink.filter(id=link_id).update(pending_all=True)
+        elif keys:
+            merged = list(dict.fromkeys([*row.pending, *keys]))
+            await TrackerLink.filter(id=link_id).update(pending=merged)
+
+    # --- /push ---------------------------------------------------------------------------
+
+    async def push_everything(self, qq: str, service: str | None = None) -> list[PushResult]:
+        """Every archived best to the player's linked services (or one of them)."""
+        rows = await TrackerLink.filter(player__qq=qq).order_by("service")
+        results = []
+        for row in rows:
+            if service is None or row.service == service:
+                async with self._lock(row.player_id, row.service):
+                    results.append(await self._push(row.player_id, row.service, everything=True))
+        return results
+
+    async def drain(self, wait: float = DRAIN_WAIT) -> None:
+        """Let running pushes finish (bounded), then cancel what is left."""
+        if not self._tasks:
+            return
+        _, late = await asyncio.wait(set(self._tasks), timeout=wait)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+
+    # --- the push ------------------------------------------------------------------------
+
+    def _lock(self, player_id: int, service: str) -> asyncio.Lock:
+        return self._locks.setdefault((player_id, service), asyncio.Lock())
+
+    async def _push(self, player_id: int, service: str, everything: bool) -> PushResult:
+        """Send pending bests (or all) to one service; the caller holds the link's lock."""
+        module = SERVICES[service]
+        result = PushResult(service, module.LABEL)
+        row = await TrackerLink.get_or_none(player_id=player_id, service=service)
+        if row is None:
+            result.status = "unlinked"
+            return result
+        all_bests = everything or row.pending_all
+        wanted = None if all_bests else list(row.pending)
+        if wanted == []:
+            return result
+        try:
+            token = self._token(row)
+        except ValueError:  # the secret key changed: the token is unreadable
+            await self._rejected(row, result, "unreadable token")
+            return result
+        bests = await self._bests(player_id, wanted)
+        records, keys = [], []
+        for best in bests:
+            try:
+                records.append(module.record(best))
+                keys.append(best.chart_key)
+            except Skip as s:
+                result.skipped[s.reason] = result.skipped.get(s.reason, 0) + 1
+        done = {b.chart_key for b in bests} - set(keys)  # skipped: never sendable as they are
+        error: TrackerError | None = None
+        async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as http:
+            for start in range(0, len(records), BATCH):
+                try:
+                    await module.send(http, self.urls[service], token, records[start:start + BATCH])
+                except TrackerError as e:
+                    error = e
+                    break
+                done.update(keys[start:start + BATCH])
+                result.sent += len(records[start:start + BATCH])
+        if wanted is None and error is None:
+            done.update(row.pending)
+        if isinstance(error, TokenRejected):
+            await self._rejected(row, result, str(error))
+        elif isinstance(error, TrackerDown):
+            result.status = "down"
+        elif isinstance(error, PayloadRejected):
+            result.status = "rejected"
+            done.update(keys)  # the same bests would be refused again
+        else:
+            result.status = "ok" if records else "nothing"
+        await self._settle(row.id, done, clear_all=(all_bests and error is None) or isinstance(error, PayloadRejected),
+                           error=type(error).__name__ if error else None)
+        if error is not None:
+            log.warning("push to %s for player %s stopped: %s", service, player_id, error)
+        return result
+
+    async def _settle(self, link_id: int, done: set[str], clear_all: bool, error: str | None) -> None:
+        row = await TrackerLink.get(id=link_id)
+        fields: dict[str, object] = {
+            "pending": [k for k in row.pending if k not in done],
+            "last_error": error,
+        }
+        if clear_all:
+            fields["pending_all"] = False
+        if error is None:
+            fields["last_push_at"] = self._clock()
+        await TrackerLink.filter(id=link_id).update(**fields)
+
+    async def _rejected(self, row: TrackerLink, result: PushResult, detail: str) -> None:
+        result.status = "invalid"
+        await TrackerLink.filter(id=row.id).update(status="invalid", last_error="TokenRejected")
+        if row.invalid_told or self.notify is None:
+            return
+        await TrackerLink.filter(id=row.id).update(invalid_told=True)
+        player = await Player.get(id=row.player_id)
+        label = SERVICES[row.service].LABEL
+        text = f"{label}拒绝了你关联的 Token（可能已重新生成或被删除），成绩暂停上传到{label}。\n{HOW_TO_FIX[row.service]}"
+        try:
+            await self.notify(player.qq, text)
+        except Exception as e:  # a closed private chat must not stop the push bookkeeping
+            log.info("could not tell player %s about the %s token: %s", row.player_id, row.service, type(e).__name__)
+
+    async def _bests(self, player_id: int, keys: list[str] | None) -> list[ChartBest]:
+        query = Best.filter(player_id=player_id)
+        if keys is not None:
+            query = query.filter(chart_key__in=keys)
+        rows = await query.order_by("chart_key")
+        catalogue = self._catalogue()
+        # The play that set each achievement (落雪 keeps a play time): the earliest one.
+        played: dict[tuple[str, int], datetime] = {}
+        plays = await Play.filter(player_id=player_id, chart_key__in=[r.chart_key for r in rows]).order_by(
+            "played_unix").values_list("chart_key", "achievement", "played_at")
+        for key, achievement, at in plays:
+            played.setdefault((key, achievement), at)
+        out = []
+        for r in rows:
+            chart = catalogue.chart(r.chart_key)
+            song = catalogue.song(chart.song_id) if chart is not None else None
+            out.append(ChartBest(r.chart_key, song, r.type, r.difficulty, r.achievement, r.dx_score, r.fc, r.fs,
+                                 played.get((r.chart_key, r.achievement))))
+        return out
