@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from plugins.maimai_archive.core.render import album, b50, cards, diff, history, records
-from plugins.maimai_archive.core.render.base import render_pages, render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
 from plugins.maimai_archive.core.render.views import (
     AlbumPhoto,
     AlbumView,
@@ -100,7 +100,11 @@ async def loop_lag(seconds: float, load: bool, view) -> tuple[float, float]:
 
     task = asyncio.create_task(ticker())
     if load:
-        await asyncio.gather(*(render_pages(cards.recent_pages, view) for _ in range(4)))
+        renderer = RenderThread()
+        try:
+            await asyncio.gather(*(renderer.pages(cards.recent_pages, view) for _ in range(4)))
+        finally:
+            renderer.shutdown()
     else:
         await asyncio.sleep(seconds)
     stop.set()

@@ -31,17 +31,15 @@ def _png(colour: str = "red", size: int = 16) -> bytes:
 
 
 @pytest.fixture
-def catalogue():
-    from plugins.maimai_archive.core.songs import get_catalogue, set_catalogue
+def catalogue(monkeypatch: pytest.MonkeyPatch):
+    from plugins.maimai_archive.chat.common import app as core_app
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
     data = json.loads(SMALL.read_text(encoding="utf-8"))
     data.pop("_comment")
-    previous = get_catalogue()
     current = Catalogue.from_music_data(data)
-    set_catalogue(current)
-    yield current
-    set_catalogue(previous)
+    monkeypatch.setattr(core_app(), "catalogue", current)
+    return current
 
 
 @pytest.fixture
@@ -276,13 +274,11 @@ def test_raise_image_renders_with_and_without_jackets(tmp_path) -> None:
 @pytest.fixture
 def cover_host(monkeypatch):
     """A cover cache in the bot's data dir that asks a mocked host; the files are removed after."""
-    from plugins.maimai_archive.chat import rating, views
     from plugins.maimai_archive.chat.common import app as core_app
     from plugins.maimai_archive.core.covers import CoverCache
 
     cache = CoverCache(core_app().config.data_dir / "covers", COVER_HOST + "/{id:05d}.png")
-    monkeypatch.setattr(rating, "cover_cache", lambda config: cache)
-    monkeypatch.setattr(views, "cover_cache", lambda config: cache)
+    monkeypatch.setattr(core_app(), "covers", cache)
     with respx.mock(assert_all_called=False) as mock:
         yield mock
     for path in cache.directory.glob("*.png"):

@@ -9,7 +9,7 @@ from test_render_support import PLAYER, RENDER_MARKS, check_png, fixture_cards, 
 
 from plugins.maimai_archive.core.render import album, diff, records
 from plugins.maimai_archive.core.render import cards as cards_r
-from plugins.maimai_archive.core.render.base import render_pages, render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
 from plugins.maimai_archive.core.render.views import (
     AlbumView,
     B50View,
@@ -111,5 +111,9 @@ def test_jacket_from_cover_cache_is_drawn(tmp_path):
 
 async def test_async_render_of_real_archive_pages():
     fn, view, _ = fixture_views()["recent"]
-    pngs = await render_pages(fn, view)
+    renderer = RenderThread()
+    try:
+        pngs = await renderer.pages(fn, view)
+    finally:
+        renderer.shutdown()
     assert len(pngs) == 3

@@ -12,12 +12,12 @@ require("nonebot_plugin_apscheduler")
 
 from ..config import MaimaiConfig  # noqa: E402
 from ..core import redact  # noqa: E402
-from ..core.app import ArchiveApp, set_app  # noqa: E402
+from ..core.app import ArchiveApp  # noqa: E402
 from . import account, autosync_job, chart, help, rating, sync, views  # noqa: E402, F401  (each import registers its commands)
-from .common import COMMANDS  # noqa: E402
+from .common import COMMANDS, use_app  # noqa: E402
 
 config = get_plugin_config(MaimaiConfig)
-_app = ArchiveApp(config)
+_app = ArchiveApp(config, notify=autosync_job.notify)
 
 __plugin_meta__ = PluginMetadata(
     name="舞萌DX 成绩存档",
@@ -45,11 +45,11 @@ driver = get_driver()
 @driver.on_startup
 async def _start() -> None:
     await _app.start()
-    set_app(_app)
+    use_app(_app)
     logging.getLogger(__name__).info("maimai archive ready, data in %s", config.data_dir)
 
 
 @driver.on_shutdown
 async def _stop() -> None:
-    set_app(None)
+    use_app(None)
     await _app.stop()
