@@ -73,6 +73,20 @@ class FS(StrEnum):
     FSDP = "fsdp"
 
 
+# Lamps from none to the best; a stored lamp is one of these codes or None.
+FC_ORDER: tuple[FC | None, ...] = (None, FC.FC, FC.FCP, FC.AP, FC.APP)
+FS_ORDER: tuple[FS | None, ...] = (None, FS.SYNC, FS.FS, FS.FSP, FS.FSD, FS.FSDP)
+
+
+def better_lamp(a: str | None, b: str | None, order: tuple[FC | None, ...] | tuple[FS | None, ...]) -> str | None:
+    """The better of two stored lamps (an unknown code counts as no lamp; a tie keeps ``a``)."""
+
+    def rank(lamp: str | None) -> int:
+        return order.index(lamp) if lamp in order else 0
+
+    return a if rank(a) >= rank(b) else b
+
+
 class Rank(StrEnum):
     D = "d"
     C = "c"
