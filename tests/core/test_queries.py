@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from test_render_support import real_plays
-from test_songs_support import real_catalogue
 
 from plugins.maimai_archive.core.archive import queries
 from plugins.maimai_archive.core.archive.queries import Archive
@@ -23,6 +21,8 @@ from plugins.maimai_archive.core.db.models import (
 )
 from plugins.maimai_archive.core.game import Difficulty
 from plugins.maimai_archive.core.rating import chart_rating
+from tests.core.test_render_support import real_plays
+from tests.core.test_songs_support import real_catalogue
 
 pytestmark = pytest.mark.db
 

@@ -6,15 +6,15 @@ import asyncio
 import threading
 
 import pytest
-from test_render_support import RENDER_MARKS, check_png
 
 from plugins.maimai_archive.core.render import base
 from plugins.maimai_archive.core.render.base import (
     RenderLimitError,
-    new_figure,
     RenderThread,
+    new_figure,
     render_png_sync,
 )
+from tests.core.test_render_support import RENDER_MARKS, check_png
 
 pytestmark = RENDER_MARKS
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_render_support import PLAYER, RENDER_MARKS, check_png, fixture_cards, fixture_views
 
 from plugins.maimai_archive.core.render import album, diff, records
 from plugins.maimai_archive.core.render import cards as cards_r
@@ -19,6 +18,13 @@ from plugins.maimai_archive.core.render.views import (
     RatingHistoryView,
     RecentView,
     RecordsView,
+)
+from tests.core.test_render_support import (
+    PLAYER,
+    RENDER_MARKS,
+    check_png,
+    fixture_cards,
+    fixture_views,
 )
 
 pytestmark = RENDER_MARKS

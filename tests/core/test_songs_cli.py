@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_songs_support import REPO, SMALL_ALIASES, small_music_data
+from tests.core.test_songs_support import REPO, SMALL_ALIASES, small_music_data
 
 RUN = """
 import argparse, sys

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_songs_support import SMALL_ALIASES, small_music_data
 
 from plugins.maimai_archive.core.songs import store
 from plugins.maimai_archive.core.songs.aliases import (
@@ -21,6 +20,7 @@ from plugins.maimai_archive.core.songs.aliases import (
 )
 from plugins.maimai_archive.core.songs.catalogue import Catalogue
 from plugins.maimai_archive.core.songs.models import CatalogueState, SongRecord
+from tests.core.test_songs_support import SMALL_ALIASES, small_music_data
 
 URL = "https://songs.example.test/music_data"
 
