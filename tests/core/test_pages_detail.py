@@ -15,7 +15,7 @@ from plugins.maimai_archive.core.pages import (
     parse_page,
     parse_photos,
 )
-from plugins.maimai_archive.core.records import PageKind
+from plugins.maimai_archive.core.parsed import PageKind
 from tests.core.test_pages_support import real_page, synthetic
 
 

@@ -21,7 +21,7 @@ from plugins.maimai_archive.core.pages import (
     parse_page,
     parse_profile,
 )
-from plugins.maimai_archive.core.records import PageKind
+from plugins.maimai_archive.core.parsed import PageKind
 from tests.core.test_pages_support import real_files, real_page, synthetic
 
 HOME = "Uc207Pr4f57t9-251__mainetcn__data__debug_response"

@@ -11,7 +11,7 @@ import pytest
 from plugins.maimai_archive.core.errors import PageChanged
 from plugins.maimai_archive.core.game import FC, FS, ChartType, Difficulty, Rank
 from plugins.maimai_archive.core.pages import parse_page, parse_record
-from plugins.maimai_archive.core.records import PageKind
+from plugins.maimai_archive.core.parsed import PageKind
 from tests.core.test_pages_support import real_page
 
 CN_RECORD_1 = "TrueRou__maimai.py__tests__sample_data__record"

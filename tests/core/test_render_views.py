@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from plugins.maimai_archive.core.render import album, diff, records
+from plugins.maimai_archive.core.render import album, diff, records_table
 from plugins.maimai_archive.core.render import cards as cards_r
 from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
-from plugins.maimai_archive.core.render.views import (
+from plugins.maimai_archive.core.render.view_models import (
     AlbumView,
     B50View,
     ChartHistoryView,
@@ -64,8 +64,8 @@ def test_diff_pages_hold_at_most_30_rows():
 
 def test_records_page_is_one_figure_per_page_size():
     cards = fixture_cards()
-    view = RecordsView(PLAYER, cards[: records.PAGE_SIZE], 1, 4, len(cards))
-    check_png(render_png_sync(records.records_figure, view))
+    view = RecordsView(PLAYER, cards[: records_table.PAGE_SIZE], 1, 4, len(cards))
+    check_png(render_png_sync(records_table.records_figure, view))
 
 
 @pytest.mark.parametrize(

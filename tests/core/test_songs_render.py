@@ -13,7 +13,7 @@ from plugins.maimai_archive.core.render.chart import (
     chart_list_figures,
     rank_counts,
 )
-from plugins.maimai_archive.core.render.views import PlayerHeader
+from plugins.maimai_archive.core.render.view_models import PlayerHeader
 from tests.core.test_render_support import RENDER_MARKS, check_png
 from tests.core.test_songs_support import real_catalogue, small_catalogue
 

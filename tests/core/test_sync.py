@@ -31,7 +31,7 @@ from plugins.maimai_archive.core.db.models import (
 )
 from plugins.maimai_archive.core.errors import Maintenance, NetworkError, SessionExpired
 from plugins.maimai_archive.core.pages import parse_profile, parse_record
-from plugins.maimai_archive.core.records import (
+from plugins.maimai_archive.core.parsed import (
     ParsedPlay,
     ParsedPlayDetail,
     ParsedProfile,

@@ -26,7 +26,7 @@ from plugins.maimai_archive.core.game import (
     Rank,
     rank_for,
 )
-from plugins.maimai_archive.core.records import Judgements, ParsedPlay, ParsedScore
+from plugins.maimai_archive.core.parsed import Judgements, ParsedPlay, ParsedScore
 
 from .charts import CHARTS, Chart
 

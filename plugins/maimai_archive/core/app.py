@@ -26,7 +26,7 @@ from .covers import CoverCache, with_covers
 from .db.database import start_database, stop_database
 from .db.models import Best, Player, SyncRun
 from .errors import BindingError
-from .records import ParsedProfile
+from .parsed import ParsedProfile
 from .render.base import RenderThread
 from .secret import SecretBox, load_or_create_key
 from .songs import store as song_store

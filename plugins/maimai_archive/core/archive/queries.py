@@ -1,6 +1,7 @@
-"""Archive → view objects: what each image shows, read from the database.
+"""Archive → view objects: what each image shows, read from the database (the chart-centred
+ones — /chart, /charts, /raise, a chart's history — are in ``chart_queries.py``).
 
-Every function takes the ``Player`` row and returns a frozen view (``render/views.py``) or
+Every function takes the ``Player`` row and returns a frozen view (``render/view_models.py``) or
 ``None`` when there is nothing to show; renderers never touch the database. Chart constants
 and ratings come from the song catalogue and ``rating.py``; a chart the catalogue does not know
 (yet) is shown with its page title and level and no rating — never dropped.
@@ -14,15 +15,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from ..db.models import Best, BestChange, Photo, Play, PlayDetail, Player, ProfileSnapshot, SyncRun
-from ..game import FC, FS, ChartType, Difficulty
+from ..game import FC, FS, ChartType
 from ..rating import Score, b50, chart_rating
-from ..render.views import (
+from ..render.view_models import (
     AlbumPhoto,
     AlbumView,
-    B50Entry,
+    B50Tile,
     B50View,
-    ChartHistoryView,
-    ChartPoint,
     ChartRef,
     DiffEntry,
     DiffView,
@@ -120,7 +119,7 @@ def _card(archive: Archive, play: Play, number: int) -> PlayCard:
     )
 
 
-def _same_chart(play: Play) -> dict[str, object]:
+def same_chart(play: Play) -> dict[str, object]:
     """Filter for every play on the chart of ``play`` (by key when resolved, else by page fields)."""
     if play.chart_key:
         return {"chart_key": play.chart_key}
@@ -147,7 +146,7 @@ async def play_detail_view(player: Player, archive: Archive, number: int) -> Pla
         return None
     detail = await PlayDetail.get_or_none(play=play)
     earlier = (
-        await Play.filter(player=player, played_unix__lt=play.played_unix, **_same_chart(play))
+        await Play.filter(player=player, played_unix__lt=play.played_unix, **same_chart(play))
         .order_by("-played_unix")
         .limit(PREVIOUS_MAX)
     )
@@ -198,43 +197,6 @@ async def rating_history_view(player: Player) -> RatingHistoryView | None:
     return RatingHistoryView(header(player), tuple(RatingPoint(local(s.taken_at), s.rating) for s in shots))
 
 
-async def find_played_chart(
-    player: Player, archive: Archive, query: str, difficulty: Difficulty | None = None
-) -> Play | None:
-    """The latest play on the chart a player means by ``query`` (title, alias or id): among
-    the songs the catalogue matches, the chart they played most (or of ``difficulty``)."""
-    song_ids: list[int] = []
-    for match in archive.catalogue.search(query, limit=10):
-        song_ids.extend(s.id for s in archive.catalogue.siblings(match.song) or [match.song])
-    filters: dict[str, object] = {"player": player}
-    if difficulty is not None:
-        filters["difficulty"] = difficulty.value
-    plays: list[Play] = []
-    if song_ids:
-        plays = await Play.filter(song_id__in=song_ids, **filters).order_by("-played_unix")
-    if not plays:  # unresolved plays, or a title the catalogue does not know yet
-        plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix")
-    if not plays:
-        return None
-    counts: dict[tuple, int] = {}
-    for p in plays:
-        key = tuple(sorted(_same_chart(p).items()))
-        counts[key] = counts.get(key, 0) + 1
-    most = max(counts.values())
-    return next(p for p in plays if counts[tuple(sorted(_same_chart(p).items()))] == most)
-
-
-async def chart_history_view(player: Player, archive: Archive, play: Play) -> ChartHistoryView:
-    """Every archived play on the chart of ``play``, oldest first, with best-raising plays marked."""
-    plays = await Play.filter(player=player, **_same_chart(play)).order_by("played_unix")
-    points = []
-    best = -1
-    for p in plays:
-        points.append(ChartPoint(local(p.played_at), p.achievement, p.dx_score, p.achievement > best))
-        best = max(best, p.achievement)
-    return ChartHistoryView(header(player), archive.ref(play), tuple(points))
-
-
 # --- B50 now and then -----------------------------------------------------------------------
 
 
@@ -245,10 +207,10 @@ def _score(chart: Chart, achievement: int, fc: str | None, fs: str | None, dx: i
 def _b50_view(player: Player, archive: Archive, scores: dict[str, tuple[Score, ChartRow]], as_of: date | None) -> B50View:
     board = b50(score for score, _ in scores.values())
 
-    def entry(e) -> B50Entry:
+    def entry(e) -> B50Tile:
         _, row = scores[e.chart.key]
         score = e.score
-        return B50Entry(
+        return B50Tile(
             chart=archive.ref(row, e.chart),
             achievement=score.achievement,
             rank=e.rank.value,

@@ -1,4 +1,4 @@
-"""Pure parsers for the maimai-mobile pages: html text → ``records.Parsed*``.
+"""Pure parsers for the maimai-mobile pages: html text → ``parsed.Parsed*``.
 
 ``parse_page`` tells the kind of any page and parses it; the per-page functions parse one
 kind and raise ``PageChanged`` (naming the page and what was missing) when the markup does not
@@ -9,7 +9,7 @@ logs, or imports anything outside the core.
 from __future__ import annotations
 
 from ..errors import PageChanged, UnsupportedPage
-from ..records import PageKind, ParsedError, ParsedPage
+from ..parsed import PageKind, ParsedError, ParsedPage
 from .common import Element, el_icon, find_class, make_tree, normalize_title
 from .contract import page_to_json
 from .detail import is_detail_page, parse_detail, parse_detail_tree

@@ -8,7 +8,7 @@ the title (``.black_block``), an optional difficulty icon and the photo ``img[sr
 from __future__ import annotations
 
 from ..errors import PageChanged
-from ..records import ParsedPhoto
+from ..parsed import ParsedPhoto
 from .common import (
     DIFFICULTY_ICONS,
     Element,

@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..errors import PageChanged
 from ..game import Difficulty
-from ..records import ParsedProfile
+from ..parsed import ParsedProfile
 from .common import (
     FC_ICONS,
     FS_ICONS,

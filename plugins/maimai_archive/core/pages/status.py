@@ -13,7 +13,7 @@ from enum import Enum
 from lxml import etree
 
 from ..errors import ChallengePage, LoginFailed, Maintenance, SessionExpired, SiteError
-from ..records import ParsedError
+from ..parsed import ParsedError
 from .common import Element, el_icon, el_text, find_class, first_tag, make_tree, text
 
 CODE_SESSION_EXPIRED = "200002"

@@ -18,7 +18,7 @@ from ..songs.data import Chart, Song
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .views import ChartRef, PlayerHeader
+from .view_models import ChartRef, PlayerHeader
 
 WIDTH = 1200
 SSS, SSSP = 1_000_000, 1_005_000

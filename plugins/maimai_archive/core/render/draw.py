@@ -19,7 +19,7 @@ from PIL import Image
 
 from . import style
 from .base import new_figure
-from .views import ChartRef
+from .view_models import ChartRef
 
 # Text size in points → pixels at the figure's dpi.
 _PT = style.DPI / 72

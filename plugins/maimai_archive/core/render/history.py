@@ -12,7 +12,7 @@ from matplotlib.ticker import FuncFormatter
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .views import ChartHistoryView, RatingHistoryView
+from .view_models import ChartHistoryView, RatingHistoryView
 
 WIDTH = 1200
 HEIGHT = 720

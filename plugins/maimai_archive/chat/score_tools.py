@@ -19,13 +19,13 @@ from nonebot.typing import T_State
 from ..core.archive.chart_queries import raise_view
 from ..core.game import ChartType, Difficulty, format_achievement, rank_for
 from ..core.rating import score_line
-from ..core.render.rating import raise_figure
+from ..core.render.raise_list import raise_figure
 from ..core.songs.data import Chart, Song
 from ..core.songs.search import Group
+from .archive_images import target
 from .chart import DIFFICULTY_WORDS, TYPE_WORDS
 from .common import app, command, image, render_png
 from .song_pick import pick_reply, pick_song
-from .views import target
 
 GROUP = "成绩工具"
 line_cmd = command(

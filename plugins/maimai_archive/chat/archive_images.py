@@ -17,9 +17,9 @@ from nonebot.adapters.onebot.v11 import Event, Message
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.archive import players, queries
+from ..core.archive import chart_queries, players, queries
 from ..core.archive.queries import SITE_TZ
-from ..core.render import album, b50, cards, diff, history, records
+from ..core.render import album, b50, cards, diff, history, records_table
 from .common import NOT_BOUND, app, command, image, qq_of, render_pages, render_png
 
 if TYPE_CHECKING:
@@ -147,10 +147,10 @@ async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
         rating_view = await queries.rating_history_view(req.player)
         await show(matcher, rating_view, history.rating_history_figure, "还没有 Rating 记录：先 /sync 同步一次吧。")
     arc = app().archive()
-    play = await queries.find_played_chart(req.player, arc, req.text)
+    play = await chart_queries.find_played_chart(req.player, arc, req.text)
     if play is None:
         await matcher.finish(f"存档里没有找到「{req.text}」的游玩。")
-    chart_view = await queries.chart_history_view(req.player, arc, play)
+    chart_view = await chart_queries.chart_history_view(req.player, arc, play)
     await send_pages(matcher, [await render_png(history.chart_history_figure, chart_view)])
 
 
@@ -179,7 +179,7 @@ async def _records(event: Event, matcher: Matcher, arg: Arg) -> None:
     if page is None:
         await matcher.finish("用法：/records [页码]")
     view = await queries.records_view(req.player, app().archive(), page)
-    await show(matcher, view, records.records_figure, NOTHING_YET)
+    await show(matcher, view, records_table.records_figure, NOTHING_YET)
 
 
 album_cmd = command("album", "相册", usage="/album [n]", brief="存档的照片；加序号看单张", group=GROUP)

@@ -11,10 +11,10 @@ import asyncio
 import json
 from typing import Any
 
-from ...config import MaimaiConfig, load_config
-from ..db.database import start_database, stop_database
-from . import store
-from .catalogue import RefreshResult
+from ..config import MaimaiConfig, load_config
+from ..core.db.database import start_database, stop_database
+from ..core.songs import store
+from ..core.songs.catalogue import RefreshResult
 
 
 def add_songs_parser(subparsers: Any) -> None:
