@@ -152,9 +152,9 @@ async def _review(action: str, rest: list[str]) -> str:
         if not rows:
             return "没有待审核的别名。"
         lines = []
-        for row in rows[:20]:
-            song = catalogue.song(row.song_id) or catalogue.song(row.song_id + 10_000)
-            lines.append(f"{row.id}. 「{row.alias}」→ {song.title if song else row.song_id}（提交者 {row.proposer}）")
+        for pending in rows[:20]:
+            song = catalogue.song(pending.song_id) or catalogue.song(pending.song_id + 10_000)
+            lines.append(f"{pending.id}. 「{pending.alias}」→ {song.title if song else pending.song_id}（提交者 {pending.proposer}）")
         return "待审核别名：\n" + "\n".join(lines)
     if not rest or not rest[0].isdigit():
         return f"用法：/alias {action} <编号>"

@@ -24,7 +24,7 @@ from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncService
 from .client import MaimaiClient, follow_oauth_callback
 from .covers import CoverCache, with_covers
 from .db.database import start_database, stop_database
-from .db.models import Best, Player, SyncRun
+from .db.models import Best, Play, Player, SyncRun
 from .errors import BindingError
 from .parsed import ParsedProfile
 from .render.base import RenderThread
@@ -57,7 +57,7 @@ class ArchiveApp:
         # Shared by every account's client: how many accounts talk to the site at once.
         self.site_slots = asyncio.Semaphore(config.maimai_max_concurrent_accounts)
         self._source_factory = source_factory or self.client_source
-        self._refresh_task: asyncio.Task | None = None
+        self._refresh_task: asyncio.Task[str] | None = None
 
     async def start(self, refresh_catalogue: bool = True) -> None:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -155,7 +155,7 @@ class ArchiveApp:
             profile = await source.friend_code()
         player, _ = await Player.get_or_create(qq=qq)
         archived = any([await SyncRun.exists(player=player), await Best.exists(player=player),
-                        await player.plays.all().exists()])
+                        await Play.exists(player=player)])
         if archived and profile.friend_code and player.friend_code != profile.friend_code:
             # Another maimai account: merging two players' plays would corrupt both archives.
             raise BindingError(

@@ -101,7 +101,7 @@ class CoverCache:
         self._clock = clock
         self._retry_after: dict[int, float] = {}  # song id → when a miss may be asked again
         self._inflight: set[int] = set()
-        self._background: set[asyncio.Task] = set()
+        self._background: set[asyncio.Task[None]] = set()
 
     def path(self, song_id: int) -> Path | None:
         """The cached cover of a song (its own, else its base id's), None when absent."""

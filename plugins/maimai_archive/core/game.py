@@ -18,7 +18,7 @@ class Difficulty(StrEnum):
     UTAGE = "utage"
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # the song data's word; str.index is never used here
         """0–4 as in song data ``ds[]``/``level[]``; Utage charts are their own songs (0)."""
         return 0 if self is Difficulty.UTAGE else _DIFFICULTY_ORDER.index(self)
 

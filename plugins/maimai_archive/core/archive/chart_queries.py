@@ -83,7 +83,7 @@ async def find_played_chart(
         plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix")
     if not plays:
         return None
-    counts: dict[tuple, int] = {}
+    counts: dict[tuple[tuple[str, object], ...], int] = {}
     for p in plays:
         key = tuple(sorted(same_chart(p).items()))
         counts[key] = counts.get(key, 0) + 1

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..db.models import Best, BestChange, Photo, Play, PlayDetail, Player, ProfileSnapshot, SyncRun
 from ..game import FC, FS, ChartType
-from ..rating import Score, b50, chart_rating
+from ..rating import B50Entry, Score, b50, chart_rating
 from ..render.view_models import (
     AlbumPhoto,
     AlbumView,
@@ -194,7 +194,7 @@ async def rating_history_view(player: Player) -> RatingHistoryView | None:
     shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).order_by("taken_at")
     if not shots:
         return None
-    return RatingHistoryView(header(player), tuple(RatingPoint(local(s.taken_at), s.rating) for s in shots))
+    return RatingHistoryView(header(player), tuple(RatingPoint(local(s.taken_at), s.rating) for s in shots if s.rating is not None))
 
 
 # --- B50 now and then -----------------------------------------------------------------------
@@ -207,7 +207,7 @@ def _score(chart: Chart, achievement: int, fc: str | None, fs: str | None, dx: i
 def _b50_view(player: Player, archive: Archive, scores: dict[str, tuple[Score, ChartRow]], as_of: date | None) -> B50View:
     board = b50(score for score, _ in scores.values())
 
-    def entry(e) -> B50Tile:
+    def entry(e: B50Entry) -> B50Tile:
         _, row = scores[e.chart.key]
         score = e.score
         return B50Tile(
@@ -273,7 +273,7 @@ async def _best_plays(player: Player, until: datetime) -> list[Play]:
     """The highest-achievement play per chart up to ``until``. Thousands of plays are read
     as plain tuples and only the winners become model objects: building a model per play
     held the event loop for ~0.15 s on a 5,000-play archive."""
-    best: dict[tuple, tuple[int, int]] = {}
+    best: dict[tuple[object, ...], tuple[int, int]] = {}
     rows = await Play.filter(player=player, played_at__lte=until).values_list(
         "id", "chart_key", "title", "type", "difficulty", "dx_score_max", "achievement"
     )
@@ -289,13 +289,13 @@ async def _best_plays(player: Player, until: datetime) -> list[Play]:
 
 async def archive_start(player: Player) -> datetime | None:
     """The earliest moment the archive knows anything about the player."""
-    firsts = [
+    firsts: list[object] = [
         await SyncRun.filter(player=player).order_by("started_at").first().values_list("started_at", flat=True),
         await Play.filter(player=player).order_by("played_unix").first().values_list("played_at", flat=True),
         await Best.filter(player=player).order_by("updated_at").first().values_list("updated_at", flat=True),
         await BestChange.filter(player=player).order_by("changed_at").first().values_list("changed_at", flat=True),
     ]
-    known = [t for t in firsts if t is not None]
+    known = [t for t in firsts if isinstance(t, datetime)]
     return min(known) if known else None
 
 
@@ -387,7 +387,7 @@ async def _diff(
     return DiffView(header(player), label, rating_before, rating_after, tuple(entries), left, new_plays)
 
 
-def _board_entries(scores: dict[str, tuple[Score, ChartRow]]):
+def _board_entries(scores: dict[str, tuple[Score, ChartRow]]) -> tuple[B50Entry, ...]:
     board = b50(score for score, _ in scores.values())
     return board.old + board.new
 

@@ -121,7 +121,7 @@ def _class_path(tag: str, name: str) -> etree.XPath:
 
 def find_all_class(el: Element, name: str, tag: str = "*") -> list[Element]:
     """Descendants of ``el`` (not ``el`` itself) with class token ``name``, in page order."""
-    return _class_path(tag, name)(el)  # type: ignore[return-value]
+    return [found for found in _class_path(tag, name)(el) if isinstance(found, Element)]
 
 
 def find_class(el: Element, name: str, tag: str = "*") -> Element | None:
@@ -131,7 +131,7 @@ def find_class(el: Element, name: str, tag: str = "*") -> Element | None:
 
 def find_first(el: Element, path: str) -> Element | None:
     """The first element an XPath (relative to ``el``) selects, in page order."""
-    for found in _xpath(path)(el):  # type: ignore[union-attr]
+    for found in _xpath(path)(el):
         if isinstance(found, Element):
             return found
     return None
@@ -282,7 +282,7 @@ def timezone_for(urls: Iterable[str], title: str) -> timezone:
 
 
 def _url_of(tag: Element) -> str:
-    return tag.get("src") or tag.get("href") or tag.get("action") or ""  # type: ignore[return-value]
+    return tag.get("src") or tag.get("href") or tag.get("action") or ""
 
 
 def tree_timezone(root: Element) -> timezone:
@@ -297,7 +297,8 @@ def parse_played_at(text: str, tz: timezone, page: str) -> datetime:
     try:
         m = _PLAYED_AT.fullmatch(compact)  # the usual shape, without strptime's cost
         if m is not None:
-            naive = datetime(*map(int, m.groups()))  # type: ignore[misc]
+            year, month, day, hour, minute = map(int, m.groups())
+            naive = datetime(year, month, day, hour, minute)
         else:
             naive = datetime.strptime(compact, "%Y/%m/%d %H:%M")
     except ValueError:

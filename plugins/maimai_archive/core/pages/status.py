@@ -64,7 +64,7 @@ _SITE_URLS = etree.XPath(
 
 def _first(path: etree.XPath, root: Element) -> Element | None:
     found = path(root)
-    return found[0] if found else None  # type: ignore[index,return-value]
+    return found[0] if found else None
 
 
 def _is_challenge(root: Element) -> bool:

@@ -16,7 +16,7 @@ import asyncio
 import io
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,7 +88,7 @@ def font_families() -> list[str]:
 
 
 @contextmanager
-def style_context():
+def style_context() -> Iterator[None]:
     """The project style and fonts, applied for the duration of one render."""
     families = font_families()
     with matplotlib.style.context([str(STYLE_FILE), {"font.family": families}]):
@@ -120,12 +120,12 @@ def figure_to_png(fig: Figure) -> bytes:
     raise RenderLimitError(f"PNG stays over {MAX_PNG_BYTES} bytes")
 
 
-def _run_one(fn: Callable[..., Figure], args: tuple, kw: dict) -> bytes:
+def _run_one(fn: Callable[..., Figure], args: tuple[Any, ...], kw: dict[str, Any]) -> bytes:
     with style_context():
         return figure_to_png(fn(*args, **kw))
 
 
-def _run_many(fn: Callable[..., Sequence[Figure]], args: tuple, kw: dict) -> list[bytes]:
+def _run_many(fn: Callable[..., Sequence[Figure]], args: tuple[Any, ...], kw: dict[str, Any]) -> list[bytes]:
     with style_context():
         return [figure_to_png(fig) for fig in fn(*args, **kw)]
 

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from tortoise.transactions import in_transaction
@@ -82,7 +82,7 @@ async def load_catalogue() -> Catalogue:
 
 
 async def load_into(catalogue: Catalogue) -> None:
-    rows = await SongRecord.all().values_list("data", flat=True)
+    rows = cast("list[dict[str, Any]]", await SongRecord.all().values_list("data", flat=True))
     songs = songs_from_records(rows)
     catalogue.replace(songs, await load_aliases())
     state = await CatalogueState.get_or_none(source=SONGS)
