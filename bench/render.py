@@ -17,12 +17,12 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from plugins.maimai_archive.core.render import album, b50, cards, diff, history, records
-from plugins.maimai_archive.core.render.base import render_pages, render_pages_sync, render_png_sync
-from plugins.maimai_archive.core.render.views import (
+from plugins.maimai_archive.core.render import album, b50, cards, diff, history, records_table
+from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.view_models import (
     AlbumPhoto,
     AlbumView,
-    B50Entry,
+    B50Tile,
     B50View,
     ChartHistoryView,
     ChartPoint,
@@ -55,7 +55,7 @@ def views(plays: int) -> dict[str, tuple]:
     rng = random.Random(plays)
     all_cards = [_card(rng, i) for i in range(plays)]
     recent = tuple(all_cards[:50])
-    entries = [B50Entry(c.chart, c.achievement, c.rank, c.fc, c.fs, c.rating or 0) for c in all_cards[:50]]
+    entries = [B50Tile(c.chart, c.achievement, c.rank, c.fc, c.fs, c.rating or 0) for c in all_cards[:50]]
     snapshots = max(10, plays // 10)
     on_chart = max(5, min(300, plays // 16))
     diff_rows = min(60, max(5, plays // 80))
@@ -72,7 +72,7 @@ def views(plays: int) -> dict[str, tuple]:
         "chart_history": (history.chart_history_figure, ChartHistoryView(PLAYER, recent[0].chart, tuple(
             ChartPoint(T0 + timedelta(days=i), 990_000 + 10 * i, 2500 + i, i % 7 == 0) for i in range(on_chart))), False),
         "b50": (b50.b50_figure, B50View(PLAYER, tuple(entries[:35]), tuple(entries[35:50])), False),
-        "records": (records.records_figure, RecordsView(PLAYER, tuple(all_cards[:25]), 1, -(-plays // 25), plays), False),
+        "records": (records_table.records_figure, RecordsView(PLAYER, tuple(all_cards[:25]), 1, -(-plays // 25), plays), False),
         "album": (album.album_pages, AlbumView(PLAYER, tuple(
             AlbumPhoto(i + 1, None, TITLES[i % 6], "master", T0) for i in range(min(plays // 5, 24)))), True),
     }
@@ -100,7 +100,11 @@ async def loop_lag(seconds: float, load: bool, view) -> tuple[float, float]:
 
     task = asyncio.create_task(ticker())
     if load:
-        await asyncio.gather(*(render_pages(cards.recent_pages, view) for _ in range(4)))
+        renderer = RenderThread()
+        try:
+            await asyncio.gather(*(renderer.pages(cards.recent_pages, view) for _ in range(4)))
+        finally:
+            renderer.shutdown()
     else:
         await asyncio.sleep(seconds)
     stop.set()

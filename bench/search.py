@@ -21,14 +21,13 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests" / "core")]
-
-from test_search_quality import ALIASES, QUERIES  # noqa: E402
+sys.path.insert(0, str(REPO))
 
 from plugins.maimai_archive.core.songs.aliases import parse_lxns_aliases  # noqa: E402
 from plugins.maimai_archive.core.songs.catalogue import Catalogue  # noqa: E402
 from plugins.maimai_archive.core.songs.data import base_id  # noqa: E402
 from plugins.maimai_archive.core.songs.search import decide  # noqa: E402
+from tests.core.test_search_quality import ALIASES, QUERIES  # noqa: E402
 
 SONGDB = REPO.parent / "shared" / "songdb" / "Skimige__Akiha-Assets__data__maimai__music_data.json"
 

@@ -77,4 +77,4 @@ def load_config(env_file: str | Path | None = ".env", environ: dict[str, str] | 
     env = os.environ if environ is None else environ
     values.update({k.lower(): v for k, v in env.items() if k.lower().startswith("maimai_")})
     fields = MaimaiConfig.model_fields
-    return MaimaiConfig(**{k: v for k, v in values.items() if k in fields})
+    return MaimaiConfig.model_validate({k: v for k, v in values.items() if k in fields})

@@ -32,7 +32,7 @@ def site():
 
 async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encrypted(app: App, db, site) -> None:
     from plugins.maimai_archive.chat.account import bind
-    from plugins.maimai_archive.core.app import get_app
+    from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.core.db.models import Binding, Player
 
     route = site.get("friend/userFriendCode/").mock(return_value=httpx.Response(
@@ -132,7 +132,7 @@ async def test_bind_with_garbage_explains_the_shapes(app: App, db) -> None:
 
 
 async def _bound_player(qq: str = str(USER)):
-    from plugins.maimai_archive.core.app import get_app
+    from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.core.db.models import Player
 
     player = await Player.create(qq=qq, name="ＳＣＨＷＩ", rating=14374)

@@ -19,17 +19,15 @@ SUPERUSER = 10000
 
 
 @pytest.fixture
-def catalogue():
-    from plugins.maimai_archive.core.songs import get_catalogue, set_catalogue
+def catalogue(monkeypatch: pytest.MonkeyPatch):
+    from plugins.maimai_archive.chat.common import app as core_app
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
     data = json.loads(SMALL.read_text(encoding="utf-8"))
     data.pop("_comment")
-    previous = get_catalogue()
     current = Catalogue.from_music_data(data, {1: {"阿尔法"}})
-    set_catalogue(current)
-    yield current
-    set_catalogue(previous)
+    monkeypatch.setattr(core_app(), "catalogue", current)
+    return current
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ async def test_a_command_followed_directly_by_an_at_is_a_command(app: App, db) -
     """Mobile QQ puts the @ right after the word: "/b50@someone" must still work."""
     from nonebot.adapters.onebot.v11 import Message, MessageSegment
 
-    from plugins.maimai_archive.chat.views import TARGET_NOT_BOUND, b50_cmd
+    from plugins.maimai_archive.chat.archive_images import TARGET_NOT_BOUND, b50_cmd
 
     async with app.test_matcher(b50_cmd) as ctx:
         bot = ctx.create_bot()

@@ -63,8 +63,8 @@ async def test_link_without_a_token_explains_where_to_get_one(app: App, db) -> N
 
 
 async def test_unlink_forgets_the_token(app: App, db) -> None:
+    from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.chat.link import unlink
-    from plugins.maimai_archive.core.app import get_app
     from plugins.maimai_archive.core.db.models import TrackerLink
 
     await get_app().trackers.link(str(USER), "lxns", TOKEN)
@@ -78,8 +78,8 @@ async def test_unlink_forgets_the_token(app: App, db) -> None:
 
 
 async def test_push_counts_what_a_service_cannot_take(app: App, db) -> None:
+    from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.chat.link import NOT_LINKED, push
-    from plugins.maimai_archive.core.app import get_app
     from plugins.maimai_archive.core.db.models import Best, Player
 
     async with app.test_matcher(push) as ctx:

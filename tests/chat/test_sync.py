@@ -48,7 +48,7 @@ def site():
 
 
 async def _bound():
-    from plugins.maimai_archive.core.app import get_app
+    from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.core.db.models import Player
 
     player = await Player.create(qq=str(USER))

@@ -7,7 +7,6 @@ import asyncio
 import httpx
 import pytest
 import respx
-from test_pages_support import synthetic
 
 from plugins.maimai_archive.core.client import (
     BASE_URL_CN,
@@ -25,6 +24,7 @@ from plugins.maimai_archive.core.errors import (
     SessionExpired,
     TruncatedPage,
 )
+from tests.core.test_pages_support import synthetic
 
 BASE = BASE_URL_CN
 SECRET = "s3cr3t-token-value"

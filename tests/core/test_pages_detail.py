@@ -6,7 +6,6 @@ import json
 from datetime import datetime
 
 import pytest
-from test_pages_support import real_page, synthetic
 
 from plugins.maimai_archive.core.errors import PageChanged
 from plugins.maimai_archive.core.game import FC, FS, ChartType, Difficulty
@@ -16,7 +15,8 @@ from plugins.maimai_archive.core.pages import (
     parse_page,
     parse_photos,
 )
-from plugins.maimai_archive.core.records import PageKind
+from plugins.maimai_archive.core.parsed import PageKind
+from tests.core.test_pages_support import real_page, synthetic
 
 
 def test_detail_of_a_dx_play() -> None:

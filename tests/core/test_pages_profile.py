@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_pages_support import real_files, real_page, synthetic
 
 from plugins.maimai_archive.core.errors import (
     ChallengePage,
@@ -22,7 +21,8 @@ from plugins.maimai_archive.core.pages import (
     parse_page,
     parse_profile,
 )
-from plugins.maimai_archive.core.records import PageKind
+from plugins.maimai_archive.core.parsed import PageKind
+from tests.core.test_pages_support import real_files, real_page, synthetic
 
 HOME = "Uc207Pr4f57t9-251__mainetcn__data__debug_response"
 FRIEND_CODE = "TrueRou__maimai.py__tests__sample_data__user_friend_code"

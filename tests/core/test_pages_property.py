@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_pages_support import REAL_HTML, synthetic
 
 from plugins.maimai_archive.core.errors import MaimaiError, PageChanged
 from plugins.maimai_archive.core.pages import (
@@ -17,6 +16,7 @@ from plugins.maimai_archive.core.pages import (
     parse_record,
     parse_scores,
 )
+from tests.core.test_pages_support import REAL_HTML, synthetic
 
 SMALL_PAGES = [
     "TrueRou__maimai.py__tests__sample_data__scores.html",

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 import lxml.html
 import pytest
-from test_pages_support import real_page
 
 from plugins.maimai_archive.core.errors import PageChanged
 from plugins.maimai_archive.core.game import FC, FS, ChartType, Difficulty, Rank
 from plugins.maimai_archive.core.pages import parse_page, parse_record
-from plugins.maimai_archive.core.records import PageKind
+from plugins.maimai_archive.core.parsed import PageKind
+from tests.core.test_pages_support import real_page
 
 CN_RECORD_1 = "TrueRou__maimai.py__tests__sample_data__record"
 CN_RECORD_UTAGE = "Uc207Pr4f57t9-251__mainetcn__captures__rec__response_body"

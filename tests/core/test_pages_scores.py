@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from test_pages_support import real_files, real_page
 
 from plugins.maimai_archive.core.errors import PageChanged
 from plugins.maimai_archive.core.game import FC, FS, ChartType, Difficulty, Rank
 from plugins.maimai_archive.core.pages import normalize_title, parse_scores
+from tests.core.test_pages_support import real_files, real_page
 
 SCORES = "minty99__maimai-bot__crates__maimai-parsers__examples__maimai__scores__"
 LEVELS = "minty99__maimai-bot__crates__maimai-parsers__examples__maimai__internal_level_pages__"

@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from test_render_support import real_plays
-from test_songs_support import real_catalogue
 
-from plugins.maimai_archive.core.archive import queries
+from plugins.maimai_archive.core.archive import chart_queries, queries
 from plugins.maimai_archive.core.archive.queries import Archive
 from plugins.maimai_archive.core.db.models import (
     Best,
@@ -23,6 +21,8 @@ from plugins.maimai_archive.core.db.models import (
 )
 from plugins.maimai_archive.core.game import Difficulty
 from plugins.maimai_archive.core.rating import chart_rating
+from tests.core.test_render_support import real_plays
+from tests.core.test_songs_support import real_catalogue
 
 pytestmark = pytest.mark.db
 
@@ -232,9 +232,9 @@ async def test_rating_history_skips_snapshots_without_rating(db, archive):
 async def test_chart_history_finds_the_chart_and_marks_bests(db, archive):
     player = await _player()
     await _archive_real_plays(player, archive)
-    play = await queries.find_played_chart(player, archive, "疾走あんさんぶる")
+    play = await chart_queries.find_played_chart(player, archive, "疾走あんさんぶる")
     assert play is not None and play.title == "[協]疾走あんさんぶる"
-    view = await queries.chart_history_view(player, archive, play)
+    view = await chart_queries.chart_history_view(player, archive, play)
     times = [p.at for p in view.points]
     expected = await Play.filter(player=player, title=play.title).count()
     assert times == sorted(times) and len(times) == expected
@@ -242,7 +242,7 @@ async def test_chart_history_finds_the_chart_and_marks_bests(db, archive):
     for point in view.points:
         assert point.best == (point.achievement > running)
         running = max(running, point.achievement)
-    assert await queries.find_played_chart(player, archive, "no such song at all xyz") is None
+    assert await chart_queries.find_played_chart(player, archive, "no such song at all xyz") is None
 
 
 async def test_album_lists_photos_newest_first_with_paths_under_the_data_dir(db, tmp_path):

@@ -7,8 +7,6 @@ from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
 import pytest
-from test_pages_support import real_page
-from test_songs_support import real_catalogue, small_catalogue
 
 from plugins.maimai_archive.core.game import ChartType, Difficulty, Rank
 from plugins.maimai_archive.core.rating import (
@@ -25,6 +23,8 @@ from plugins.maimai_archive.core.rating import (
     what_raises,
 )
 from plugins.maimai_archive.core.songs.data import Notes
+from tests.core.test_pages_support import real_page
+from tests.core.test_songs_support import real_catalogue, small_catalogue
 
 # DOMAIN.md §5, written out again as text so the test does not read the code's table.
 TABLE = [

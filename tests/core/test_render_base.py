@@ -6,16 +6,15 @@ import asyncio
 import threading
 
 import pytest
-from test_render_support import RENDER_MARKS, check_png
 
 from plugins.maimai_archive.core.render import base
 from plugins.maimai_archive.core.render.base import (
     RenderLimitError,
+    RenderThread,
     new_figure,
-    render_pages,
-    render_png,
     render_png_sync,
 )
+from tests.core.test_render_support import RENDER_MARKS, check_png
 
 pytestmark = RENDER_MARKS
 
@@ -70,14 +69,33 @@ async def test_render_png_runs_in_one_dedicated_thread():
         seen.append(threading.current_thread().name)
         return _text_figure([text])
 
-    pngs = await asyncio.gather(*(render_png(build, f"第{i}页") for i in range(4)))
+    renderer = RenderThread()
+    try:
+        pngs = await asyncio.gather(*(renderer.png(build, f"第{i}页") for i in range(4)))
+    finally:
+        renderer.shutdown()
     assert len(pngs) == 4 and all(check_png(p) for p in pngs)
     assert len(set(seen)) == 1 and seen[0].startswith("maimai-render")
     assert seen[0] != threading.current_thread().name
 
 
+async def test_shutdown_ends_the_render_thread_and_a_later_render_starts_one():
+    renderer = RenderThread()
+    await renderer.png(_text_figure, TEXTS)
+    names = {t.name for t in threading.enumerate()}
+    assert any(n.startswith("maimai-render") for n in names)
+    renderer.shutdown()
+    assert not any(t.name.startswith("maimai-render") and t.is_alive() for t in threading.enumerate())
+    assert check_png(await renderer.png(_text_figure, TEXTS))
+    renderer.shutdown()
+
+
 async def test_render_pages_returns_one_png_per_figure():
-    pages = await render_pages(lambda n: [_text_figure([f"页 {i}"]) for i in range(n)], 3)
+    renderer = RenderThread()
+    try:
+        pages = await renderer.pages(lambda n: [_text_figure([f"页 {i}"]) for i in range(n)], 3)
+    finally:
+        renderer.shutdown()
     assert len(pages) == 3
     for page in pages:
         check_png(page)

@@ -11,12 +11,12 @@ import pytest
 from PIL import Image
 
 from plugins.maimai_archive.core.pages import parse_record
-from plugins.maimai_archive.core.records import ParsedPlay
+from plugins.maimai_archive.core.parsed import ParsedPlay
 from plugins.maimai_archive.core.render.base import MAX_PNG_BYTES, MAX_SIDE_PX
-from plugins.maimai_archive.core.render.views import (
+from plugins.maimai_archive.core.render.view_models import (
     AlbumPhoto,
     AlbumView,
-    B50Entry,
+    B50Tile,
     B50View,
     ChartHistoryView,
     ChartPoint,
@@ -115,7 +115,7 @@ def _guess_constant(play: ParsedPlay) -> int | None:
     return {"basic": 50, "advanced": 85, "expert": 115, "master": 132, "remaster": 140}[play.difficulty.value]
 
 
-def b50_entries(cards: tuple[PlayCard, ...]) -> list[B50Entry]:
+def b50_entries(cards: tuple[PlayCard, ...]) -> list[B50Tile]:
     """Best per chart, rated, best first (SYNTHETIC constants)."""
     best: dict[tuple[str, str, str], PlayCard] = {}
     for card in cards:
@@ -123,7 +123,7 @@ def b50_entries(cards: tuple[PlayCard, ...]) -> list[B50Entry]:
         if card.rating is not None and (key not in best or card.achievement > best[key].achievement):
             best[key] = card
     entries = [
-        B50Entry(c.chart, c.achievement, c.rank, c.fc, c.fs, c.rating or 0, c.dx_score, c.dx_score_max)
+        B50Tile(c.chart, c.achievement, c.rank, c.fc, c.fs, c.rating or 0, c.dx_score, c.dx_score_max)
         for c in best.values()
     ]
     return sorted(entries, key=lambda e: e.rating, reverse=True)
@@ -166,7 +166,7 @@ def fixture_views() -> dict[str, tuple]:
         for i, c in enumerate(cards[:10])
     )
     from plugins.maimai_archive.core.render import album as album_r
-    from plugins.maimai_archive.core.render import b50, diff, history, records
+    from plugins.maimai_archive.core.render import b50, diff, history, records_table
     from plugins.maimai_archive.core.render import cards as cards_r
 
     return {
@@ -190,8 +190,8 @@ def fixture_views() -> dict[str, tuple]:
         ),
         "b50": (b50.b50_figure, B50View(PLAYER, tuple(entries[15:50]), tuple(entries[:15])), False),
         "records": (
-            records.records_figure,
-            RecordsView(PLAYER, cards[: records.PAGE_SIZE], 1, -(-len(cards) // records.PAGE_SIZE), len(cards)),
+            records_table.records_figure,
+            RecordsView(PLAYER, cards[: records_table.PAGE_SIZE], 1, -(-len(cards) // records_table.PAGE_SIZE), len(cards)),
             False,
         ),
         "album": (album_r.album_pages, AlbumView(PLAYER, album), True),

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_render_support import PLAYER, RENDER_MARKS, check_png, fixture_cards, fixture_views
 
-from plugins.maimai_archive.core.render import album, diff, records
+from plugins.maimai_archive.core.render import album, diff, records_table
 from plugins.maimai_archive.core.render import cards as cards_r
-from plugins.maimai_archive.core.render.base import render_pages, render_pages_sync, render_png_sync
-from plugins.maimai_archive.core.render.views import (
+from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.view_models import (
     AlbumView,
     B50View,
     ChartHistoryView,
@@ -19,6 +18,13 @@ from plugins.maimai_archive.core.render.views import (
     RatingHistoryView,
     RecentView,
     RecordsView,
+)
+from tests.core.test_render_support import (
+    PLAYER,
+    RENDER_MARKS,
+    check_png,
+    fixture_cards,
+    fixture_views,
 )
 
 pytestmark = RENDER_MARKS
@@ -58,8 +64,8 @@ def test_diff_pages_hold_at_most_30_rows():
 
 def test_records_page_is_one_figure_per_page_size():
     cards = fixture_cards()
-    view = RecordsView(PLAYER, cards[: records.PAGE_SIZE], 1, 4, len(cards))
-    check_png(render_png_sync(records.records_figure, view))
+    view = RecordsView(PLAYER, cards[: records_table.PAGE_SIZE], 1, 4, len(cards))
+    check_png(render_png_sync(records_table.records_figure, view))
 
 
 @pytest.mark.parametrize(
@@ -111,5 +117,9 @@ def test_jacket_from_cover_cache_is_drawn(tmp_path):
 
 async def test_async_render_of_real_archive_pages():
     fn, view, _ = fixture_views()["recent"]
-    pngs = await render_pages(fn, view)
+    renderer = RenderThread()
+    try:
+        pngs = await renderer.pages(fn, view)
+    finally:
+        renderer.shutdown()
     assert len(pngs) == 3

@@ -4,11 +4,11 @@ they mean. Prints the hit rate; asserts it stays at the level reached."""
 from __future__ import annotations
 
 import pytest
-from test_songs_support import real_music_data
 
 from plugins.maimai_archive.core.songs.aliases import parse_lxns_aliases
 from plugins.maimai_archive.core.songs.catalogue import Catalogue
 from plugins.maimai_archive.core.songs.search import Verdict, decide
+from tests.core.test_songs_support import real_music_data
 
 # Aliases in the LXNS shape (ids are SD ids), the way CN players name these songs.
 ALIASES = {"aliases": [{"song_id": 834, "aliases": ["潘", "潘多拉"]}, {"song_id": 1294, "aliases": ["宿星审判"]}]}

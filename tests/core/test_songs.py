@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from test_pages_support import real_page
-from test_songs_support import real_catalogue, real_music_data, small_catalogue
 
 from plugins.maimai_archive.core.errors import PageChanged
 from plugins.maimai_archive.core.game import ChartType, Difficulty
@@ -18,6 +16,8 @@ from plugins.maimai_archive.core.songs.data import (
     normalise_song_id,
     song_from_record,
 )
+from tests.core.test_pages_support import real_page
+from tests.core.test_songs_support import real_catalogue, real_music_data, small_catalogue
 
 
 def test_constants_are_exact_tenths() -> None:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from test_render_support import RENDER_MARKS, check_png
-from test_songs_support import real_catalogue, small_catalogue
-
 from plugins.maimai_archive.core.render.base import render_pages_sync, render_png_sync
 from plugins.maimai_archive.core.render.chart import (
     ChartBest,
@@ -16,7 +13,9 @@ from plugins.maimai_archive.core.render.chart import (
     chart_list_figures,
     rank_counts,
 )
-from plugins.maimai_archive.core.render.views import PlayerHeader
+from plugins.maimai_archive.core.render.view_models import PlayerHeader
+from tests.core.test_render_support import RENDER_MARKS, check_png
+from tests.core.test_songs_support import real_catalogue, small_catalogue
 
 pytestmark = RENDER_MARKS
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from test_songs_support import real_catalogue, small_catalogue
-
 from plugins.maimai_archive.core.songs.search import How, Verdict, decide, fold
+from tests.core.test_songs_support import real_catalogue, small_catalogue
 
 
 def test_fold_ignores_width_case_spacing_punctuation_and_kana_kind() -> None:

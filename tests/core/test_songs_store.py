@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_songs_support import SMALL_ALIASES, small_music_data
 
+from plugins.maimai_archive.core.songs import store
 from plugins.maimai_archive.core.songs.aliases import (
     ProposalStatus,
     approve_alias,
@@ -20,6 +20,7 @@ from plugins.maimai_archive.core.songs.aliases import (
 )
 from plugins.maimai_archive.core.songs.catalogue import Catalogue
 from plugins.maimai_archive.core.songs.models import CatalogueState, SongRecord
+from tests.core.test_songs_support import SMALL_ALIASES, small_music_data
 
 URL = "https://songs.example.test/music_data"
 
@@ -53,12 +54,12 @@ class Source:
 
 async def test_refresh_from_a_file_stores_and_reloads(db, songs_file: Path) -> None:
     catalogue = Catalogue()
-    result = await catalogue.refresh(str(songs_file))
+    result = await store.refresh_songs(catalogue, str(songs_file))
     assert result.ok and result.changed and result.count == len(catalogue) == 8
     assert await SongRecord.all().count() == 8
-    again = await catalogue.refresh(str(songs_file))
+    again = await store.refresh_songs(catalogue, str(songs_file))
     assert again.ok and not again.changed and again.count == 8
-    loaded = await Catalogue.load_from_db()
+    loaded = await store.load_catalogue()
     assert len(loaded) == 8 and loaded.song(11422).title == "\u3000"
     assert loaded.checked_at is not None
 
@@ -67,8 +68,8 @@ async def test_url_refresh_sends_the_etag_and_keeps_the_copy_on_304(db) -> None:
     source = Source(small_music_data())  # the object-keyed mirror shape
     catalogue = Catalogue()
     async with source.client() as client:
-        first = await catalogue.refresh(URL, client)
-        second = await catalogue.refresh(URL, client)
+        first = await store.refresh_songs(catalogue, URL, client)
+        second = await store.refresh_songs(catalogue, URL, client)
     assert source.seen == [None, '"v1"']
     assert first.changed and first.count == 8
     assert not second.changed and second.ok and second.count == 8
@@ -81,11 +82,11 @@ async def test_changed_data_replaces_the_stored_songs(db) -> None:
     source = Source(data)
     catalogue = Catalogue()
     async with source.client() as client:
-        await catalogue.refresh(URL, client)
+        await store.refresh_songs(catalogue, URL, client)
         data["11501"]["ds"][3] = 14.0
         del data["383"]
         source.body, source.etag = json.dumps(data), '"v2"'
-        result = await catalogue.refresh(URL, client)
+        result = await store.refresh_songs(catalogue, URL, client)
     assert result.changed and result.count == 7
     assert catalogue.song(383) is None
     assert catalogue.chart("11501:master").constant == 140
@@ -95,20 +96,20 @@ async def test_unreachable_source_keeps_the_stored_copy_and_says_how_old(db) -> 
     source = Source(small_music_data())
     catalogue = Catalogue()
     async with source.client() as client:
-        await catalogue.refresh(URL, client)
+        await store.refresh_songs(catalogue, URL, client)
         await CatalogueState.filter(source="songs").update(checked_at=datetime.now(UTC) - timedelta(days=3))
         source.fail = httpx.ConnectError("refused")
-        result = await catalogue.refresh(URL, client)
+        result = await store.refresh_songs(catalogue, URL, client)
     assert not result.ok and result.error == "NetworkError" and not result.changed
     assert result.count == 8 and len(catalogue) == 8
     assert result.age is not None and timedelta(days=3) <= result.age < timedelta(days=3, minutes=1)
     # a fresh process still serves the stored copy
-    assert len(await Catalogue.load_from_db()) == 8
+    assert len(await store.load_catalogue()) == 8
 
 
 async def test_http_error_status_and_broken_json_keep_the_stored_copy(db, songs_file: Path) -> None:
     catalogue = Catalogue()
-    await catalogue.refresh(str(songs_file))
+    await store.refresh_songs(catalogue, str(songs_file))
 
     def server_error(request: httpx.Request) -> httpx.Response:
         return httpx.Response(502)
@@ -118,43 +119,43 @@ async def test_http_error_status_and_broken_json_keep_the_stored_copy(db, songs_
 
     for handler, error in ((server_error, "NetworkError"), (not_json, "PageChanged")):
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            result = await catalogue.refresh(URL, client)
+            result = await store.refresh_songs(catalogue, URL, client)
         assert result.error == error and result.count == 8
     broken = songs_file.with_name("broken.json")
     broken.write_text(json.dumps([{"id": "1", "title": "x"}]), encoding="utf-8")
-    result = await catalogue.refresh(str(broken))
+    result = await store.refresh_songs(catalogue, str(broken))
     assert result.error == "PageChanged"
     assert await SongRecord.all().count() == 8
 
 
 async def test_nothing_stored_and_source_missing_gives_an_empty_catalogue(db, tmp_path: Path) -> None:
     catalogue = Catalogue()
-    result = await catalogue.refresh(str(tmp_path / "missing.json"))
+    result = await store.refresh_songs(catalogue, str(tmp_path / "missing.json"))
     assert result.error == "NetworkError" and result.count == 0 and result.age is None
 
 
 async def test_lxns_aliases_find_both_sd_and_dx_sets(db, songs_file: Path) -> None:
     catalogue = Catalogue()
-    await catalogue.refresh(str(songs_file))
-    result = await catalogue.refresh_aliases(str(SMALL_ALIASES))
+    await store.refresh_songs(catalogue, str(songs_file))
+    result = await store.refresh_aliases(catalogue, str(SMALL_ALIASES))
     assert result.ok and result.changed
     assert {m.song.id for m in catalogue.search("阿尔法")} == {1, 10001}
     assert catalogue.search("全角空格")[0].song.id == 11422  # LXNS id 1422 → 水鱼 11422 (DX only)
-    assert not (await catalogue.refresh_aliases(str(SMALL_ALIASES))).changed
+    assert not (await store.refresh_aliases(catalogue, str(SMALL_ALIASES))).changed
 
 
 async def test_user_alias_waits_for_approval_unless_a_superuser_adds_it(db, songs_file: Path) -> None:
     catalogue = Catalogue()
-    await catalogue.refresh(str(songs_file))
+    await store.refresh_songs(catalogue, str(songs_file))
     proposal = await propose_alias(10001, "字母歌", "12345", superuser=False)
     assert proposal.status is ProposalStatus.PENDING and proposal.song_id == 1
-    await catalogue.reload_aliases()
+    await store.reload_aliases(catalogue)
     assert all(m.matched != "字母歌" for m in catalogue.search("字母歌"))
     assert [a.alias for a in await pending_aliases()] == ["字母歌"]
     assert (await propose_alias(1, "字母歌", "999", superuser=False)).status is ProposalStatus.EXISTS
     assert await approve_alias(proposal.id) is not None
     assert await approve_alias(proposal.id) is None  # no longer pending
-    await catalogue.reload_aliases()
+    await store.reload_aliases(catalogue)
     assert {m.song.id for m in catalogue.search("字母歌") if m.matched == "字母歌"} == {1, 10001}
 
     added = await propose_alias(11500, "β", "1", superuser=True)

@@ -31,7 +31,7 @@ from plugins.maimai_archive.core.db.models import (
 )
 from plugins.maimai_archive.core.errors import Maintenance, NetworkError, SessionExpired
 from plugins.maimai_archive.core.pages import parse_profile, parse_record
-from plugins.maimai_archive.core.records import (
+from plugins.maimai_archive.core.parsed import (
     ParsedPlay,
     ParsedPlayDetail,
     ParsedProfile,
@@ -299,16 +299,17 @@ async def test_database_file_holds_no_cookie_in_clear_text(harness, real_plays, 
 
 async def test_one_sync_per_account_at_a_time(harness, real_plays, real_profile) -> None:
     player = await harness.player()
-    gate = asyncio.Event()
+    gate, reading = asyncio.Event(), asyncio.Event()
 
     class Slow(SavedPages):
         async def record(self):
+            reading.set()  # the first sync is inside its run
             await gate.wait()
             return await super().record()
 
     harness.next_source = Slow(real_plays[:2], real_profile)
     first = asyncio.create_task(harness.service.sync(player))
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(reading.wait(), 10)
     assert harness.service.is_running(player)
     second = await harness.service.sync(player)
     assert second.status == "busy"

@@ -24,6 +24,10 @@ async def test_bot_answers_help_in_a_group_over_onebot_v11(tmp_path: Path) -> No
         log = bot.log()
         assert "ws://127.0.0.1:" in log and "/onebot/v11/ws" in log  # the operator's one line
         assert (tmp_path / "data" / "secret.key").is_file()
+        # NoneBot warns about our code when it cannot read a handler's or rule's parameters
+        # ("Unknown ForwardRef[...] for parameter ..."): none of that at start-up.
+        assert "ForwardRef" not in log
+        assert [line for line in log.splitlines() if "[WARNING]" in line and "parameter" in line] == []
     finally:
         bot.stop()
 

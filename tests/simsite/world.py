@@ -16,8 +16,17 @@ from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any
 
-from plugins.maimai_archive.core.game import FC, FS, ChartType, Difficulty, Rank, rank_for
-from plugins.maimai_archive.core.records import Judgements, ParsedPlay, ParsedScore
+from plugins.maimai_archive.core.game import (
+    FC,
+    FC_ORDER,
+    FS,
+    FS_ORDER,
+    ChartType,
+    Difficulty,
+    Rank,
+    rank_for,
+)
+from plugins.maimai_archive.core.parsed import Judgements, ParsedPlay, ParsedScore
 
 from .charts import CHARTS, Chart
 
@@ -51,8 +60,6 @@ def dx_stars(dx_score: int, dx_max: int) -> int:
     return 0
 
 
-_FC_ORDER = [None, FC.FC, FC.FCP, FC.AP, FC.APP]
-_FS_ORDER = [None, FS.SYNC, FS.FS, FS.FSP, FS.FSD, FS.FSDP]
 _FS_FOR_FC = {None: FS.SYNC, FC.FC: FS.FS, FC.FCP: FS.FSP, FC.AP: FS.FSD, FC.APP: FS.FSDP}
 # Base points per judgement (CP, P, GREAT, GOOD, MISS) for tap hold slide touch break.
 _POINTS = (
@@ -186,8 +193,8 @@ class Best:
     def merge(self, play: Play) -> None:
         self.achievement = max(self.achievement, play.achievement)
         self.dx_score = max(self.dx_score, play.dx_score)
-        self.fc = max(self.fc, play.fc, key=_FC_ORDER.index)
-        self.fs = max(self.fs, play.fs, key=_FS_ORDER.index)
+        self.fc = max(self.fc, play.fc, key=FC_ORDER.index)
+        self.fs = max(self.fs, play.fs, key=FS_ORDER.index)
 
     def as_parsed(self) -> ParsedScore:
         c = self.chart

@@ -12,13 +12,22 @@ require("nonebot_plugin_apscheduler")
 
 from ..config import MaimaiConfig  # noqa: E402
 from ..core import redact  # noqa: E402
-from ..core.app import ArchiveApp, set_app  # noqa: E402
-from . import account, autosync_job, bind_proxy, chart, help, link, rating, sync, views  # noqa: E402, F401  (each import registers its commands)
-from .common import COMMANDS  # noqa: E402
+from ..core.app import ArchiveApp  # noqa: E402
+from . import (  # noqa: E402, F401  (each import registers its commands)
+    account,
+    archive_images,
+    autosync_job,
+    bind_proxy,
+    chart,
+    help,
+    link,
+    score_tools,
+    sync,
+)
+from .common import COMMANDS, use_app  # noqa: E402
 
 config = get_plugin_config(MaimaiConfig)
-_app = ArchiveApp(config)
-_app.notify = autosync_job.notify  # private messages from the core (a rejected tracker token)
+_app = ArchiveApp(config, notify=autosync_job.notify)
 
 __plugin_meta__ = PluginMetadata(
     name="舞萌DX 成绩存档",
@@ -46,7 +55,7 @@ driver = get_driver()
 @driver.on_startup
 async def _start() -> None:
     await _app.start()
-    set_app(_app)
+    use_app(_app)
     await bind_proxy.start(_app)
     logging.getLogger(__name__).info("maimai archive ready, data in %s", config.data_dir)
 
@@ -54,5 +63,5 @@ async def _start() -> None:
 @driver.on_shutdown
 async def _stop() -> None:
     await bind_proxy.stop()
-    set_app(None)
+    use_app(None)
     await _app.stop()

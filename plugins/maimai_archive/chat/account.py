@@ -17,9 +17,9 @@ from nonebot.log import logger
 from nonebot.matcher import Matcher
 from nonebot.params import ArgPlainText, CommandArg
 
+from ..core.archive import players
 from ..core.archive.binding import parse_bind_input
 from ..core.archive.export import export_plays
-from ..core.db.models import Player
 from ..core.errors import BindingError, MaimaiError
 from .bind_proxy import bind_alone
 from .common import NOT_BOUND, app, command, is_group, player_of, qq_of
@@ -110,10 +110,10 @@ async def _autosync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
         await matcher.finish(NOT_BOUND)
     word = arg.extract_plain_text().strip().lower()
     if word in ("on", "开", "开启"):
-        await Player.filter(id=player.id).update(autosync=True, next_autosync_at=datetime.now(UTC), failure_reported=None)
+        await players.set_autosync(player, True)
         await matcher.finish("已开启自动同步：我会按你的游玩频率定时同步，失败时私聊告诉你一次。")
     if word in ("off", "关", "关闭"):
-        await Player.filter(id=player.id).update(autosync=False)
+        await players.set_autosync(player, False)
         await matcher.finish("已关闭自动同步。")
     state = "开启" if player.autosync else "关闭"
     await matcher.finish(f"自动同步目前{state}。用法：/autosync on 或 /autosync off")

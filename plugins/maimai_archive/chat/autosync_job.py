@@ -7,10 +7,7 @@ from nonebot import get_driver
 from nonebot.log import logger
 from nonebot_plugin_apscheduler import scheduler
 
-from ..core.archive.autosync import AutoSync
 from .common import app
-
-_auto: AutoSync | None = None
 
 
 async def notify(qq: str, text: str) -> None:
@@ -19,14 +16,11 @@ async def notify(qq: str, text: str) -> None:
 
 
 async def tick() -> None:
-    global _auto
     core = app()
-    if not core.config.maimai_autosync_enabled or core.sync is None:
+    if not core.config.maimai_autosync_enabled or core.autosync is None:
         return
-    if _auto is None:
-        _auto = AutoSync(core.sync, notify)
     try:
-        reports = await _auto.tick()
+        reports = await core.autosync.tick()
     except Exception:  # one bad tick must not kill the schedule
         logger.exception("autosync tick failed")
         return

@@ -6,22 +6,21 @@ from typing import Annotated
 
 from nonebot.adapters import Bot, Message
 from nonebot.adapters.onebot.v11 import Event
-from nonebot.params import ArgPlainText, Command, CommandArg
+from nonebot.adapters.onebot.v11 import Message as OneBotMessage
+from nonebot.matcher import Matcher
+from nonebot.params import Command, CommandArg
 from nonebot.permission import SUPERUSER
 from nonebot.typing import T_State
 
-from ..core.db.models import Best, Play, Player
+from ..core.archive.chart_queries import chart_bests, chart_header
 from ..core.game import ChartType, Difficulty
-from ..core.render.base import render_pages, render_png
 from ..core.render.chart import (
-    ChartBest,
     ChartInfoView,
     ChartListView,
     chart_info_figure,
     chart_list_figures,
 )
-from ..core.render.views import PlayerHeader
-from ..core.songs import get_catalogue
+from ..core.songs import store as song_store
 from ..core.songs.aliases import (
     ProposalStatus,
     approve_alias,
@@ -29,9 +28,9 @@ from ..core.songs.aliases import (
     propose_alias,
     reject_alias,
 )
-from ..core.songs.data import Chart
-from ..core.songs.search import Decision, Group, Verdict, decide
-from .common import command, image, player_of, qq_of
+from ..core.songs.search import Group, Verdict, decide
+from .common import app, command, image, player_of, qq_of, render_pages, render_png
+from .song_pick import EMPTY_CATALOGUE, group_line, not_found_text, pick_reply, pick_song
 
 GROUP = "曲库"
 chart_cmd = command("chart", "查歌", "id", usage="/chart <id|曲名|别名>", brief="查一首歌的谱面、定数和你的成绩", group=GROUP)
@@ -40,7 +39,6 @@ charts_cmd = command(
 )
 alias_cmd = command("alias", "别名", usage="/alias add <别名> <歌曲>", brief="为歌曲添加别名（管理员审核）", group=GROUP)
 
-EMPTY_CATALOGUE = "曲库还没有加载好，请稍后再试。"
 DIFFICULTY_WORDS = {
     "basic": Difficulty.BASIC, "bas": Difficulty.BASIC, "绿": Difficulty.BASIC,
     "advanced": Difficulty.ADVANCED, "adv": Difficulty.ADVANCED, "黄": Difficulty.ADVANCED,
@@ -51,56 +49,16 @@ DIFFICULTY_WORDS = {
 TYPE_WORDS = {"dx": ChartType.DX, "sd": ChartType.SD, "标准": ChartType.SD, "std": ChartType.SD}
 
 
-def _group_line(number: int, group: Group) -> str:
-    ids = "/".join(f"id{s.id}" for s in group.songs)
-    return f"{number}. {group.title}（{ids}）"
-
-
-def choice_text(decision: Decision) -> str:
-    lines = ["找到多首，请回复序号："]
-    lines += [_group_line(i, g) for i, g in enumerate(decision.groups, 1)]
-    return "\n".join(lines)
-
-
-def not_found_text(query: str, decision: Decision) -> str:
-    text = f"没有找到「{query}」。"
-    if decision.groups:
-        text += "你是不是想找：" + "、".join(g.title for g in decision.groups[:3])
-    return text
-
-
-async def _bests(player: Player | None, charts: list[Chart], history: bool) -> dict[str, ChartBest]:
-    if player is None or not charts:
-        return {}
-    keys = [c.key for c in charts]
-    trails: dict[str, list] = {}
-    if history:
-        for key, at, achievement in await Play.filter(player=player, chart_key__in=keys).order_by(
-            "played_unix"
-        ).values_list("chart_key", "played_at", "achievement"):
-            trails.setdefault(key, []).append((at, achievement))
-    rows = await Best.filter(player=player, chart_key__in=keys)
-    return {
-        b.chart_key: ChartBest(b.achievement, b.fc, b.fs, b.dx_score, tuple(trails.get(b.chart_key, ())))
-        for b in rows
-    }
-
-
-def _header(player: Player | None) -> PlayerHeader | None:
-    return PlayerHeader(player.name or "", player.rating) if player else None
-
-
-async def _send_song(event: Event, group: Group) -> None:
-    catalogue = get_catalogue()
+async def _send_song(event: Event, matcher: Matcher, state: T_State, group: Group) -> None:
     player = await player_of(event)
     charts = [c for s in group.songs for c in s.charts]
-    aliases = tuple(sorted(catalogue.aliases_of(group.songs[0])))
-    view = ChartInfoView(group.songs, aliases, _header(player), await _bests(player, charts, history=True))
-    await chart_cmd.finish(image(await render_png(chart_info_figure, view)))
+    aliases = tuple(sorted(app().catalogue.aliases_of(group.songs[0])))
+    view = ChartInfoView(group.songs, aliases, chart_header(player), await chart_bests(player, charts, history=True))
+    await matcher.finish(image(await render_png(chart_info_figure, view)))
 
 
 @chart_cmd.handle()
-async def _(event: Event, state: T_State, arg: Annotated[Message, CommandArg()], cmd: Annotated[tuple[str, ...], Command()]) -> None:
+async def _(event: Event, matcher: Matcher, state: T_State, arg: Annotated[Message, CommandArg()], cmd: Annotated[tuple[str, ...], Command()]) -> None:
     query = arg.extract_plain_text().strip()
     if cmd[0] == "id":
         if not query.isdigit():
@@ -108,25 +66,10 @@ async def _(event: Event, state: T_State, arg: Annotated[Message, CommandArg()],
         query = f"id{query}"
     if not query:
         await chart_cmd.finish("用法：/chart <id|曲名|别名>，例如 /chart 834、/chart 潘")
-    catalogue = get_catalogue()
-    if not len(catalogue):
-        await chart_cmd.finish(EMPTY_CATALOGUE)
-    decision = decide(catalogue.search(query))
-    if decision.verdict is Verdict.NONE:
-        await chart_cmd.finish(not_found_text(query, decision))
-    if decision.verdict is Verdict.ONE:
-        await _send_song(event, decision.groups[0])
-    state["choices"] = decision.groups
-    await chart_cmd.send(choice_text(decision))
+    await pick_song(event, matcher, state, _send_song, query)
 
 
-@chart_cmd.got("pick")
-async def _(event: Event, state: T_State, pick: Annotated[str, ArgPlainText()]) -> None:
-    choices: tuple[Group, ...] = state["choices"]
-    pick = pick.strip()
-    if not pick.isdigit() or not 1 <= int(pick) <= len(choices):
-        await chart_cmd.finish("已取消。")
-    await _send_song(event, choices[int(pick) - 1])
+pick_reply(chart_cmd, _send_song)
 
 
 def parse_charts_args(text: str) -> tuple[str, ChartType | None, Difficulty | None] | None:
@@ -148,7 +91,7 @@ async def _(event: Event, arg: Annotated[Message, CommandArg()]) -> None:
     if parsed is None:
         await charts_cmd.finish("用法：/charts <等级> [dx|sd] [难度]，例如 /charts 13+、/charts 14 master")
     level, type_, difficulty = parsed
-    catalogue = get_catalogue()
+    catalogue = app().catalogue
     if not len(catalogue):
         await charts_cmd.finish(EMPTY_CATALOGUE)
     charts = catalogue.charts_at_level(level, type_, difficulty)
@@ -156,12 +99,9 @@ async def _(event: Event, arg: Annotated[Message, CommandArg()]) -> None:
         await charts_cmd.finish(f"曲库里没有 {level} 的谱面。")
     player = await player_of(event)
     filters = " · ".join(x for x in (type_.value if type_ else "", difficulty.label if difficulty else "") if x)
-    view = ChartListView(level, tuple(charts), await _bests(player, charts, history=False), _header(player), filters)
+    view = ChartListView(level, tuple(charts), await chart_bests(player, charts, history=False), chart_header(player), filters)
     pages = await render_pages(chart_list_figures, view)
-    message = Message()
-    for png in pages:
-        message += image(png)
-    await charts_cmd.finish(message)
+    await charts_cmd.finish(OneBotMessage([image(png) for png in pages]))
 
 
 ALIAS_USAGE = "用法：/alias add <别名> <歌曲>；管理员：/alias pending、/alias approve <编号>、/alias reject <编号>"
@@ -184,13 +124,13 @@ async def _(bot: Bot, event: Event, arg: Annotated[Message, CommandArg()]) -> No
 
 
 async def _add_alias(event: Event, alias: str, query: str, superuser: bool) -> str:
-    catalogue = get_catalogue()
+    catalogue = app().catalogue
     decision = decide(catalogue.search(query))
     if decision.verdict is Verdict.NONE:
         return not_found_text(query, decision)
     if decision.verdict is Verdict.CHOOSE:
         return "这个歌曲名能对应多首歌，请用 id 指定：\n" + "\n".join(
-            _group_line(i, g) for i, g in enumerate(decision.groups, 1)
+            group_line(i, g) for i, g in enumerate(decision.groups, 1)
         )
     song = decision.groups[0].songs[0]
     try:
@@ -198,7 +138,7 @@ async def _add_alias(event: Event, alias: str, query: str, superuser: bool) -> s
     except ValueError:
         return "别名长度需在 1–64 个字符之间。"
     if proposal.status is ProposalStatus.ADDED:
-        await catalogue.reload_aliases()
+        await song_store.reload_aliases(catalogue)
         return f"已添加别名「{alias}」→ {song.title}"
     if proposal.status is ProposalStatus.PENDING:
         return f"已提交别名「{alias}」→ {song.title}，等待管理员审核（编号 {proposal.id}）。"
@@ -206,15 +146,15 @@ async def _add_alias(event: Event, alias: str, query: str, superuser: bool) -> s
 
 
 async def _review(action: str, rest: list[str]) -> str:
-    catalogue = get_catalogue()
+    catalogue = app().catalogue
     if action == "pending":
         rows = await pending_aliases()
         if not rows:
             return "没有待审核的别名。"
         lines = []
-        for row in rows[:20]:
-            song = catalogue.song(row.song_id) or catalogue.song(row.song_id + 10_000)
-            lines.append(f"{row.id}. 「{row.alias}」→ {song.title if song else row.song_id}（提交者 {row.proposer}）")
+        for pending in rows[:20]:
+            song = catalogue.song(pending.song_id) or catalogue.song(pending.song_id + 10_000)
+            lines.append(f"{pending.id}. 「{pending.alias}」→ {song.title if song else pending.song_id}（提交者 {pending.proposer}）")
         return "待审核别名：\n" + "\n".join(lines)
     if not rest or not rest[0].isdigit():
         return f"用法：/alias {action} <编号>"
@@ -222,6 +162,6 @@ async def _review(action: str, rest: list[str]) -> str:
     if row is None:
         return f"没有编号 {rest[0]} 的待审核别名。"
     if action == "approve":
-        await catalogue.reload_aliases()
+        await song_store.reload_aliases(catalogue)
         return f"已通过别名「{row.alias}」。"
     return f"已拒绝别名「{row.alias}」。"

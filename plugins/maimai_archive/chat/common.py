@@ -1,9 +1,13 @@
 """What every chat module shares: command registration (feeds /help), the core app,
 the asker's player row, image replies."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: NoneBot reads the parameter annotations
+# of ``CommandWord.__call__`` at runtime to inject them (a string annotation it cannot
+# resolve is logged as a warning at every start and the parameter loses its type).
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from nonebot import on_message
 from nonebot.adapters import Message
@@ -13,12 +17,18 @@ from nonebot.adapters.onebot.v11 import (
     MessageSegment,
     PrivateMessageEvent,
 )
+from nonebot.matcher import Matcher
 from nonebot.params import Command, CommandArg, CommandWhitespace
 from nonebot.rule import CommandRule, Rule
 from nonebot.rule import command as command_prefixes
 
-from ..core.app import ArchiveApp, get_app
-from ..core.db.models import Player
+from ..core.app import ArchiveApp
+from ..core.archive import players
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..core.db.models import Player
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,7 @@ def command(
     superuser: bool = False,
     priority: int = 10,
     rule: Rule | None = None,
-):
+) -> type[Matcher]:
     """A command matcher (like ``on_command``) that also records the command for /help and
     the plugin metadata."""
     # One priority per command: NoneBot checks the matchers of one priority concurrently, a
@@ -60,7 +70,7 @@ def command(
     checks = Rule(command_word(name, *aliases))
     if rule is not None:
         checks = checks & rule
-    return on_message(rule=checks, priority=priority, block=True, _depth=1)
+    return on_message(rule=checks, priority=priority, block=True, _depth=1)  # type: ignore[call-arg]
 
 
 class CommandWord(CommandRule):
@@ -84,8 +94,19 @@ def command_word(*names: str) -> CommandWord:
     return CommandWord([(n,) for n in names])
 
 
+_app: ArchiveApp | None = None
+
+
 def app() -> ArchiveApp:
-    return get_app()
+    """The running core (the plugin's startup hook hands it over with ``use_app``)."""
+    if _app is None:
+        raise RuntimeError("the archive app is not started")
+    return _app
+
+
+def use_app(core: ArchiveApp | None) -> None:
+    global _app
+    _app = core
 
 
 def qq_of(event: Event) -> str:
@@ -100,12 +121,21 @@ def is_group(event: Event) -> bool:
     return isinstance(event, GroupMessageEvent)
 
 
-async def player_of(event: Event) -> Player | None:
-    return await Player.get_or_none(qq=qq_of(event))
+async def player_of(event: Event) -> "Player | None":
+    return await players.by_qq(qq_of(event))
 
 
 def image(png: bytes) -> MessageSegment:
     return MessageSegment.image(png)
+
+
+async def render_png(fn: "Callable[..., Figure]", *args: Any, **kw: Any) -> bytes:
+    """A figure as PNG, drawn in the app's render thread."""
+    return await app().renderer.png(fn, *args, **kw)
+
+
+async def render_pages(fn: "Callable[..., Sequence[Figure]]", *args: Any, **kw: Any) -> list[bytes]:
+    return await app().renderer.pages(fn, *args, **kw)
 
 
 NOT_BOUND = "你还没有绑定舞萌DX账号：请私聊我发送 /bind 登录（发送 /help 查看说明）。"

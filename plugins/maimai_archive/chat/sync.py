@@ -10,11 +10,10 @@ from nonebot.adapters.onebot.v11 import Message, MessageEvent
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.archive import queries
+from ..core.archive import players, queries
 from ..core.archive.sync import SyncReport
 from ..core.render import diff
-from ..core.render.base import render_pages
-from .common import NOT_BOUND, app, command, image, player_of
+from .common import NOT_BOUND, app, command, image, player_of, render_pages
 
 Arg = Annotated[Message, CommandArg()]
 PROGRESS_AFTER = 4.0  # seconds before a "still working" note
@@ -83,7 +82,7 @@ async def _sync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
         note.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await note
-    archived = await player.plays.all().count()
+    archived = await players.play_count(player)
     text = summary(report, archived)
     if report.ok and report.improved:
         view = await queries.diff_view(player, app().archive())  # this sync's diff

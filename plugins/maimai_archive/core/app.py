@@ -1,49 +1,65 @@
-"""The core assembled: settings, database, secret box, catalogue, sync service.
+"""The core assembled: settings, database, secret box, catalogue, covers, render thread,
+sync service and autosync.
 
-The bot (chat layer) and the ``mai-archive`` CLI both build one ``ArchiveApp``.
+The bot (chat layer) and the ``mai-archive`` CLI both build one ``ArchiveApp``; it owns
+everything that lives as long as the process (there are no module-level singletons), and
+``stop()`` releases all of it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from ..config import MaimaiConfig
 from . import redact
+from .archive.autosync import AutoSync, Notify
 from .archive.binding import BindingStore, CallbackUrl, CookieJar
 from .archive.queries import Archive
 from .archive.resolve import resolve_pending
 from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncReport, SyncService
 from .client import MaimaiClient, follow_oauth_callback
+from .covers import CoverCache, with_covers
 from .db.database import start_database, stop_database
-from .db.models import Best, Player, SyncRun
+from .db.models import Best, Play, Player, SyncRun
 from .errors import BindingError
-from .records import ParsedProfile
+from .parsed import ParsedProfile
+from .render.base import RenderThread
 from .secret import SecretBox, load_or_create_key
-from .songs import Catalogue, get_catalogue, set_catalogue
-from .trackers.push import Notify, TrackerService
+from .songs import store as song_store
+from .songs.catalogue import Catalogue
+from .trackers.push import TrackerService
 
 log = logging.getLogger(__name__)
+
+V = TypeVar("V")
 
 
 class ArchiveApp:
     """Owns what lives as long as the process."""
 
-    def __init__(self, config: MaimaiConfig, source_factory: SourceFactory | None = None) -> None:
+    def __init__(
+        self, config: MaimaiConfig, source_factory: SourceFactory | None = None, notify: Notify | None = None
+    ) -> None:
         self.config = config
         self.box: SecretBox | None = None
         self.store: BindingStore | None = None
         self.sync: SyncService | None = None
+        # Filled in place by start() and every refresh: holders of it see new songs.
+        self.catalogue = Catalogue()
+        self.covers = CoverCache(config.data_dir / "covers", config.maimai_cover_url)
+        self.renderer = RenderThread()
+        # Autosync needs a way to tell players (the chat layer's private message).
+        self.autosync: AutoSync | None = None
+        self._notify = notify
         self.trackers: TrackerService | None = None
-        # Sends a private message (the chat layer sets it): trackers tell a rejected token.
-        self.notify: Notify | None = None
         # Shared by every account's client: how many accounts talk to the site at once.
         self.site_slots = asyncio.Semaphore(config.maimai_max_concurrent_accounts)
         self._source_factory = source_factory or self.client_source
-        self._refresh_task: asyncio.Task | None = None
+        self._refresh_task: asyncio.Task[str] | None = None
 
     async def start(self, refresh_catalogue: bool = True) -> None:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -52,33 +68,39 @@ class ArchiveApp:
         self.box = SecretBox(key)
         self.store = BindingStore(self.box)
         await start_database(self.config.db_url)
-        set_catalogue(await Catalogue.load_from_db())
+        await song_store.load_into(self.catalogue)
         self.trackers = TrackerService(
-            self.box, get_catalogue,
+            self.box, lambda: self.catalogue,
             {"divingfish": self.config.maimai_divingfish_url, "lxns": self.config.maimai_lxns_url},
             timeout=self.config.maimai_request_timeout, notify=self._notify,
         )
         self.sync = _Syncs(
             self.on_sync_done,
             self.store,
-            get_catalogue,
+            lambda: self.catalogue,
             self._source_factory,
             data_dir=self.config.data_dir,
             max_syncs=self.config.maimai_max_concurrent_syncs,
         )
+        if self._notify is not None:
+            self.autosync = AutoSync(self.sync, self._notify)
         if refresh_catalogue:
             # In the background: the bot answers while song data downloads (or fails to).
             self._refresh_task = asyncio.create_task(self.refresh_catalogue())
 
     async def stop(self) -> None:
-        from .covers import close_cover_caches
-
+        """Release everything start() (and use) acquired: background tasks, the render
+        thread, the database."""
         if self.trackers is not None:
             await self.trackers.drain()
         if self._refresh_task is not None:
             self._refresh_task.cancel()
             await asyncio.gather(self._refresh_task, return_exceptions=True)
-        await close_cover_caches()
+            self._refresh_task = None
+        await self.covers.cancel_background()
+        await asyncio.to_thread(self.renderer.shutdown)
+        self.autosync = None
+        self.sync = None
         await stop_database()
 
     def on_sync_done(self, player: Player, report: SyncReport) -> None:
@@ -87,21 +109,18 @@ class ArchiveApp:
         if report.ok and self.trackers is not None:
             self.trackers.after_sync(player.id, report.run_id, report.first)
 
-    async def _notify(self, qq: str, text: str) -> None:
-        if self.notify is not None:
-            await self.notify(qq, text)
-
-    @property
-    def catalogue(self) -> Catalogue:
-        return get_catalogue()
-
     def archive(self) -> Archive:
-        return Archive(self.catalogue, covers=self.config.data_dir / "covers", data_dir=self.config.data_dir)
+        """The query context: the catalogue, the cover folder, the data folder."""
+        return Archive(self.catalogue, covers=self.covers.directory, data_dir=self.config.data_dir)
+
+    async def view_with_covers(self, build: Callable[[Archive], Awaitable[V]]) -> V:
+        """``build(archive)`` — a view query — with the covers it lacked fetched first."""
+        return await with_covers(self.covers, self.archive(), build)
 
     async def refresh_catalogue(self) -> str:
         """Refresh songs and aliases; re-resolve archived plays when songs changed."""
-        songs = await self.catalogue.refresh(self.config.maimai_songdb_url)
-        aliases = await self.catalogue.refresh_aliases(self.config.maimai_alias_url)
+        songs = await song_store.refresh_songs(self.catalogue, self.config.maimai_songdb_url)
+        aliases = await song_store.refresh_aliases(self.catalogue, self.config.maimai_alias_url)
         if songs.ok:
             resolved = await resolve_pending(self.catalogue)
             log.info("song data: %d songs (changed: %s), %d archived plays resolved now", songs.count, songs.changed, resolved)
@@ -152,7 +171,7 @@ class ArchiveApp:
             profile = await source.friend_code()
         player, _ = await Player.get_or_create(qq=qq)
         archived = any([await SyncRun.exists(player=player), await Best.exists(player=player),
-                        await player.plays.all().exists()])
+                        await Play.exists(player=player)])
         if archived and profile.friend_code and player.friend_code != profile.friend_code:
             # Another maimai account: merging two players' plays would corrupt both archives.
             raise BindingError(
@@ -195,17 +214,3 @@ class _Syncs(SyncService):
         report = await super().sync(player, **kwargs)
         self._on_done(player, report)
         return report
-
-
-_app: ArchiveApp | None = None
-
-
-def get_app() -> ArchiveApp:
-    if _app is None:
-        raise RuntimeError("the archive app is not started")
-    return _app
-
-
-def set_app(app: ArchiveApp | None) -> None:
-    global _app
-    _app = app

@@ -38,7 +38,7 @@ from .pages.detail import parse_detail_tree
 from .pages.record import parse_record_tree
 from .pages.scores import parse_scores_tree
 from .pages.status import Status, detect, raise_for_status
-from .records import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
+from .parsed import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -26,7 +26,6 @@ from typing import TypeVar
 import httpx
 from PIL import Image, UnidentifiedImageError
 
-from ..config import MaimaiConfig
 from .archive.queries import Archive
 from .songs.data import base_id
 
@@ -102,7 +101,7 @@ class CoverCache:
         self._clock = clock
         self._retry_after: dict[int, float] = {}  # song id → when a miss may be asked again
         self._inflight: set[int] = set()
-        self._background: set[asyncio.Task] = set()
+        self._background: set[asyncio.Task[None]] = set()
 
     def path(self, song_id: int) -> Path | None:
         """The cached cover of a song (its own, else its base id's), None when absent."""
@@ -199,22 +198,6 @@ def _candidates(song_id: int) -> tuple[int, ...]:
 
 def _host(template: str) -> str:
     return httpx.URL(template.replace("{", "").replace("}", "")).host
-
-
-_shared: dict[tuple[Path, str], CoverCache] = {}
-
-
-async def close_cover_caches() -> None:
-    for cache in _shared.values():
-        await cache.cancel_background()
-
-
-def cover_cache(config: MaimaiConfig) -> CoverCache:
-    """The process's cache for a configuration (one, so that misses are remembered)."""
-    key = (config.data_dir / "covers", config.maimai_cover_url)
-    if key not in _shared:
-        _shared[key] = CoverCache(key[0], key[1])
-    return _shared[key]
 
 
 # --- views with their covers ------------------------------------------------------------------

@@ -14,7 +14,8 @@
     │   ├── UnsupportedPage     a real page of the site that we have no parser for
     │   └── TruncatedPage       the body stops before ``</html>`` (cut off in transfer)
     ├── UnknownChart            a title the song catalogue does not know (yet)
-    └── BindingError            cookies missing/unusable before any request
+    ├── BindingError            cookies missing/unusable before any request
+    └── BindingChanged          the binding was deleted or replaced while a sync ran
 
 Each error carries ``user_message`` (short Chinese text fit for a group chat) and
 ``str(err)`` (context for the log). Neither ever contains a cookie value.
@@ -105,3 +106,9 @@ class UnknownChart(MaimaiError):
 
 class BindingError(MaimaiError):
     user_message = "Cookie 格式不对：需要至少包含 userId 和 _t。"
+
+
+# BindingChanged: from ..errors import BindingChanged
+    """The binding was deleted or replaced while a sync ran on the old session."""
+
+    user_message = "同步期间绑定有变化（解绑或重新绑定），这次同步已停止；请重新 /sync。"

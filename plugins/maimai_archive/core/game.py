@@ -18,7 +18,7 @@ class Difficulty(StrEnum):
     UTAGE = "utage"
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # the song data's word; str.index is never used here
         """0–4 as in song data ``ds[]``/``level[]``; Utage charts are their own songs (0)."""
         return 0 if self is Difficulty.UTAGE else _DIFFICULTY_ORDER.index(self)
 
@@ -71,6 +71,20 @@ class FS(StrEnum):
     FSP = "fsp"
     FSD = "fsd"
     FSDP = "fsdp"
+
+
+# Lamps from none to the best; a stored lamp is one of these codes or None.
+FC_ORDER: tuple[FC | None, ...] = (None, FC.FC, FC.FCP, FC.AP, FC.APP)
+FS_ORDER: tuple[FS | None, ...] = (None, FS.SYNC, FS.FS, FS.FSP, FS.FSD, FS.FSDP)
+
+
+def better_lamp(a: str | None, b: str | None, order: tuple[FC | None, ...] | tuple[FS | None, ...]) -> str | None:
+    """The better of two stored lamps (an unknown code counts as no lamp; a tie keeps ``a``)."""
+
+    def rank(lamp: str | None) -> int:
+        return order.index(lamp) if lamp in order else 0
+
+    return a if rank(a) >= rank(b) else b
 
 
 class Rank(StrEnum):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 MASK = "***"
 
@@ -62,7 +63,7 @@ def install_loguru_redaction() -> None:
     """NoneBot's logger, before ``nonebot.init()`` logs the loaded config at DEBUG."""
     from loguru import logger
 
-    logger.configure(patcher=loguru_patcher)
+    logger.configure(patcher=loguru_patcher)  # type: ignore[arg-type]  # a Record is a dict at runtime
 
 
 def add_secret(value: str) -> None:
@@ -90,7 +91,7 @@ def install_stdlib_redaction() -> None:
     logging.setLogRecordFactory(factory)
 
 
-def loguru_patcher(record: dict) -> None:
+def loguru_patcher(record: dict[str, Any]) -> None:
     """For ``logger.configure(patcher=…)``: runs before any handler sees the record."""
     record["message"] = redact(record["message"])
     if record.get("exception") is not None:

@@ -50,6 +50,7 @@ class SecretBox:
 
     def open(self, token: str) -> dict[str, str]:
         try:
-            return json.loads(self._fernet.decrypt(token.encode()))
+            cookies: dict[str, str] = json.loads(self._fernet.decrypt(token.encode()))
+            return cookies
         except InvalidToken as e:
             raise ValueError("saved cookies cannot be decrypted with this MAIMAI_SECRET_KEY") from e

@@ -11,6 +11,7 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import timedelta, timezone
+from typing import Any
 
 from ..db.models import SCORE_FIELDS, Play, PlayDetail, Player
 
@@ -25,7 +26,7 @@ COLUMNS = (
 )
 
 
-def play_record(play: Play, detail: PlayDetail | None) -> dict:
+def play_record(play: Play, detail: PlayDetail | None) -> dict[str, Any]:
     record = {name: getattr(play, name) for name in SCORE_FIELDS}
     record["achievement"] = round(play.achievement / 10000, 4)
     record |= {
@@ -42,7 +43,7 @@ def play_record(play: Play, detail: PlayDetail | None) -> dict:
     return record
 
 
-async def iter_plays(player: Player) -> Iterator[dict]:
+async def iter_plays(player: Player) -> Iterator[dict[str, Any]]:
     plays = await Play.filter(player=player).order_by("played_unix")
     details = {d.play_id: d for d in await PlayDetail.filter(play__player=player)}
     return (play_record(p, details.get(p.id)) for p in plays)

@@ -1,6 +1,7 @@
-"""Archive → view objects: what each image shows, read from the database.
+"""Archive → view objects: what each image shows, read from the database (the chart-centred
+ones — /chart, /charts, /raise, a chart's history — are in ``chart_queries.py``).
 
-Every function takes the ``Player`` row and returns a frozen view (``render/views.py``) or
+Every function takes the ``Player`` row and returns a frozen view (``render/view_models.py``) or
 ``None`` when there is nothing to show; renderers never touch the database. Chart constants
 and ratings come from the song catalogue and ``rating.py``; a chart the catalogue does not know
 (yet) is shown with its page title and level and no rating — never dropped.
@@ -14,15 +15,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from ..db.models import Best, BestChange, Photo, Play, PlayDetail, Player, ProfileSnapshot, SyncRun
-from ..game import FC, FS, ChartType, Difficulty
-from ..rating import Score, b50, chart_rating
-from ..render.views import (
+from ..game import FC, FS, ChartType
+from ..rating import B50Entry, Score, b50, chart_rating
+from ..render.view_models import (
     AlbumPhoto,
     AlbumView,
-    B50Entry,
+    B50Tile,
     B50View,
-    ChartHistoryView,
-    ChartPoint,
     ChartRef,
     DiffEntry,
     DiffView,
@@ -120,7 +119,7 @@ def _card(archive: Archive, play: Play, number: int) -> PlayCard:
     )
 
 
-def _same_chart(play: Play) -> dict[str, object]:
+def same_chart(play: Play) -> dict[str, object]:
     """Filter for every play on the chart of ``play`` (by key when resolved, else by page fields)."""
     if play.chart_key:
         return {"chart_key": play.chart_key}
@@ -147,7 +146,7 @@ async def play_detail_view(player: Player, archive: Archive, number: int) -> Pla
         return None
     detail = await PlayDetail.get_or_none(play=play)
     earlier = (
-        await Play.filter(player=player, played_unix__lt=play.played_unix, **_same_chart(play))
+        await Play.filter(player=player, played_unix__lt=play.played_unix, **same_chart(play))
         .order_by("-played_unix")
         .limit(PREVIOUS_MAX)
     )
@@ -195,44 +194,7 @@ async def rating_history_view(player: Player) -> RatingHistoryView | None:
     shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).order_by("taken_at")
     if not shots:
         return None
-    return RatingHistoryView(header(player), tuple(RatingPoint(local(s.taken_at), s.rating) for s in shots))
-
-
-async def find_played_chart(
-    player: Player, archive: Archive, query: str, difficulty: Difficulty | None = None
-) -> Play | None:
-    """The latest play on the chart a player means by ``query`` (title, alias or id): among
-    the songs the catalogue matches, the chart they played most (or of ``difficulty``)."""
-    song_ids: list[int] = []
-    for match in archive.catalogue.search(query, limit=10):
-        song_ids.extend(s.id for s in archive.catalogue.siblings(match.song) or [match.song])
-    filters: dict[str, object] = {"player": player}
-    if difficulty is not None:
-        filters["difficulty"] = difficulty.value
-    plays: list[Play] = []
-    if song_ids:
-        plays = await Play.filter(song_id__in=song_ids, **filters).order_by("-played_unix")
-    if not plays:  # unresolved plays, or a title the catalogue does not know yet
-        plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix")
-    if not plays:
-        return None
-    counts: dict[tuple, int] = {}
-    for p in plays:
-        key = tuple(sorted(_same_chart(p).items()))
-        counts[key] = counts.get(key, 0) + 1
-    most = max(counts.values())
-    return next(p for p in plays if counts[tuple(sorted(_same_chart(p).items()))] == most)
-
-
-async def chart_history_view(player: Player, archive: Archive, play: Play) -> ChartHistoryView:
-    """Every archived play on the chart of ``play``, oldest first, with best-raising plays marked."""
-    plays = await Play.filter(player=player, **_same_chart(play)).order_by("played_unix")
-    points = []
-    best = -1
-    for p in plays:
-        points.append(ChartPoint(local(p.played_at), p.achievement, p.dx_score, p.achievement > best))
-        best = max(best, p.achievement)
-    return ChartHistoryView(header(player), archive.ref(play), tuple(points))
+    return RatingHistoryView(header(player), tuple(RatingPoint(local(s.taken_at), s.rating) for s in shots if s.rating is not None))
 
 
 # --- B50 now and then -----------------------------------------------------------------------
@@ -245,10 +207,10 @@ def _score(chart: Chart, achievement: int, fc: str | None, fs: str | None, dx: i
 def _b50_view(player: Player, archive: Archive, scores: dict[str, tuple[Score, ChartRow]], as_of: date | None) -> B50View:
     board = b50(score for score, _ in scores.values())
 
-    def entry(e) -> B50Entry:
+    def entry(e: B50Entry) -> B50Tile:
         _, row = scores[e.chart.key]
         score = e.score
-        return B50Entry(
+        return B50Tile(
             chart=archive.ref(row, e.chart),
             achievement=score.achievement,
             rank=e.rank.value,
@@ -311,7 +273,7 @@ async def _best_plays(player: Player, until: datetime) -> list[Play]:
     """The highest-achievement play per chart up to ``until``. Thousands of plays are read
     as plain tuples and only the winners become model objects: building a model per play
     held the event loop for ~0.15 s on a 5,000-play archive."""
-    best: dict[tuple, tuple[int, int]] = {}
+    best: dict[tuple[object, ...], tuple[int, int]] = {}
     rows = await Play.filter(player=player, played_at__lte=until).values_list(
         "id", "chart_key", "title", "type", "difficulty", "dx_score_max", "achievement"
     )
@@ -327,13 +289,13 @@ async def _best_plays(player: Player, until: datetime) -> list[Play]:
 
 async def archive_start(player: Player) -> datetime | None:
     """The earliest moment the archive knows anything about the player."""
-    firsts = [
+    firsts: list[object] = [
         await SyncRun.filter(player=player).order_by("started_at").first().values_list("started_at", flat=True),
         await Play.filter(player=player).order_by("played_unix").first().values_list("played_at", flat=True),
         await Best.filter(player=player).order_by("updated_at").first().values_list("updated_at", flat=True),
         await BestChange.filter(player=player).order_by("changed_at").first().values_list("changed_at", flat=True),
     ]
-    known = [t for t in firsts if t is not None]
+    known = [t for t in firsts if isinstance(t, datetime)]
     return min(known) if known else None
 
 
@@ -425,7 +387,7 @@ async def _diff(
     return DiffView(header(player), label, rating_before, rating_after, tuple(entries), left, new_plays)
 
 
-def _board_entries(scores: dict[str, tuple[Score, ChartRow]]):
+def _board_entries(scores: dict[str, tuple[Score, ChartRow]]) -> tuple[B50Entry, ...]:
     board = b50(score for score, _ in scores.values())
     return board.old + board.new
 

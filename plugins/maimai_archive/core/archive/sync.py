@@ -39,8 +39,8 @@ from ..db.models import (
 )
 from ..errors import MaimaiError, PageChanged, SessionError, SiteUnavailable
 from ..game import ChartType, Difficulty
+from ..parsed import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
 from ..rating import b50
-from ..records import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
 from ..songs.catalogue import Catalogue
 from .binding import BindingStore
 

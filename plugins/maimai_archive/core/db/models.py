@@ -7,6 +7,8 @@ player by the unix time in their ``idx``. Achievements are ints in 1/10000 perce
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -44,7 +46,7 @@ class Player(Model):
 
 class Binding(Model):
     id = fields.IntField(primary_key=True)
-    player = fields.OneToOneField("maimai.Player", related_name="binding", on_delete=fields.CASCADE)
+    player: fields.OneToOneRelation[Player] = fields.OneToOneField("maimai.Player", related_name="binding", on_delete=fields.CASCADE)
     cookies = fields.TextField()  # Fernet token of the JSON cookie jar; never clear text
     status = fields.CharField(max_length=16, default="ok")  # ok | expired
     updated_at = fields.DatetimeField(auto_now=True)
@@ -55,7 +57,7 @@ class Binding(Model):
 
 class SyncRun(Model):
     id = fields.IntField(primary_key=True)
-    player = fields.ForeignKeyField("maimai.Player", related_name="sync_runs", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="sync_runs", on_delete=fields.CASCADE)
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=16, default="running")  # running | ok | failed
@@ -78,7 +80,7 @@ class SyncRun(Model):
 
 class Play(Model):
     id = fields.IntField(primary_key=True)
-    player = fields.ForeignKeyField("maimai.Player", related_name="plays", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="plays", on_delete=fields.CASCADE)
     played_unix = fields.BigIntField()
     played_at = fields.DatetimeField()
     idx = fields.CharField(max_length=32)
@@ -102,7 +104,7 @@ class Play(Model):
     # Resolved against the song catalogue when known: "<song id>:<difficulty>".
     chart_key = fields.CharField(max_length=32, null=True)
     song_id = fields.IntField(null=True)
-    sync = fields.ForeignKeyField("maimai.SyncRun", related_name="plays", null=True, on_delete=fields.SET_NULL)
+    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField("maimai.SyncRun", related_name="plays", null=True, on_delete=fields.SET_NULL)
     archived_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -113,8 +115,9 @@ class Play(Model):
 
 class PlayDetail(Model):
     id = fields.IntField(primary_key=True)
-    play = fields.OneToOneField("maimai.Play", related_name="detail", on_delete=fields.CASCADE)
-    judgements = fields.JSONField(null=True)  # {"tap": [cp, p, great, good, miss], ...}
+    play: fields.OneToOneRelation[Play] = fields.OneToOneField("maimai.Play", related_name="detail", on_delete=fields.CASCADE)
+    play_id: int
+    judgements: Any = fields.JSONField(null=True)  # {"tap": [cp, p, great, good, miss], ...}
     fast = fields.IntField(null=True)
     late = fields.IntField(null=True)
     max_combo = fields.IntField(null=True)
@@ -123,8 +126,8 @@ class PlayDetail(Model):
     max_sync_total = fields.IntField(null=True)
     rating = fields.IntField(null=True)
     rating_delta = fields.IntField(null=True)
-    matching = fields.JSONField(default=list)
-    characters = fields.JSONField(default=list)
+    matching: Any = fields.JSONField(default=list)
+    characters: Any = fields.JSONField(default=list)
 
     class Meta:
         table = "play_detail"
@@ -134,7 +137,7 @@ class Best(Model):
     """The player's best on one chart, from score lists and from plays."""
 
     id = fields.IntField(primary_key=True)
-    player = fields.ForeignKeyField("maimai.Player", related_name="bests", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="bests", on_delete=fields.CASCADE)
     # "<song id>:<difficulty>" when resolved, else "?<type>:<difficulty>:<title>".
     chart_key = fields.CharField(max_length=320)
     song_id = fields.IntField(null=True)
@@ -160,8 +163,8 @@ class BestChange(Model):
     """One improvement of a best (old → new), recorded by the sync that saw it."""
 
     id = fields.IntField(primary_key=True)
-    player = fields.ForeignKeyField("maimai.Player", related_name="best_changes", on_delete=fields.CASCADE)
-    sync = fields.ForeignKeyField("maimai.SyncRun", related_name="best_changes", null=True, on_delete=fields.SET_NULL)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="best_changes", on_delete=fields.CASCADE)
+    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField("maimai.SyncRun", related_name="best_changes", null=True, on_delete=fields.SET_NULL)
     chart_key = fields.CharField(max_length=320)
     song_id = fields.IntField(null=True)
     title = fields.CharField(max_length=255)
@@ -186,8 +189,8 @@ class ProfileSnapshot(Model):
     """The profile as one sync saw it: rating over time."""
 
     id = fields.IntField(primary_key=True)
-    player = fields.ForeignKeyField("maimai.Player", related_name="profiles", on_delete=fields.CASCADE)
-    sync = fields.ForeignKeyField("maimai.SyncRun", related_name="profiles", null=True, on_delete=fields.SET_NULL)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="profiles", on_delete=fields.CASCADE)
+    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField("maimai.SyncRun", related_name="profiles", null=True, on_delete=fields.SET_NULL)
     taken_at = fields.DatetimeField()
     name = fields.CharField(max_length=64)
     rating = fields.IntField(null=True)
@@ -196,7 +199,7 @@ class ProfileSnapshot(Model):
     course_rank = fields.CharField(max_length=64, null=True)
     class_rank = fields.CharField(max_length=64, null=True)
     play_count = fields.IntField(null=True)
-    page = fields.JSONField(default=dict)  # the parsed profile as read
+    page: Any = fields.JSONField(default=dict)  # the parsed profile as read
 
     class Meta:
         table = "profile_snapshot"
@@ -205,7 +208,7 @@ class ProfileSnapshot(Model):
 
 class Photo(Model):
     id = fields.IntField(primary_key=True)
-    player = fields.ForeignKeyField("maimai.Player", related_name="photos", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="photos", on_delete=fields.CASCADE)
     url = fields.CharField(max_length=512)
     path = fields.CharField(max_length=512, null=True)  # under the data dir, once downloaded
     title = fields.CharField(max_length=255, null=True)
@@ -227,14 +230,15 @@ class TrackerLink(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    player = fields.ForeignKeyField("maimai.Player", related_name="tracker_links", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="tracker_links", on_delete=fields.CASCADE)
+    player_id: int
     service = fields.CharField(max_length=16)  # divingfish | lxns
     token = fields.TextField()  # Fernet token of {"token": …}
     status = fields.CharField(max_length=16, default="ok")  # ok | invalid (the service rejected it)
     invalid_told = fields.BooleanField(default=False)  # the player was told in private
     # Charts ("<song id>:<difficulty>") whose bests still have to reach the service (it was
     # down or the token invalid); all = every archived best (after a first sync).
-    pending = fields.JSONField(default=list)
+    pending: list[str] = fields.JSONField(default=list)
     pending_all = fields.BooleanField(default=False)
     last_push_at = fields.DatetimeField(null=True)
     last_error = fields.CharField(max_length=64, null=True)

@@ -89,7 +89,7 @@ class BindProxy:
         self.tunnels = 0
         self.connections = 0
         self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def address(self) -> tuple[str, int]:

@@ -1,4 +1,4 @@
-"""Pure parsers for the maimai-mobile pages: html text → ``records.Parsed*``.
+"""Pure parsers for the maimai-mobile pages: html text → ``parsed.Parsed*``.
 
 ``parse_page`` tells the kind of any page and parses it; the per-page functions parse one
 kind and raise ``PageChanged`` (naming the page and what was missing) when the markup does not
@@ -9,12 +9,12 @@ logs, or imports anything outside the core.
 from __future__ import annotations
 
 from ..errors import PageChanged, UnsupportedPage
-from ..records import PageKind, ParsedError, ParsedPage
-from .common import Element, el_icon, find_class, make_soup, make_tree, normalize_title
+from ..parsed import PageKind, ParsedError, ParsedPage
+from .common import Element, el_icon, find_class, make_tree, normalize_title
 from .contract import page_to_json
 from .detail import is_detail_page, parse_detail, parse_detail_tree
-from .photos import is_photos_page, parse_photos, parse_photos_soup
-from .profile import parse_profile, parse_profile_soup
+from .photos import is_photos_page, parse_photos, parse_photos_tree
+from .profile import parse_profile, parse_profile_tree
 from .record import is_record_page, parse_record, parse_record_tree, play_blocks
 from .scores import has_chart_blocks, parse_scores, parse_scores_tree
 from .status import Status, check_status, detect, maintenance_message, parse_error
@@ -65,16 +65,14 @@ def parse_page(html: str) -> ParsedPage:
         return ParsedPage(kind=PageKind.DETAIL, items=(parse_detail_tree(root),))
     if play_blocks(root):
         return ParsedPage(kind=PageKind.RECORD, items=tuple(parse_record_tree(root)))
-    # The profile and photo pages are small and read with bs4 (see common.py).
     has_profile = find_class(root, "name_block") is not None
     if has_chart_blocks(root) or title_img == "title_music":
-        player = parse_profile_soup(make_soup(html)) if has_profile else None
+        player = parse_profile_tree(root) if has_profile else None
         return ParsedPage(kind=PageKind.SCORES, player=player, items=tuple(parse_scores_tree(root)))
-    soup = make_soup(html)
-    if is_photos_page(soup):
-        return ParsedPage(kind=PageKind.PHOTOS, items=tuple(parse_photos_soup(soup)))
+    if is_photos_page(root):
+        return ParsedPage(kind=PageKind.PHOTOS, items=tuple(parse_photos_tree(root)))
     if has_profile:
-        return ParsedPage(kind=_profile_kind(root, title_img), player=parse_profile_soup(soup))
+        return ParsedPage(kind=_profile_kind(root, title_img), player=parse_profile_tree(root))
     if is_record_page(root):  # no play blocks: empty, or PageChanged when plays show otherwise
         return ParsedPage(kind=PageKind.RECORD, items=tuple(parse_record_tree(root)))
     raise PageChanged("page", "any known page structure")

@@ -1,9 +1,8 @@
 """Helpers every page parser shares: tree building, icon-name → code maps, number/time parsing.
 
-Two ways to hold a page, both on libxml2's HTML parser: the big pages (score lists, the record
-list, play details, status checks that run on every page) are read as plain ``lxml.etree``
-trees, because bs4 turns every parse event into Python objects — ~30× the cost of the parse
-itself (bench/README.md "## parse"); the small profile and photo pages keep bs4 soups.
+Every page is read as a plain ``lxml.etree`` tree (libxml2's HTML parser): bs4 would turn
+every parse event into Python objects — ~30× the cost of the parse itself (bench/README.md
+"## parse").
 
 Icons are read by file name (``…/playlog/fcplus.png?ver=1.50`` → ``fcplus``) because the site
 names them stably across CN and INTL, while CSS classes differ between page versions.
@@ -18,7 +17,6 @@ from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import TypeVar
 
-from bs4 import BeautifulSoup, NavigableString, Tag
 from lxml import etree
 
 from ..errors import PageChanged
@@ -94,10 +92,6 @@ _INT = re.compile(r"\d[\d,]*")
 _PLAYED_AT = re.compile(r"(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2})")
 
 
-def make_soup(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
-
-
 Element = etree._Element
 
 
@@ -127,12 +121,33 @@ def _class_path(tag: str, name: str) -> etree.XPath:
 
 def find_all_class(el: Element, name: str, tag: str = "*") -> list[Element]:
     """Descendants of ``el`` (not ``el`` itself) with class token ``name``, in page order."""
-    return _class_path(tag, name)(el)  # type: ignore[return-value]
+    return [found for found in _class_path(tag, name)(el) if isinstance(found, Element)]
 
 
 def find_class(el: Element, name: str, tag: str = "*") -> Element | None:
     found = find_all_class(el, name, tag)
     return found[0] if found else None
+
+
+def find_first(el: Element, path: str) -> Element | None:
+    """The first element an XPath (relative to ``el``) selects, in page order."""
+    for found in _xpath(path)(el):
+        if isinstance(found, Element):
+            return found
+    return None
+
+
+@cache
+def _xpath(path: str) -> etree.XPath:
+    return etree.XPath(path)
+
+
+def ancestor_with_class(el: Element, name: str, tag: str = "*") -> Element | None:
+    """The nearest ancestor ``<tag>`` of ``el`` with class token ``name``."""
+    for parent in el.iterancestors(None if tag == "*" else tag):
+        if has_class(parent, name):
+            return parent
+    return None
 
 
 def first_tag(el: Element, tag: str) -> Element | None:
@@ -172,7 +187,7 @@ class ClassIndex:
 
 
 def text(el: Element) -> str:
-    """All text inside ``el`` (comments excluded), as bs4's ``get_text()`` gives it."""
+    """All text inside ``el`` (comments excluded)."""
     if not len(el):  # no child nodes: skip the iterator (most cells of the big lists)
         return el.text or ""
     return "".join(el.itertext())
@@ -201,22 +216,10 @@ def icon_name(src: str | None) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def img_icon(tag: Tag | None) -> str:
-    return icon_name(tag.get("src") if tag is not None else None)  # type: ignore[arg-type]
-
-
 def clean_text(text: str) -> str:
     """Strip the page's indentation but keep every other character (a title may be U+3000)."""
     return text.strip(ASCII_SPACE)
 
-
-def tag_text(tag: Tag) -> str:
-    return clean_text(tag.get_text())
-
-
-def own_text(tag: Tag) -> str:
-    """Text directly inside ``tag`` (not in child tags): the title next to a clear/level icon."""
-    return clean_text("".join(c for c in tag.children if isinstance(c, NavigableString)))
 
 
 def normalize_title(title: str) -> str:
@@ -278,13 +281,8 @@ def timezone_for(urls: Iterable[str], title: str) -> timezone:
     return JST if "maimai DX NET" in title else CN_TZ
 
 
-def _url_of(tag: Tag | Element) -> str:
-    return tag.get("src") or tag.get("href") or tag.get("action") or ""  # type: ignore[return-value]
-
-
-def site_timezone(soup: BeautifulSoup) -> timezone:
-    urls = (_url_of(t) for t in soup.find_all(list(_URL_TAGS), limit=_URL_TAGS_READ))
-    return timezone_for(urls, soup.title.get_text() if soup.title else "")
+def _url_of(tag: Element) -> str:
+    return tag.get("src") or tag.get("href") or tag.get("action") or ""
 
 
 def tree_timezone(root: Element) -> timezone:
@@ -299,7 +297,8 @@ def parse_played_at(text: str, tz: timezone, page: str) -> datetime:
     try:
         m = _PLAYED_AT.fullmatch(compact)  # the usual shape, without strptime's cost
         if m is not None:
-            naive = datetime(*map(int, m.groups()))  # type: ignore[misc]
+            year, month, day, hour, minute = map(int, m.groups())
+            naive = datetime(year, month, day, hour, minute)
         else:
             naive = datetime.strptime(compact, "%Y/%m/%d %H:%M")
     except ValueError:

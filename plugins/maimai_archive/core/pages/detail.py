@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..errors import PageChanged
-from ..records import Judgements, ParsedPlayDetail
+from ..parsed import Judgements, ParsedPlayDetail
 from .common import (
     Element,
     el_icon,

@@ -7,48 +7,61 @@ the title (``.black_block``), an optional difficulty icon and the photo ``img[sr
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
 from ..errors import PageChanged
-from ..records import ParsedPhoto
-from .common import DIFFICULTY_ICONS, img_icon, make_soup, parse_played_at, site_timezone, tag_text
+from ..parsed import ParsedPhoto
+from .common import (
+    DIFFICULTY_ICONS,
+    Element,
+    ancestor_with_class,
+    el_icon,
+    el_text,
+    find_class,
+    make_tree,
+    parse_played_at,
+    text,
+    tree_timezone,
+)
 
 PAGE = "photos"
-PHOTO_SELECTOR = 'img[src*="/photo/"]'
+PHOTO_PATH = 'descendant::img[contains(@src, "/photo/")]'
 
 
-def is_photos_page(soup: BeautifulSoup) -> bool:
-    title = img_icon(soup.select_one("img.title"))
-    return title == "title_photo" or soup.select_one(PHOTO_SELECTOR) is not None
+def _photo_images(root: Element) -> list[Element]:
+    return [el for el in root.xpath(PHOTO_PATH) if isinstance(el, Element)]
+
+
+def is_photos_page(root: Element) -> bool:
+    title = el_icon(find_class(root, "title", "img"))
+    return title == "title_photo" or bool(_photo_images(root))
 
 
 def parse_photos(html: str) -> list[ParsedPhoto]:
-    return parse_photos_soup(make_soup(html))
+    return parse_photos_tree(make_tree(html))
 
 
-def parse_photos_soup(soup: BeautifulSoup) -> list[ParsedPhoto]:
-    images = soup.select(PHOTO_SELECTOR)
-    if not images and not is_photos_page(soup):
+def parse_photos_tree(root: Element) -> list[ParsedPhoto]:
+    images = _photo_images(root)
+    if not images and not is_photos_page(root):
         raise PageChanged(PAGE, "photo images (img[src*='/photo/'])")
-    tz = site_timezone(soup)
+    tz = tree_timezone(root)
     photos = []
     for img in images:
-        block = img.find_parent("div", class_="see_through_block")
+        block = ancestor_with_class(img, "see_through_block", "div")
         if block is None:
             raise PageChanged(PAGE, "photo block (div.see_through_block)")
-        info = block.select_one(".block_info")
-        title = block.select_one(".black_block")
-        place = block.select_one(".photo_place")
+        info = find_class(block, "block_info")
+        title = find_class(block, "black_block")
+        place = find_class(block, "photo_place")
         diff = None
-        for icon in block.find_all("img"):
-            diff = DIFFICULTY_ICONS.get(img_icon(icon), diff)
+        for icon in block.iterdescendants("img"):
+            diff = DIFFICULTY_ICONS.get(el_icon(icon), diff)
         photos.append(
             ParsedPhoto(
                 url=str(img.get("src")),
-                title=tag_text(title) or None if title else None,
+                title=el_text(title) or None if title is not None else None,
                 difficulty=diff,
-                taken_at=parse_played_at(info.get_text(), tz, PAGE) if info else None,
-                place=tag_text(place) or None if place else None,
+                taken_at=parse_played_at(text(info), tz, PAGE) if info is not None else None,
+                place=el_text(place) or None if place is not None else None,
             )
         )
     return photos

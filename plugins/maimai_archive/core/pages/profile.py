@@ -5,12 +5,27 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
 from ..errors import PageChanged
 from ..game import Difficulty
-from ..records import ParsedProfile
-from .common import FC_ICONS, FS_ICONS, RANK_ICONS, img_icon, make_soup, parse_int, tag_text
+from ..parsed import ParsedProfile
+from .common import (
+    FC_ICONS,
+    FS_ICONS,
+    RANK_ICONS,
+    Element,
+    ancestor_with_class,
+    el_icon,
+    el_text,
+    find_all_class,
+    find_class,
+    find_first,
+    first_tag,
+    make_tree,
+    parse_int,
+    text,
+)
 
 PAGE = "profile"
 _DIGITS = re.compile(r"\d[\d,]*")
@@ -18,59 +33,69 @@ _DIFF_BUTTONS = {"99": "all", **{str(d.index): d.value for d in Difficulty if d.
 
 
 def parse_profile(html: str) -> ParsedProfile:
-    return parse_profile_soup(make_soup(html))
+    return parse_profile_tree(make_tree(html))
 
 
-def parse_profile_soup(soup: BeautifulSoup) -> ParsedProfile:
-    name_tag = soup.select_one(".name_block")
+def parse_profile_tree(root: Element) -> ParsedProfile:
+    name_tag = find_class(root, "name_block")
     if name_tag is None:
         raise PageChanged(PAGE, "player name (.name_block)")
-    block = name_tag.find_parent("div", class_="see_through_block") or soup
+    block = ancestor_with_class(name_tag, "see_through_block", "div")
+    if block is None:
+        block = root
 
-    rating_tag = block.select_one(".rating_block")
-    trophy_tag = block.select_one(".trophy_inner_block")
-    comment_tag = block.select_one(".comment_block, .friend_comment_block")
-    icon_tag = block.select_one('img[src*="/Icon/"]')
-    course_tag = block.select_one('img[src*="/course/"]')
-    class_tag = block.select_one('img[src*="/class/"]')
-    star_img = block.select_one('img[src*="icon_star"]')
+    rating_tag = find_class(block, "rating_block")
+    trophy_tag = find_class(block, "trophy_inner_block")
+    comment_tag = find_first(block, f"descendant::*[{_has_class('comment_block')} or {_has_class('friend_comment_block')}]")
+    icon_tag = find_first(block, 'descendant::img[contains(@src, "/Icon/")]')
+    course_tag = find_first(block, 'descendant::img[contains(@src, "/course/")]')
+    class_tag = find_first(block, 'descendant::img[contains(@src, "/class/")]')
+    star_img = find_first(block, 'descendant::img[contains(@src, "icon_star")]')
 
     stars = None
-    if star_img is not None and star_img.parent is not None:
-        stars = parse_int(star_img.parent.get_text(), PAGE, "stars")
+    if star_img is not None and (star_parent := star_img.getparent()) is not None:
+        stars = parse_int(text(star_parent), PAGE, "stars")
 
     return ParsedProfile(
-        name=tag_text(name_tag),
-        rating=parse_int(rating_tag.get_text(), PAGE, "rating") if rating_tag else None,
-        friend_code=_friend_code(soup),
-        trophy=tag_text(trophy_tag) or None if trophy_tag else None,
+        name=el_text(name_tag),
+        rating=parse_int(text(rating_tag), PAGE, "rating") if rating_tag is not None else None,
+        friend_code=_friend_code(root),
+        trophy=el_text(trophy_tag) or None if trophy_tag is not None else None,
         stars=stars,
-        course_rank=img_icon(course_tag) or None,
-        class_rank=img_icon(class_tag) or None,
+        course_rank=el_icon(course_tag) or None,
+        class_rank=el_icon(class_tag) or None,
         play_count=_play_count(block),
-        icon=img_icon(icon_tag) or None,
-        comment=tag_text(comment_tag) or None if comment_tag else None,
-        tallies=_tallies(soup),
+        icon=el_icon(icon_tag) or None,
+        comment=el_text(comment_tag) or None if comment_tag is not None else None,
+        tallies=_tallies(root),
     )
 
 
-def _friend_code(soup: BeautifulSoup) -> str | None:
-    icon = soup.select_one("img.friend_code_icon")
-    if icon is None or icon.parent is None:
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+_PLAY_COUNT_DIVS = etree.XPath(f"descendant::div[{_has_class('t_r')} and {_has_class('f_12')}]")
+
+
+def _friend_code(root: Element) -> str | None:
+    icon = find_class(root, "friend_code_icon", "img")
+    parent = icon.getparent() if icon is not None else None
+    if parent is None:
         return None
-    box = icon.parent.select_one(".see_through_block")
+    box = find_class(parent, "see_through_block")
     if box is None:
         raise PageChanged(PAGE, "friend code box next to img.friend_code_icon")
-    code = "".join(tag_text(box).split())
+    code = "".join(el_text(box).split())
     if not code.isdigit():
         raise PageChanged(PAGE, "friend code digits")
     return code
 
 
-def _play_count(block: Tag | BeautifulSoup) -> int | None:
+def _play_count(block: Element) -> int | None:
     """The last number of the play-count lines (total play count; CN and INTL label it alike)."""
-    for div in block.select("div.t_r.f_12"):
-        lines = [line for line in div.get_text("\n").split("\n") if "：" in line or ":" in line]
+    for div in _PLAY_COUNT_DIVS(block):
+        lines = [line for line in "\n".join(div.itertext()).split("\n") if "：" in line or ":" in line]
         numbers = [_DIGITS.search(line.rsplit("：", 1)[-1].rsplit(":", 1)[-1]) for line in lines]
         found = [int(m.group(0).replace(",", "")) for m in numbers if m]
         if found:
@@ -90,20 +115,20 @@ def _tally_key(icon: str) -> str | None:
     return None
 
 
-def _tallies(soup: BeautifulSoup) -> dict[str, dict[str, int]]:
-    blocks = soup.select(".musiccount_block")
+def _tallies(root: Element) -> dict[str, dict[str, int]]:
+    blocks = find_all_class(root, "musiccount_block")
     if not blocks:
         return {}
-    selected = soup.select_one("img.diffbtn_selected")
-    button = selected.find_parent("button") if selected is not None else None
+    selected = find_class(root, "diffbtn_selected", "img")
+    button = next(selected.iterancestors("button"), None) if selected is not None else None
     diff = _DIFF_BUTTONS.get(str(button.get("value")) if button is not None else "99", "all")
     counts: dict[str, int] = {}
     for b in blocks:
-        key = _tally_key(img_icon(b.select_one("img")))
-        counter = b.select_one(".musiccount_counter_block")
+        key = _tally_key(el_icon(first_tag(b, "img")))
+        counter = find_class(b, "musiccount_counter_block")
         if key is None or counter is None:
             raise PageChanged(PAGE, "tally icon/counter in .musiccount_block")
-        count = [int(x.replace(",", "")) for x in _DIGITS.findall(counter.get_text())]
+        count = [int(x.replace(",", "")) for x in _DIGITS.findall(text(counter))]
         if len(count) != 2:
             raise PageChanged(PAGE, f"tally 'n/total' for {key}")
         counts[key] = count[0]

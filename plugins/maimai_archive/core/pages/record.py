@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..errors import PageChanged
 from ..game import ChartType, Difficulty
-from ..records import ParsedPlay
+from ..parsed import ParsedPlay
 from .common import (
     DIFFICULTY_ICONS,
     FC_ICONS,

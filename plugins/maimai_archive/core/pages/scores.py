@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import PageChanged
 from ..game import ChartType, Difficulty
-from ..records import ParsedScore
+from ..parsed import ParsedScore
 from .common import (
     DIFFICULTY_ICONS,
     FC_ICONS,

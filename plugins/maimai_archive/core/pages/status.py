@@ -13,7 +13,7 @@ from enum import Enum
 from lxml import etree
 
 from ..errors import ChallengePage, LoginFailed, Maintenance, SessionExpired, SiteError
-from ..records import ParsedError
+from ..parsed import ParsedError
 from .common import Element, el_icon, el_text, find_class, first_tag, make_tree, text
 
 CODE_SESSION_EXPIRED = "200002"
@@ -64,7 +64,7 @@ _SITE_URLS = etree.XPath(
 
 def _first(path: etree.XPath, root: Element) -> Element | None:
     found = path(root)
-    return found[0] if found else None  # type: ignore[index,return-value]
+    return found[0] if found else None
 
 
 def _is_challenge(root: Element) -> bool:

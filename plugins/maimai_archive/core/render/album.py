@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .views import AlbumPhoto, AlbumView, PlayerHeader
+from .view_models import AlbumPhoto, AlbumView, PlayerHeader
 
 COLUMNS = 4
 THUMB_W = 270

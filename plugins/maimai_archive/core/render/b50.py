@@ -8,7 +8,7 @@ from ..game import format_achievement
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .views import B50Entry, B50View
+from .view_models import B50Tile, B50View
 
 COLUMNS = 5
 TILE_W = 220
@@ -49,7 +49,7 @@ def b50_figure(view: B50View) -> Figure:
     return canvas.figure
 
 
-def _tile(canvas: Canvas, e: B50Entry, rank_no: int, x: float, y: float) -> None:
+def _tile(canvas: Canvas, e: B50Tile, rank_no: int, x: float, y: float) -> None:
     chart = e.chart
     colour = style.difficulty_colour(chart.difficulty)
     canvas.panel(x, y, TILE_W, TILE_H)

@@ -3,10 +3,11 @@
 matplotlib is not thread-safe and its settings (rcParams, the font manager) are process-wide,
 so every figure is built, styled and encoded in a single worker thread; the event loop only
 awaits the bytes. Renderers are plain functions returning ``Figure`` objects built with the
-Figure API (never pyplot); ``render_png``/``render_pages`` run them in that thread.
+Figure API (never pyplot); a ``RenderThread`` (the ``ArchiveApp`` owns the process's one)
+runs them with ``png``/``pages``.
 
 Limits: a PNG is at most ``MAX_PNG_BYTES`` and ``MAX_SIDE_PX`` on each side — renderers split
-long content into pages (``render_pages``) and ``new_figure`` refuses larger canvases.
+long content into pages (``RenderThread.pages``) and ``new_figure`` refuses larger canvases.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import asyncio
 import io
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,8 +42,6 @@ class RenderLimitError(ValueError):
     """A canvas or PNG over the size limits: the renderer must split it into pages."""
 
 
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
 _font_path: Path | None = None
 _font_families: list[str] | None = None
 _font_lock = threading.Lock()
@@ -89,7 +88,7 @@ def font_families() -> list[str]:
 
 
 @contextmanager
-def style_context():
+def style_context() -> Iterator[None]:
     """The project style and fonts, applied for the duration of one render."""
     families = font_families()
     with matplotlib.style.context([str(STYLE_FILE), {"font.family": families}]):
@@ -121,12 +120,12 @@ def figure_to_png(fig: Figure) -> bytes:
     raise RenderLimitError(f"PNG stays over {MAX_PNG_BYTES} bytes")
 
 
-def _run_one(fn: Callable[..., Figure], args: tuple, kw: dict) -> bytes:
+def _run_one(fn: Callable[..., Figure], args: tuple[Any, ...], kw: dict[str, Any]) -> bytes:
     with style_context():
         return figure_to_png(fn(*args, **kw))
 
 
-def _run_many(fn: Callable[..., Sequence[Figure]], args: tuple, kw: dict) -> list[bytes]:
+def _run_many(fn: Callable[..., Sequence[Figure]], args: tuple[Any, ...], kw: dict[str, Any]) -> list[bytes]:
     with style_context():
         return [figure_to_png(fig) for fig in fn(*args, **kw)]
 
@@ -140,30 +139,32 @@ def render_pages_sync(fn: Callable[..., Sequence[Figure]], *args: Any, **kw: Any
     return _run_many(fn, args, kw)
 
 
-def _render_executor() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maimai-render")
-        return _executor
+class RenderThread:
+    """The one thread every figure is built and encoded in; started on first use."""
 
+    def __init__(self) -> None:
+        self._executor: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
-async def render_png(fn: Callable[..., Figure], *args: Any, **kw: Any) -> bytes:
-    """Build the figure ``fn(*args, **kw)`` and encode it as PNG, in the render thread."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_render_executor(), _run_one, fn, args, kw)
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maimai-render")
+            return self._executor
 
+    async def png(self, fn: Callable[..., Figure], *args: Any, **kw: Any) -> bytes:
+        """Build the figure ``fn(*args, **kw)`` and encode it as PNG, in the render thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool(), _run_one, fn, args, kw)
 
-async def render_pages(fn: Callable[..., Sequence[Figure]], *args: Any, **kw: Any) -> list[bytes]:
-    """Like ``render_png`` for a renderer that returns one figure per page."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_render_executor(), _run_many, fn, args, kw)
+    async def pages(self, fn: Callable[..., Sequence[Figure]], *args: Any, **kw: Any) -> list[bytes]:
+        """Like ``png`` for a renderer that returns one figure per page."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool(), _run_many, fn, args, kw)
 
-
-def shutdown_renderer() -> None:
-    """Stop the render thread (bot shutdown); a later render starts a new one."""
-    global _executor
-    with _executor_lock:
-        if _executor is not None:
-            _executor.shutdown(wait=True)
-            _executor = None
+    def shutdown(self) -> None:
+        """Stop the thread after the renders it holds (a later render starts a new one)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)

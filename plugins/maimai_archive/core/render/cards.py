@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from ..game import format_achievement
 from . import style
 from .draw import Canvas, fit, format_dx, stars
-from .views import PlayCard, PlayDetailView, PlayerHeader, RecentView
+from .view_models import PlayCard, PlayDetailView, PlayerHeader, RecentView
 
 CARD_W = 560
 CARD_H = 156

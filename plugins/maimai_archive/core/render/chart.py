@@ -1,7 +1,7 @@
 """``/chart`` (one song, every difficulty) and ``/charts <level>`` (定数表 / 完成表) images.
 
 Views here hold catalogue objects (``Song``/``Chart``, immutable) plus the asker's bests;
-the renderers are plain functions returning figures, run by ``render_png``/``render_pages``.
+the renderers are plain functions returning figures, run by ``RenderThread.png``/``.pages``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..songs.data import Chart, Song
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .views import ChartRef, PlayerHeader
+from .view_models import ChartRef, PlayerHeader
 
 WIDTH = 1200
 SSS, SSSP = 1_000_000, 1_005_000

@@ -8,7 +8,7 @@ from ..game import format_achievement
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .views import ChartRef, DiffEntry, DiffView
+from .view_models import ChartRef, DiffEntry, DiffView
 
 WIDTH = 1200
 ROW_H = 64

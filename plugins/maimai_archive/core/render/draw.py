@@ -19,7 +19,7 @@ from PIL import Image
 
 from . import style
 from .base import new_figure
-from .views import ChartRef
+from .view_models import ChartRef
 
 # Text size in points → pixels at the figure's dpi.
 _PT = style.DPI / 72
@@ -45,8 +45,8 @@ def fit(text: str, size: float, max_width: float) -> str:
 def _thumbnail(path: str, width: int, height: int) -> np.ndarray | None:
     """An image file scaled to cover ``width``×``height`` (cropped to fit), or None if unreadable."""
     try:
-        with Image.open(path) as img:
-            img = img.convert("RGB")
+        with Image.open(path) as opened:
+            img = opened.convert("RGB")
             scale = max(width / img.width, height / img.height)
             size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
             img = img.resize(size, Image.Resampling.LANCZOS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
+from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -12,7 +13,7 @@ from matplotlib.ticker import FuncFormatter
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .views import ChartHistoryView, RatingHistoryView
+from .view_models import ChartHistoryView, RatingHistoryView
 
 WIDTH = 1200
 HEIGHT = 720
@@ -23,7 +24,7 @@ def _local(at: datetime) -> datetime:
     return at.replace(tzinfo=None)
 
 
-def _plot_area(canvas: Canvas, top: float):
+def _plot_area(canvas: Canvas, top: float) -> Axes:
     """A real Axes over the panel below ``top`` px (figure fractions from pixels)."""
     m = style.MARGIN
     canvas.panel(m, top, canvas.width - 2 * m, canvas.height - top - FOOTER_H)
@@ -37,9 +38,9 @@ def _plot_area(canvas: Canvas, top: float):
             (bottom_px - top_px) / canvas.height,
         )
     )
-    locator = AutoDateLocator()
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]  # matplotlib.dates is untyped
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     return ax
 
 
@@ -71,8 +72,9 @@ def rating_history_figure(view: RatingHistoryView) -> Figure:
     for lo, hi in itertools.pairwise(bounds):
         if hi > low - pad and lo < high + pad:
             ax.axhspan(lo, hi, color=style.rating_colour(lo), alpha=0.12, linewidth=0, zorder=0)
-    ax.step(xs, ys, where="post", color=style.ACCENT, zorder=3)
-    ax.scatter(xs, ys, s=14, color=style.ACCENT, zorder=4)
+    # matplotlib takes datetimes through its units registry; its stubs only know numbers.
+    ax.step(xs, ys, where="post", color=style.ACCENT, zorder=3)  # type: ignore[arg-type]
+    ax.scatter(xs, ys, s=14, color=style.ACCENT, zorder=4)  # type: ignore[arg-type]
     ax.annotate(
         str(ys[-1]), (xs[-1], ys[-1]), textcoords="offset points", xytext=(0, 10),
         ha="center", color=style.ACCENT, fontsize=style.BODY_SIZE,
@@ -100,7 +102,7 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
     xs = [_local(p.at) for p in points]
     ys = [p.achievement / 10_000 for p in points]
     colour = style.difficulty_colour(chart.difficulty)
-    ax.plot(xs, ys, color=colour, marker="o", markersize=5, zorder=3, label="达成率")
+    ax.plot(xs, ys, color=colour, marker="o", markersize=5, zorder=3, label="达成率")  # type: ignore[arg-type]
     best = [(_local(p.at), p.achievement / 10_000) for p in points if p.best]
     if best:
         bx, by = zip(*best, strict=True)

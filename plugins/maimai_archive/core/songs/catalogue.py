@@ -1,25 +1,22 @@
 """The in-memory catalogue: every song and chart, aliases, and page title → chart resolution.
 
-One ``Catalogue`` instance lives for the whole process; ``refresh`` swaps its contents in
-place, so holders of the instance see new songs without re-fetching it.
+Pure: no database, no network (``store.py`` loads and refreshes it). One ``Catalogue``
+instance lives as long as the ``ArchiveApp``; a refresh swaps its contents in place
+(``replace``), so holders of the instance see new songs without re-fetching it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..game import ChartType, Difficulty
 from ..pages.common import normalize_title
 from .data import Chart, Song, base_id, chart_key, music_data_records, songs_from_records
-
-if TYPE_CHECKING:
-    import httpx
-
-    from .search import Match
+from .search import Match, SearchIndex
 
 __all__ = ["Catalogue", "RefreshResult", "chart_key"]
 
@@ -42,7 +39,7 @@ class RefreshResult:
 
 class Catalogue:
     def __init__(self, songs: dict[int, Song] | None = None, aliases: dict[int, set[str]] | None = None) -> None:
-        self._install(songs or {}, aliases or {})
+        self.replace(songs or {}, aliases or {})
         self.checked_at: datetime | None = None
 
     @classmethod
@@ -50,7 +47,7 @@ class Catalogue:
         """From a parsed ``music_data`` JSON (list or object-keyed mirror)."""
         return cls(songs_from_records(music_data_records(payload)), aliases)
 
-    def _install(self, songs: dict[int, Song], aliases: dict[int, set[str]]) -> None:
+    def replace(self, songs: dict[int, Song], aliases: Mapping[int, Iterable[str]]) -> None:
         """Swap in new contents; the indexes are rebuilt before anyone sees them."""
         by_title: dict[str, list[Song]] = defaultdict(list)
         for song in songs.values():
@@ -61,7 +58,10 @@ class Catalogue:
         self._songs = songs
         self._by_title = dict(by_title)
         self._aliases = {k: frozenset(v) for k, v in aliases.items()}
-        self._search_index = None
+        self._search_index: SearchIndex | None = None
+
+    def replace_aliases(self, aliases: Mapping[int, Iterable[str]]) -> None:
+        self.replace(self._songs, aliases)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -147,38 +147,6 @@ class Catalogue:
     # --- search --------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 10) -> list[Match]:
-        from .search import SearchIndex
-
         if self._search_index is None:
-            self._search_index = SearchIndex(self)
+            self._search_index = SearchIndex(self.songs(), self.alias_items())
         return self._search_index.search(query, limit)
-
-    # --- storage (see store.py) ----------------------------------------------------------
-
-    @classmethod
-    async def load_from_db(cls) -> Catalogue:
-        """The stored catalogue (empty when nothing was ever fetched)."""
-        from . import store
-
-        catalogue = cls()
-        await store.load_into(catalogue)
-        return catalogue
-
-    async def refresh(self, source: str, http_client: httpx.AsyncClient | None = None) -> RefreshResult:
-        """Fetch ``music_data`` from a URL (with If-None-Match) or a file path, store it and
-        swap it in; an unreachable source keeps the stored copy and says how old it is."""
-        from . import store
-
-        return await store.refresh_songs(self, source, http_client)
-
-    async def refresh_aliases(self, source: str, http_client: httpx.AsyncClient | None = None) -> RefreshResult:
-        """Fetch the LXNS alias list (URL or file), store it, and apply it."""
-        from . import store
-
-        return await store.refresh_aliases(self, source, http_client)
-
-    async def reload_aliases(self) -> None:
-        """Re-read aliases from the database (after a user alias is approved)."""
-        from . import store
-
-        self._install(self._songs, await store.load_aliases())

@@ -132,7 +132,7 @@ def song_from_record(record: dict[str, Any]) -> Song:
         if not (len(ds) == len(levels) == len(charts)) or not ds:
             raise PageChanged(SOURCE, f"song {song_id}: ds/level/charts lengths differ")
         if utage:
-            built = (_utage_chart(song_id, title, ds, levels, charts, is_new),)
+            built: tuple[Chart, ...] = (_utage_chart(song_id, title, ds, levels, charts, is_new),)
         else:
             built = tuple(
                 Chart(
@@ -184,7 +184,9 @@ def _notes(values: list[int]) -> Notes:
     return Notes(int(tap), int(hold), int(slide), int(touch), int(brk))
 
 
-def _utage_chart(song_id: int, title: str, ds: list, levels: list, charts: list, is_new: bool) -> Chart:
+def _utage_chart(
+    song_id: int, title: str, ds: list[Any], levels: list[Any], charts: list[Any], is_new: bool
+) -> Chart:
     """One chart per Utage song; a BUDDY song's two sides are played as one (notes summed)."""
     sides = [_notes(c["notes"]) for c in charts]
     notes = Notes(*(sum(getattr(n, f) for n in sides) for f in ("tap", "hold", "slide", "touch", "break_")))

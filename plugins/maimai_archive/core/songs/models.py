@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -12,7 +14,7 @@ class SongRecord(Model):
     id = fields.IntField(primary_key=True)  # 水鱼 id: SD id, DX = SD id + 10000, Utage ≥ 100000
     title = fields.CharField(max_length=255)
     type = fields.CharField(max_length=8)
-    data = fields.JSONField()
+    data: Any = fields.JSONField()
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -9,18 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from ..game import ChartType
 from ..pages.common import normalize_title
 from .data import Song
-
-if TYPE_CHECKING:
-    from .catalogue import Catalogue
 
 _ID_QUERY = re.compile(r"id\s*(\d{1,6})", re.IGNORECASE)
 _KATAKANA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}  # ァ..ヶ → ぁ..ゖ
@@ -71,14 +68,17 @@ def _score(query: str, key: str, **_: object) -> float:
 
 
 class SearchIndex:
-    def __init__(self, catalogue: Catalogue) -> None:
-        self._catalogue = catalogue
+    """Songs and aliases (by base id), folded for matching."""
+
+    def __init__(self, songs: Iterable[Song], aliases: Iterable[tuple[int, Iterable[str]]]) -> None:
+        self._songs: dict[int, Song] = {}
         owners: dict[str, dict[int, tuple[How, str]]] = defaultdict(dict)
         by_base: dict[int, list[Song]] = defaultdict(list)
-        for song in catalogue.songs():
+        for song in songs:
+            self._songs[song.id] = song
             owners[fold(song.title)][song.id] = (How.TITLE, song.title)
             by_base[song.base_id].append(song)
-        for base, names in catalogue.alias_items():
+        for base, names in aliases:
             for name in names:
                 for song in by_base.get(base, ()):
                     owners[fold(name)].setdefault(song.id, (How.ALIAS, name))
@@ -92,7 +92,7 @@ class SearchIndex:
             return []
         id_query = _ID_QUERY.fullmatch(query)
         if id_query:
-            song = self._catalogue.song(int(id_query.group(1)))
+            song = self._songs.get(int(id_query.group(1)))
             return [Match(song, 100.0, How.ID, song.title)] if song else []
         best: dict[int, Match] = {}
 
@@ -100,14 +100,14 @@ class SearchIndex:
             if match.song.id not in best or best[match.song.id].score < match.score:
                 best[match.song.id] = match
 
-        if query.isdigit() and (song := self._catalogue.song(int(query))) is not None:
+        if query.isdigit() and (song := self._songs.get(int(query))) is not None:
             offer(Match(song, EXACT_TITLE, How.ID, song.title))
         folded = fold(query)
         for key, score, _ in process.extract(
             folded, self._keys, scorer=_score, limit=max(limit * 3, 20), score_cutoff=MIN_SCORE
         ):
             for song_id, (how, text) in self._owners[key].items():
-                song = self._catalogue.song(song_id)
+                song = self._songs.get(song_id)
                 if song is None:
                     continue
                 if key == folded:

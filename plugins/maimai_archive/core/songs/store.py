@@ -1,4 +1,5 @@
-"""Fetching the song data and aliases, and keeping them in the database.
+"""Fetching the song data and aliases, keeping them in the database, and loading them into
+the (pure, in-memory) ``Catalogue``.
 
 A source is an http(s) URL (sent with If-None-Match when a copy is stored) or a local file
 path. When the source fails, the stored copy keeps serving and the result names the failure.
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from tortoise.transactions import in_transaction
@@ -73,15 +74,24 @@ def _json(text: str, source: str) -> Any:
         raise PageChanged(source, "JSON") from exc
 
 
+async def load_catalogue() -> Catalogue:
+    """The stored catalogue (empty when nothing was ever fetched)."""
+    catalogue = Catalogue()
+    await load_into(catalogue)
+    return catalogue
+
+
 async def load_into(catalogue: Catalogue) -> None:
-    rows = await SongRecord.all().values_list("data", flat=True)
+    rows = cast("list[dict[str, Any]]", await SongRecord.all().values_list("data", flat=True))
     songs = songs_from_records(rows)
-    catalogue._install(songs, await load_aliases())
+    catalogue.replace(songs, await load_aliases())
     state = await CatalogueState.get_or_none(source=SONGS)
     catalogue.checked_at = state.checked_at if state else None
 
 
-async def refresh_songs(catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None) -> RefreshResult:
+async def refresh_songs(catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None = None) -> RefreshResult:
+    """Fetch ``music_data`` from a URL (with If-None-Match) or a file path, store it and
+    swap it in; an unreachable source keeps the stored copy and says how old it is."""
     stored = {r.id: r for r in await SongRecord.all()}
 
     async def apply(payload: Any) -> bool:
@@ -139,14 +149,20 @@ async def _store(records: list[dict[str, Any]], songs: dict[int, Song], stored: 
     return True
 
 
-async def refresh_aliases(catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None) -> RefreshResult:
+async def refresh_aliases(catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None = None) -> RefreshResult:
+    """Fetch the LXNS alias list (URL or file), store it, and apply it."""
     async def apply(payload: Any) -> bool:
         return await replace_lxns_aliases(parse_lxns_aliases(payload))
 
     result = await _refresh(catalogue, ALIASES, source, http_client, apply)
     if result.ok:
-        await catalogue.reload_aliases()
+        await reload_aliases(catalogue)
     return result
+
+
+async def reload_aliases(catalogue: Catalogue) -> None:
+    """Re-read aliases from the database (after a user alias is approved)."""
+    catalogue.replace_aliases(await load_aliases())
 
 
 def _age(checked_at: datetime | None) -> timedelta | None:

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import ModuleType
+from typing import Any
 
 import httpx
 
@@ -91,7 +92,7 @@ class TrackerService:
         self.notify = notify
         self._clock = clock
         self._locks: dict[tuple[int, str], asyncio.Lock] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # --- links ---------------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ class TrackerService:
         token = check_token(token)
         player, _ = await Player.get_or_create(qq=qq)
         sealed = self._box.seal({"token": token})
-        fields = dict(token=sealed, status="ok", invalid_told=False, last_error=None)
+        fields: dict[str, Any] = {"token": sealed, "status": "ok", "invalid_told": False, "last_error": None}
         if not await TrackerLink.filter(player_id=player.id, service=service).update(**fields):
             await TrackerLink.create(player=player, service=service, **fields)
 
@@ -122,7 +123,7 @@ class TrackerService:
 
     # --- after a sync ----------------------------------------------------------------------
 
-    def after_sync(self, player_id: int, run_id: int | None, first: bool) -> asyncio.Task:
+    def after_sync(self, player_id: int, run_id: int | None, first: bool) -> asyncio.Task[None]:
         """Queue this sync's improved charts and push them, in the background."""
         task = asyncio.create_task(self._after_sync(player_id, run_id, first))
         self._tasks.add(task)
@@ -134,8 +135,9 @@ class TrackerService:
             links = await TrackerLink.filter(player_id=player_id)
             if not links:
                 return
-            keys = [] if first or run_id is None else await BestChange.filter(
-                player_id=player_id, sync_id=run_id).values_list("chart_key", flat=True)
+            keys: list[str] = [] if first or run_id is None else [
+                str(k) for k in await BestChange.filter(
+                    player_id=player_id, sync_id=run_id).values_list("chart_key", flat=True)]
             for row in links:
                 async with self._lock(player_id, row.service):
                     await self._add_pending(row.id, keys, first)

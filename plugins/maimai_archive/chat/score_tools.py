@@ -13,22 +13,19 @@ from typing import Annotated
 
 from nonebot.adapters.onebot.v11 import Event, Message
 from nonebot.matcher import Matcher
-from nonebot.params import ArgPlainText, CommandArg
+from nonebot.params import CommandArg
 from nonebot.typing import T_State
 
-from ..core.archive.queries import Archive, current_scores, header
-from ..core.covers import cover_cache, with_covers
-from ..core.db.models import Player
+from ..core.archive.chart_queries import raise_view
 from ..core.game import ChartType, Difficulty, format_achievement, rank_for
-from ..core.rating import b50, score_line, what_raises
-from ..core.render.base import render_png
-from ..core.render.rating import RaiseRow, RaiseView, raise_figure
-from ..core.songs import get_catalogue
+from ..core.rating import score_line
+from ..core.render.raise_list import raise_figure
 from ..core.songs.data import Chart, Song
-from ..core.songs.search import Group, Verdict, decide
-from .chart import DIFFICULTY_WORDS, EMPTY_CATALOGUE, TYPE_WORDS, choice_text, not_found_text
-from .common import app, command, image
-from .views import archive, target
+from ..core.songs.search import Group
+from .archive_images import target
+from .chart import DIFFICULTY_WORDS, TYPE_WORDS
+from .common import app, command, image, render_png
+from .song_pick import pick_reply, pick_song
 
 GROUP = "成绩工具"
 line_cmd = command(
@@ -39,7 +36,6 @@ raise_cmd = command("raise", "推分", "上分", usage="/raise", brief="把哪�
 LINE_USAGE = "用法：/line <曲名|id> [难度] [目标]，例如 /line 潘、/line 834 紫 100.5、/line 潘 白 sss"
 SSS, SSSP = 1_000_000, 1_005_000
 DEFAULT_TARGETS = (SSS, SSSP)
-RAISE_ROWS = 10
 TARGET_WORDS = {
     "sss+": SSSP, "sssp": SSSP, "鸟加": SSSP, "sss": SSS, "鸟": SSS,
     "ss+": 995_000, "ssp": 995_000, "ss": 990_000, "s+": 980_000, "sp": 980_000, "s": 970_000,
@@ -69,7 +65,9 @@ def parse_line_args(text: str) -> tuple[str, Difficulty | None, ChartType | None
     """ "潘 紫 100.5" → ("潘", MASTER, None, (1005000,)): difficulty, type and target words
     are read from the end, and the rest is the song query."""
     words = text.split()
-    difficulty, type_, targets = None, None, ()
+    difficulty: Difficulty | None = None
+    type_: ChartType | None = None
+    targets: tuple[int, ...] = ()
     while len(words) > 1:
         word = words[-1].lower()
         if difficulty is None and word in DIFFICULTY_WORDS:
@@ -86,7 +84,7 @@ def parse_line_args(text: str) -> tuple[str, Difficulty | None, ChartType | None
 
 def _query(text: str) -> str:
     """A bare number is a song id when the catalogue has that id ("834" → "id834")."""
-    if text.isdigit() and get_catalogue().song(int(text)) is not None:
+    if text.isdigit() and app().catalogue.song(int(text)) is not None:
         return f"id{text}"
     return text
 
@@ -94,7 +92,7 @@ def _query(text: str) -> str:
 def line_charts(songs: tuple[Song, ...], difficulty: Difficulty | None, type_: ChartType | None) -> list[Chart]:
     """The charts a /line request means: MASTER unless told, of every chart set unless told."""
     chosen = [s for s in songs if type_ is None or s.type is type_]
-    charts = []
+    charts: list[Chart] = []
     for song in chosen:
         if song.type is ChartType.UTAGE:
             charts.extend(song.charts)  # one chart, whatever difficulty was asked
@@ -144,7 +142,7 @@ def line_text(chart: Chart, targets: tuple[int, ...]) -> str:
     return "\n".join(lines)
 
 
-async def _send_line(matcher: Matcher, state: T_State, group: Group) -> None:
+async def _send_line(event: Event, matcher: Matcher, state: T_State, group: Group) -> None:
     difficulty, type_, targets = state["line_args"]
     charts = line_charts(group.songs, difficulty, type_)
     if not charts:
@@ -154,57 +152,18 @@ async def _send_line(matcher: Matcher, state: T_State, group: Group) -> None:
 
 
 @line_cmd.handle()
-async def _line(matcher: Matcher, state: T_State, arg: Annotated[Message, CommandArg()]) -> None:
+async def _line(event: Event, matcher: Matcher, state: T_State, arg: Annotated[Message, CommandArg()]) -> None:
     query, difficulty, type_, targets = parse_line_args(arg.extract_plain_text().strip())
     if not query:
         await matcher.finish(LINE_USAGE)
-    catalogue = get_catalogue()
-    if not len(catalogue):
-        await matcher.finish(EMPTY_CATALOGUE)
     state["line_args"] = (difficulty, type_, targets)
-    decision = decide(catalogue.search(_query(query)))
-    if decision.verdict is Verdict.NONE:
-        await matcher.finish(not_found_text(query, decision))
-    if decision.verdict is Verdict.ONE:
-        await _send_line(matcher, state, decision.groups[0])
-    state["choices"] = decision.groups
-    await matcher.send(choice_text(decision))
+    await pick_song(event, matcher, state, _send_line, _query(query), shown=query)
 
 
-@line_cmd.got("pick")
-async def _line_pick(matcher: Matcher, state: T_State, pick: Annotated[str, ArgPlainText()]) -> None:
-    choices: tuple[Group, ...] = state["choices"]
-    pick = pick.strip()
-    if not pick.isdigit() or not 1 <= int(pick) <= len(choices):
-        await matcher.finish("已取消。")
-    await _send_line(matcher, state, choices[int(pick) - 1])
+pick_reply(line_cmd, _send_line)
 
 
 # --- /raise ---------------------------------------------------------------------------------
-
-
-async def raise_view(player: Player, archive: Archive, limit: int = RAISE_ROWS) -> RaiseView | None:
-    """The ``limit`` steps that raise the player's B50 total most; None without rated bests."""
-    scores = await current_scores(player, archive)
-    if not scores:
-        return None
-    board = b50(score for score, _ in scores.values())
-    rated = {e.chart.key: e.rating for e in (*board.old, *board.new)}
-    rows = []
-    for step in what_raises(board, [score for score, _ in scores.values()])[:limit]:
-        key = step.chart.key
-        rows.append(
-            RaiseRow(
-                chart=archive.ref(scores[key][1], step.chart),
-                current=step.current,
-                target=step.target,
-                rating=rated.get(key, archive.rating_of(step.chart, step.current)),
-                new_rating=step.new_rating,
-                gain=step.gain,
-                in_b50=key in rated,
-            )
-        )
-    return RaiseView(header(player), board.total, board.floor(False), board.floor(True), tuple(rows))
 
 
 @raise_cmd.handle()
@@ -212,7 +171,7 @@ async def _raise(event: Event, matcher: Matcher, arg: Annotated[Message, Command
     req = await target(event, matcher, arg)
     if req.text:
         await matcher.finish()  # "上分了" in a group is chat, not a request
-    view = await with_covers(cover_cache(app().config), archive(), lambda arc: raise_view(req.player, arc))
+    view = await app().view_with_covers(lambda arc: raise_view(req.player, arc))
     if view is None:
         await matcher.finish("存档里还没有能算 Rating 的成绩：先 /sync 同步一次吧。")
     await matcher.finish(image(await render_png(raise_figure, view)))

@@ -137,7 +137,7 @@ class ChartHistoryView:
 
 
 @dataclass(frozen=True, slots=True)
-class B50Entry:
+class B50Tile:
     chart: ChartRef
     achievement: int
     rank: str
@@ -151,8 +151,8 @@ class B50Entry:
 @dataclass(frozen=True, slots=True)
 class B50View:
     player: PlayerHeader
-    old: tuple[B50Entry, ...]  # best 35 of older versions
-    new: tuple[B50Entry, ...]  # best 15 of the current version
+    old: tuple[B50Tile, ...]  # best 35 of older versions
+    new: tuple[B50Tile, ...]  # best 15 of the current version
     as_of: date | None = None  # None = now; else the B50 rebuilt from the archive at that date
 
     @property

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_songs_support import REPO, SMALL_ALIASES, small_music_data
+from tests.core.test_songs_support import REPO, SMALL_ALIASES, small_music_data
 
 RUN = """
 import argparse, sys
-from plugins.maimai_archive.core.songs.cli import add_songs_parser
+from plugins.maimai_archive.cli.songs import add_songs_parser
 parser = argparse.ArgumentParser()
 add_songs_parser(parser.add_subparsers(dest="command"))
 args = parser.parse_args(sys.argv[1:])

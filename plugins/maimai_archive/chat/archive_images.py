@@ -11,31 +11,25 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from nonebot.adapters.onebot.v11 import Event, Message
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.archive import queries
-from ..core.archive.queries import SITE_TZ, Archive
-from ..core.covers import cover_cache, with_covers
-from ..core.db.models import Player
-from ..core.render import album, b50, cards, diff, history, records
-from ..core.render.base import render_pages, render_png
-from ..core.songs import get_catalogue
-from .common import NOT_BOUND, app, command, image, qq_of
+from ..core.archive import chart_queries, players, queries
+from ..core.archive.queries import SITE_TZ
+from ..core.render import album, b50, cards, diff, history, records_table
+from .common import NOT_BOUND, app, command, image, qq_of, render_pages, render_png
+
+if TYPE_CHECKING:
+    from ..core.db.models import Player
 
 Arg = Annotated[Message, CommandArg()]
 GROUP = "存档图片"
 NOTHING_YET = "还没有存档的游玩：先 /sync 同步一次吧。"
 NOT_PUBLIC = "对方没有公开存档（对方可以发送 /privacy public 公开）。"
 TARGET_NOT_BOUND = "对方还没有绑定舞萌DX账号。"
-
-
-def archive() -> Archive:
-    data_dir = app().config.data_dir
-    return Archive(get_catalogue(), covers=data_dir / "covers", data_dir=data_dir)
 
 
 @dataclass(frozen=True)
@@ -50,13 +44,13 @@ async def target(event: Event, matcher: Matcher, arg: Message) -> Request:
     text = arg.extract_plain_text().strip()
     asker = qq_of(event)
     if mentioned and mentioned[0] != asker:
-        player = await Player.get_or_none(qq=mentioned[0])
+        player = await players.by_qq(mentioned[0])
         if player is None:
             await matcher.finish(TARGET_NOT_BOUND)
         if not player.public:
             await matcher.finish(NOT_PUBLIC)
         return Request(player, text)
-    player = await Player.get_or_none(qq=asker)
+    player = await players.by_qq(asker)
     if player is None:
         await matcher.finish(NOT_BOUND)
     return Request(player, text)
@@ -108,7 +102,7 @@ async def _recent(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 10)
     if n is None:
         await matcher.finish("用法：/recent [n]，n 是 1–50 的数字。")
-    view = await with_covers(cover_cache(app().config), archive(), lambda arc: queries.recent_view(req.player, arc, n))
+    view = await app().view_with_covers(lambda arc: queries.recent_view(req.player, arc, n))
     await show(matcher, view, cards.recent_pages, NOTHING_YET, pages=True)
 
 
@@ -121,7 +115,7 @@ async def _play(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 1)
     if n is None:
         await matcher.finish("用法：/play <n>，n=1 是最近一次游玩。")
-    view = await with_covers(cover_cache(app().config), archive(), lambda arc: queries.play_detail_view(req.player, arc, n))
+    view = await app().view_with_covers(lambda arc: queries.play_detail_view(req.player, arc, n))
     empty = f"没有第 {n} 近的游玩记录。" if n > 1 else NOTHING_YET
     await show(matcher, view, cards.play_detail_figure, empty)
 
@@ -137,7 +131,7 @@ async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
         since = parse_date(req.text)
         if since is None:
             await matcher.finish("用法：/diff [sync | 日期]，日期如 2025-10-01。")
-    view = await queries.diff_view(req.player, archive(), since)
+    view = await queries.diff_view(req.player, app().archive(), since)
     if view is not None and not view.entries and not view.new_plays:
         await matcher.finish("这段时间没有新成绩。")
     await show(matcher, view, diff.diff_pages, "还没有完成过同步：先 /sync 一次吧。", pages=True)
@@ -152,11 +146,11 @@ async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
     if not req.text:
         rating_view = await queries.rating_history_view(req.player)
         await show(matcher, rating_view, history.rating_history_figure, "还没有 Rating 记录：先 /sync 同步一次吧。")
-    arc = archive()
-    play = await queries.find_played_chart(req.player, arc, req.text)
+    arc = app().archive()
+    play = await chart_queries.find_played_chart(req.player, arc, req.text)
     if play is None:
         await matcher.finish(f"存档里没有找到「{req.text}」的游玩。")
-    chart_view = await queries.chart_history_view(req.player, arc, play)
+    chart_view = await chart_queries.chart_history_view(req.player, arc, play)
     await send_pages(matcher, [await render_png(history.chart_history_figure, chart_view)])
 
 
@@ -171,7 +165,7 @@ async def _b50(event: Event, matcher: Matcher, arg: Arg) -> None:
         as_of = parse_date(req.text)
         if as_of is None:
             await matcher.finish("用法：/b50 [日期]，日期如 2025-10-01。")
-    view = await with_covers(cover_cache(app().config), archive(), lambda arc: queries.b50_view(req.player, arc, as_of))
+    view = await app().view_with_covers(lambda arc: queries.b50_view(req.player, arc, as_of))
     await show(matcher, view, b50.b50_figure, "那时还没有存档的成绩。" if as_of else NOTHING_YET)
 
 
@@ -184,8 +178,8 @@ async def _records(event: Event, matcher: Matcher, arg: Arg) -> None:
     page = parse_int(req.text, 1)
     if page is None:
         await matcher.finish("用法：/records [页码]")
-    view = await queries.records_view(req.player, archive(), page)
-    await show(matcher, view, records.records_figure, NOTHING_YET)
+    view = await queries.records_view(req.player, app().archive(), page)
+    await show(matcher, view, records_table.records_figure, NOTHING_YET)
 
 
 album_cmd = command("album", "相册", usage="/album [n]", brief="存档的照片；加序号看单张", group=GROUP)
@@ -197,9 +191,10 @@ async def _album(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 0)
     if n is None:
         await matcher.finish("用法：/album [n]")
-    view = await queries.album_view(req.player, archive())
+    view = await queries.album_view(req.player, app().archive())
     if view is None or not n:
         await show(matcher, view, album.album_pages, "还没有存档的照片。", pages=True)
+    assert view is not None  # show() finished the reply otherwise
     if n > len(view.photos):
         await matcher.finish(f"相册里只有 {len(view.photos)} 张照片。")
     await send_pages(matcher, [await render_png(album.photo_figure, view.player, view.photos[n - 1])])
@@ -213,13 +208,12 @@ _PUBLIC = {"public": True, "公开": True, "private": False, "私密": False, "�
 
 @privacy_cmd.handle()
 async def _privacy(event: Event, matcher: Matcher, arg: Arg) -> None:
-    player = await Player.get_or_none(qq=qq_of(event))
+    player = await players.by_qq(qq_of(event))
     if player is None:
         await matcher.finish(NOT_BOUND)
     choice = _PUBLIC.get(arg.extract_plain_text().strip().lower())
     if choice is None:
         state = "公开" if player.public else "不公开"
         await matcher.finish(f"你的存档现在{state}。用法：/privacy public|private")
-    player.public = choice
-    await player.save(update_fields=["public"])
+    await players.set_public(player, choice)
     await matcher.finish("已公开：群友可以 @你 查看你的存档。" if choice else "已设为不公开：只有你自己能查看。")

@@ -1,8 +1,8 @@
 """``mai-archive``: the core from the command line, with the bot's own settings.
 
-Subcommands: ``parse`` (a saved page → JSON contract), ``songs`` (catalogue), ``sync`` and
-``export`` (one player's archive), ``db`` (apply migrations). Each area registers its own
-parser; nothing here imports NoneBot.
+Subcommands: ``parse`` (a saved page → JSON contract), ``songs`` (catalogue; ``songs.py``),
+``sync`` and ``export`` (one player's archive; ``archive.py``), ``db`` (apply migrations).
+Each area registers its own parser; nothing here imports NoneBot.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import load_config
+from ..config import load_config
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from .core.errors import MaimaiError
-    from .core.pages import page_to_json, parse_page
+    from ..core.errors import MaimaiError
+    from ..core.pages import page_to_json, parse_page
 
     text = Path(args.file).read_text(encoding="utf-8", errors="replace")
     try:
@@ -32,7 +32,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_db_migrate(args: argparse.Namespace) -> int:
-    from .core.db.database import redact_db_url, start_database, stop_database
+    from ..core.db.database import redact_db_url, start_database, stop_database
 
     config = load_config()
 
@@ -58,26 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_db_migrate)
 
-    from .core.songs.cli import add_songs_parser
+    from .songs import add_songs_parser
 
     add_songs_parser(sub)
-    try:
-        from .core.archive.cli import add_archive_parsers
-    except ImportError:  # the archive commands arrive with the sync service
-        pass
-    else:
-        add_archive_parsers(sub)
+    from .archive import add_archive_parsers
+
+    add_archive_parsers(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .core.redact import install_stdlib_redaction
+    from ..core.redact import install_stdlib_redaction
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_stdlib_redaction()
     args = build_parser().parse_args(argv)
     return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

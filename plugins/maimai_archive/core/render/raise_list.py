@@ -10,7 +10,7 @@ from ..game import format_achievement, rank_for
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .views import ChartRef, PlayerHeader
+from .view_models import ChartRef, PlayerHeader
 
 WIDTH = 1000
 ROW_H = 104

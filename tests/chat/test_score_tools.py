@@ -31,22 +31,20 @@ def _png(colour: str = "red", size: int = 16) -> bytes:
 
 
 @pytest.fixture
-def catalogue():
-    from plugins.maimai_archive.core.songs import get_catalogue, set_catalogue
+def catalogue(monkeypatch: pytest.MonkeyPatch):
+    from plugins.maimai_archive.chat.common import app as core_app
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
     data = json.loads(SMALL.read_text(encoding="utf-8"))
     data.pop("_comment")
-    previous = get_catalogue()
     current = Catalogue.from_music_data(data)
-    set_catalogue(current)
-    yield current
-    set_catalogue(previous)
+    monkeypatch.setattr(core_app(), "catalogue", current)
+    return current
 
 
 @pytest.fixture
 def rendered(monkeypatch) -> list[tuple]:
-    from plugins.maimai_archive.chat import rating
+    from plugins.maimai_archive.chat import score_tools as rating
 
     calls: list[tuple] = []
 
@@ -84,7 +82,7 @@ SSS+ 100.5000%：可丢 0.5000%，单看一种失误最多
 
 
 async def test_line_by_id_gives_sss_and_sssp_of_the_master_chart(app: App, catalogue) -> None:
-    from plugins.maimai_archive.chat.rating import line_cmd
+    from plugins.maimai_archive.chat.score_tools import line_cmd
 
     await _say(app, line_cmd, group_message("/line 10001"), DX_MASTER_LINE)
 
@@ -101,14 +99,14 @@ SSS+ 100.5000%：可丢 0.5000%，单看一种失误最多
 
 
 async def test_line_by_title_covers_both_chart_sets(app: App, catalogue) -> None:
-    from plugins.maimai_archive.chat.rating import line_cmd
+    from plugins.maimai_archive.chat.score_tools import line_cmd
 
     # SD MASTER: base 360500 → a TAP GREAT is 277.4 (0.0277%): 36 at SSS, 18 at SSS+.
     await _say(app, line_cmd, private_message("分数线 alpha song"), SD_MASTER_LINE + "\n\n" + DX_MASTER_LINE)
 
 
 async def test_line_with_type_difficulty_and_target_words(app: App, catalogue) -> None:
-    from plugins.maimai_archive.chat.rating import line_cmd
+    from plugins.maimai_archive.chat.score_tools import line_cmd
 
     # SD BASIC: TAP 101 HOLD 10 SLIDE 5 BREAK 10 → base 93000; 99.5% allows 15000 and a TAP
     # GREAT costs 10^8/93000 = 1075.3 → 13 of them; a break GREAT 5376.3 + 600 → 2.
@@ -123,7 +121,7 @@ SS+ 99.5000%：可丢 1.5000%，单看一种失误最多
 
 
 async def test_line_for_a_difficulty_the_song_lacks_says_so(app: App, catalogue) -> None:
-    from plugins.maimai_archive.chat.rating import line_cmd
+    from plugins.maimai_archive.chat.score_tools import line_cmd
 
     await _say(app, line_cmd, group_message("/line alpha song 白 sd"), "Alpha Song 没有 SD Re:MASTER 谱面。")
 
@@ -143,7 +141,7 @@ SSS+ 100.5000%：可丢 0.5000%，单看一种失误最多
     ids=["picked", "cancelled"],
 )
 async def test_line_with_several_matches_asks_for_a_number(app: App, catalogue, text, answer, reply) -> None:
-    from plugins.maimai_archive.chat.rating import line_cmd
+    from plugins.maimai_archive.chat.score_tools import line_cmd
 
     async with app.test_matcher(line_cmd) as ctx:
         bot = ctx.create_bot()
@@ -158,7 +156,7 @@ async def test_line_with_several_matches_asks_for_a_number(app: App, catalogue, 
 
 
 async def test_line_nothing_found_and_usage(app: App, catalogue) -> None:
-    from plugins.maimai_archive.chat.rating import LINE_USAGE, line_cmd
+    from plugins.maimai_archive.chat.score_tools import LINE_USAGE, line_cmd
 
     await _say(app, line_cmd, group_message("/line qqqqqqqq"), "没有找到「qqqqqqqq」。")
     await _say(app, line_cmd, group_message("/line"), LINE_USAGE)
@@ -177,7 +175,7 @@ async def test_line_nothing_found_and_usage(app: App, catalogue) -> None:
     ],
 )
 def test_parse_line_args(text, expected) -> None:
-    from plugins.maimai_archive.chat.rating import parse_line_args
+    from plugins.maimai_archive.chat.score_tools import parse_line_args
 
     query, difficulty, type_, targets = parse_line_args(text)
     assert (query, difficulty and difficulty.value, type_ and type_.value, targets) == expected
@@ -202,8 +200,8 @@ async def _bests(qq: str = str(USER)):
 
 
 async def test_raise_shows_the_biggest_gains_first(app: App, db, catalogue, rendered) -> None:
-    from plugins.maimai_archive.chat.rating import raise_cmd
-    from plugins.maimai_archive.core.render.rating import raise_figure
+    from plugins.maimai_archive.chat.score_tools import raise_cmd
+    from plugins.maimai_archive.core.render.raise_list import raise_figure
 
     await _bests()
     await _say(app, raise_cmd, private_message("/raise"), MessageSegment.image(TINY))
@@ -222,14 +220,14 @@ async def test_raise_shows_the_biggest_gains_first(app: App, db, catalogue, rend
 @pytest.mark.parametrize("text", ["推分", "上分"])
 async def test_raise_asks_an_unbound_player_to_bind(app: App, db, catalogue, rendered, text) -> None:
     from plugins.maimai_archive.chat.common import NOT_BOUND
-    from plugins.maimai_archive.chat.rating import raise_cmd
+    from plugins.maimai_archive.chat.score_tools import raise_cmd
 
     await _say(app, raise_cmd, group_message(text), NOT_BOUND)
     assert rendered == []
 
 
 async def test_raise_without_rated_bests_says_so(app: App, db, catalogue, rendered) -> None:
-    from plugins.maimai_archive.chat.rating import raise_cmd
+    from plugins.maimai_archive.chat.score_tools import raise_cmd
     from plugins.maimai_archive.core.db.models import Player
 
     await Player.create(qq=str(USER), name="新人")
@@ -237,7 +235,7 @@ async def test_raise_without_rated_bests_says_so(app: App, db, catalogue, render
 
 
 async def test_raise_ignores_chat_that_starts_with_its_name(app: App, db, catalogue, rendered) -> None:
-    from plugins.maimai_archive.chat.rating import raise_cmd
+    from plugins.maimai_archive.chat.score_tools import raise_cmd
 
     await _bests()
     async with app.test_matcher(raise_cmd) as ctx:
@@ -249,8 +247,8 @@ async def test_raise_ignores_chat_that_starts_with_its_name(app: App, db, catalo
 
 def test_raise_image_renders_with_and_without_jackets(tmp_path) -> None:
     from plugins.maimai_archive.core.render.base import MAX_PNG_BYTES, render_png_sync
-    from plugins.maimai_archive.core.render.rating import RaiseRow, RaiseView, raise_figure
-    from plugins.maimai_archive.core.render.views import ChartRef, PlayerHeader
+    from plugins.maimai_archive.core.render.raise_list import RaiseRow, RaiseView, raise_figure
+    from plugins.maimai_archive.core.render.view_models import ChartRef, PlayerHeader
 
     jacket = tmp_path / "00001.png"
     jacket.write_bytes(_png("#3366ff", 64))
@@ -276,13 +274,11 @@ def test_raise_image_renders_with_and_without_jackets(tmp_path) -> None:
 @pytest.fixture
 def cover_host(monkeypatch):
     """A cover cache in the bot's data dir that asks a mocked host; the files are removed after."""
-    from plugins.maimai_archive.chat import rating, views
     from plugins.maimai_archive.chat.common import app as core_app
     from plugins.maimai_archive.core.covers import CoverCache
 
     cache = CoverCache(core_app().config.data_dir / "covers", COVER_HOST + "/{id:05d}.png")
-    monkeypatch.setattr(rating, "cover_cache", lambda config: cache)
-    monkeypatch.setattr(views, "cover_cache", lambda config: cache)
+    monkeypatch.setattr(core_app(), "covers", cache)
     with respx.mock(assert_all_called=False) as mock:
         yield mock
     for path in cache.directory.glob("*.png"):
@@ -290,7 +286,7 @@ def cover_host(monkeypatch):
 
 
 async def test_raise_fetches_the_jackets_it_shows(app: App, db, catalogue, rendered, cover_host) -> None:
-    from plugins.maimai_archive.chat.rating import raise_cmd
+    from plugins.maimai_archive.chat.score_tools import raise_cmd
 
     cover_host.get(f"{COVER_HOST}/11500.png").respond(200, content=_png())
     cover_host.get(url__regex=rf"{COVER_HOST}/\d+\.png").respond(404)
@@ -302,7 +298,7 @@ async def test_raise_fetches_the_jackets_it_shows(app: App, db, catalogue, rende
 
 
 async def test_recent_fetches_jackets_before_rendering(app: App, db, catalogue, cover_host, monkeypatch) -> None:
-    from plugins.maimai_archive.chat import views
+    from plugins.maimai_archive.chat import archive_images as views
     from plugins.maimai_archive.core.db.models import Play, Player
 
     calls = []

@@ -8,7 +8,7 @@ from ..game import format_achievement
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas, format_dx
-from .views import RecordsView
+from .view_models import RecordsView
 
 WIDTH = 1200
 ROW_H = 34

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ...config import load_config
-from ..app import ArchiveApp
-from ..db.models import Player
-from .export import export_plays
+from ..config import load_config
+from ..core.app import ArchiveApp
+from ..core.archive.export import export_plays
+from ..core.db.models import Player
 
 
 def add_archive_parsers(subparsers: Any) -> None:
