@@ -76,8 +76,8 @@ async def _expect(app: App, matcher, event, reply) -> None:
         ("/play 1", "play_cmd", "play_detail_figure", 1),
         ("详情 2", "play_cmd", "play_detail_figure", 1),
         ("/diff", "diff_cmd", "diff_pages", 2),
-        ("/history", "history_cmd", "rating_history_figure", 1),
-        ("历史 ジングルベル", "history_cmd", "chart_history_figure", 1),
+        ("/history", "history_cmd", "rating_curve_figure", 1),
+        ("历史 ジングルベル", "history_cmd", "chart_history_figure", 2),
         ("/records 1", "records_cmd", "records_figure", 1),
     ],
 )
@@ -86,8 +86,13 @@ async def test_each_command_sends_images(app: App, db, rendered, text, matcher_n
 
     await _archive()
     await _expect(app, getattr(views, matcher_name), private_message(text, user_id=int(ME)), _images(pages))
-    (call,) = rendered
+    call = rendered[0]
     assert call[0].__name__ == renderer
+    if renderer == "chart_history_figure":  # then the attempts image
+        assert [c[0].__name__ for c in rendered] == [renderer, "chart_attempts_figure"]
+        assert rendered[1][1].plays == 3
+    else:
+        assert len(rendered) == 1
     if renderer == "recent_pages":
         assert len(call[1].cards) == (2 if "2" in text else 3)
     if renderer == "play_detail_figure":
@@ -152,7 +157,7 @@ async def test_at_someone_only_when_they_are_public(app: App, db, rendered):
     assert rendered == []
 
     await _expect(app, views.privacy_cmd, private_message("/privacy public", user_id=int(OTHER)),
-                  "已公开：群友可以 @你 查看你的存档。")
+                  "已公开：群友可以 @你 查看你的存档，你也会出现在 /rank 群排行。")
     await _expect(app, views.recent_cmd, group_message(ask, user_id=int(ME)), _images(2))
     assert rendered[0][1].player.name == "玩家"
 

@@ -13,7 +13,7 @@ require("nonebot_plugin_apscheduler")
 from ..config import MaimaiConfig  # noqa: E402
 from ..core import redact  # noqa: E402
 from ..core.app import ArchiveApp, set_app  # noqa: E402
-from . import account, autosync_job, chart, help, rating, sync, views  # noqa: E402, F401  (each import registers its commands)
+from . import account, archive, autosync_job, chart, help, rating, sync, views  # noqa: E402, F401  (each import registers its commands)
 from .common import COMMANDS  # noqa: E402
 
 config = get_plugin_config(MaimaiConfig)
