@@ -96,7 +96,7 @@ def parse_plate(name: str, catalogue: Catalogue) -> Plate | None:
 def valid_names(catalogue: Catalogue) -> str:
     known = known_versions(catalogue)
     chars = [c for c, versions in VERSION_CHARS.items() if set(versions) & known]
-    return f"版本：{' '.join(chars)}；牌种：{' '.join(KINDS)}（如 舞将、真极、熊神、祭舞舞）；另有 霸者。"
+    return f"版本：{' '.join(chars)}；牌种：{' '.join(KINDS)}（如 舞将、真极、舞舞舞）；另有 霸者。"
 
 
 def progress(
