@@ -9,13 +9,8 @@ import pytest
 from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebug import App
 
-from .helpers import group_message, private_message
+from .helpers import TINY_PNG, fake_renderers, group_message, private_message
 
-TINY_PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
-    b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0\xa0\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
 ME, OTHER = "20001", "20002"
 T0 = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
 
@@ -25,19 +20,7 @@ def rendered(monkeypatch) -> list[tuple]:
     """Calls to the renderer: (renderer function, view) — answered with a tiny PNG."""
     from plugins.maimai_archive.chat import views
 
-    calls: list[tuple] = []
-
-    async def fake_png(fn, *args, **kw):
-        calls.append((fn, *args))
-        return TINY_PNG
-
-    async def fake_pages(fn, *args, **kw):
-        calls.append((fn, *args))
-        return [TINY_PNG, TINY_PNG]
-
-    monkeypatch.setattr(views, "render_png", fake_png)
-    monkeypatch.setattr(views, "render_pages", fake_pages)
-    return calls
+    return fake_renderers(monkeypatch, views)
 
 
 async def _archive(qq: str = ME, public: bool = False, plays: int = 3):

@@ -15,7 +15,7 @@ from ..core.render import plate as plate_r
 from ..core.render import ranking as ranking_r
 from ..core.render import visit as visit_r
 from ..core.render.base import render_pages, render_png
-from .common import command, image
+from .common import command
 from .views import GROUP, NOTHING_YET, Arg, archive, parse_date, send_pages, target
 
 today_cmd = command(
@@ -73,4 +73,4 @@ async def _rank(bot: Bot, event: Event, matcher: Matcher) -> None:
     view = await ranking.group_ranking(qqs, datetime.now(SITE_TZ), "本群 Rating 排行")
     if view is None:
         await matcher.finish("本群还没有人公开存档：发送 /privacy public 就能加入排行。")
-    await matcher.finish(image(await render_png(ranking_r.ranking_figure, view)))
+    await send_pages(matcher, [await render_png(ranking_r.ranking_figure, view)])
