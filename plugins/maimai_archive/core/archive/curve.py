@@ -5,10 +5,12 @@ songs are playable only from their release on; skipping a release is no evidence
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..db.models import Play, PlayDetail, Player, ProfileSnapshot
 from ..render.archive_views import CurvePoint, RatingCurveView, VersionMark
 from ..songs.catalogue import Catalogue
-from .queries import header, local
+from .queries import SITE_TZ, header, local
 from .versions import DX_VERSIONS, label, order
 
 DX_START = order(DX_VERSIONS[0])  # the old series were long over before any archive began
@@ -19,9 +21,15 @@ async def rating_curve_view(player: Player, catalogue: Catalogue) -> RatingCurve
     details = dict(
         await PlayDetail.filter(play__player=player, rating__not_isnull=True).values_list("play_id", "rating")
     )
-    plays = await Play.filter(player=player).order_by("played_unix").values_list("id", "played_at", "song_id")
+    # The unix time, not played_at: parsing 5,000 stored datetimes took ~0.3 s.
+    plays = [
+        (pid, datetime.fromtimestamp(unix, SITE_TZ), song_id)
+        for pid, unix, song_id in await Play.filter(player=player)
+        .order_by("played_unix")
+        .values_list("id", "played_unix", "song_id")
+    ]
     shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).values_list("taken_at", "rating")
-    points = [CurvePoint(local(at), details[pid], True) for pid, at, _ in plays if pid in details]
+    points = [CurvePoint(at, details[pid], True) for pid, at, _ in plays if pid in details]
     points += [CurvePoint(local(at), rating, False) for at, rating in shots]
     if not points:
         return None
@@ -38,6 +46,6 @@ def _version_marks(plays: list[tuple], catalogue: Catalogue) -> tuple[VersionMar
         if rank is None:
             continue
         if newest is not None and newest >= DX_START and rank == newest + 1:
-            marks.append(VersionMark(local(at), label(song.version)))
+            marks.append(VersionMark(at, label(song.version)))
         newest = rank if newest is None else max(newest, rank)
     return tuple(marks)
