@@ -152,6 +152,16 @@ def test_plate_names():
     assert "真" in names and "镜" in names and "双" in names and "熊" not in names and "霸者" in names
 
 
+def test_jingle_bell_does_not_count_for_zhen_plates_but_for_wu():
+    from plugins.maimai_archive.core.songs.catalogue import Catalogue
+
+    data = [*fx.music_data(), fx._song(70, "ジングルベル", "SD", "maimai", [6.0, 7.9, 10.9, 14.4, 14.2])]
+    catalogue = Catalogue.from_music_data(data)
+    zhen, wu = plates.parse_plate("真将", catalogue), plates.parse_plate("舞将", catalogue)
+    assert len(zhen.charts(catalogue)) == 8  # as without it
+    assert len(wu.charts(catalogue)) == 13 + 5  # with its Re:MASTER
+
+
 def test_plate_kanji_cover_the_song_data_versions(songdb):
     """Every version in the real CN song data has a plate kanji (PRiSM PLUS = 彩)."""
     import json

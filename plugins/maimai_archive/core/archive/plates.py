@@ -5,7 +5,8 @@ tables): a plate is a version kanji + a kind — 极 every chart FC, 将 every c
 (SSS), 神 every chart AP, 舞舞 every chart FDX (FSD); 霸者 is one plate over the whole old series
 at ≥ 80 % (clear, rank A). 真 covers maimai and maimai PLUS, 舞 and 霸者 the whole old series.
 Basic–Master count; 舞 plates and 霸者 add Re:MASTER. DX-era names follow the CN releases, which
-merged each JP version with its PLUS (熊 = 华, 爽 = 煌, 宙 = 星, 祭 = 祝, 双 = 宴). Utage never counts.
+merged each JP version with its PLUS (熊 = 华, 爽 = 煌, 宙 = 星, 祭 = 祝, 双 = 宴). Utage never counts,
+nor does the seasonal ジングルベル for 真 plates (as nonebot-plugin-maimaidx counts them).
 """
 
 from __future__ import annotations
@@ -64,12 +65,13 @@ class Plate:
     kind: Kind
     versions: tuple[str, ...]
     difficulties: tuple[Difficulty, ...]
+    skip_titles: frozenset[str] = frozenset()
 
     def charts(self, catalogue: Catalogue) -> list[Chart]:
         return [
             chart
             for song in catalogue.songs()
-            if song.version in self.versions and song.type is not ChartType.UTAGE
+            if song.version in self.versions and song.type is not ChartType.UTAGE and song.title not in self.skip_titles
             for chart in song.charts
             if chart.difficulty in self.difficulties
         ]
@@ -90,7 +92,8 @@ def parse_plate(name: str, catalogue: Catalogue) -> Plate | None:
     if kind is None or versions is None or not set(versions) & known_versions(catalogue):
         return None
     difficulties = WITH_REMASTER if version == "舞" else BASIC_TO_MASTER
-    return Plate(version + kind.name, kind, versions, difficulties)
+    skip = frozenset({"ジングルベル"}) if version == "真" else frozenset()
+    return Plate(version + kind.name, kind, versions, difficulties, skip)
 
 
 async def _current(player: Player, catalogue: Catalogue) -> dict[str, Score]:

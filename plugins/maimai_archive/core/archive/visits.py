@@ -104,7 +104,7 @@ async def visit_views(player: Player, archive: Archive, day: date | None = None)
     return tuple(views)
 
 
-def _view(player, archive: Archive, visit: list[_Play], details: dict, photos: tuple[Path, ...], heading: str) -> VisitView:
+def _view(player: Player, archive: Archive, visit: list[_Play], details: dict, photos: tuple[Path, ...], heading: str) -> VisitView:
     plays = []
     for p in visit:
         chart = archive.chart(p)
