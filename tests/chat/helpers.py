@@ -60,3 +60,28 @@ def onebot(ctx, self_id: str = "10001"):
 
     adapter = nonebot.get_adapter(Adapter)
     return ctx.create_bot(base=Bot, adapter=adapter, self_id=self_id)
+
+
+TINY_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
+    b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0\xa0\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def fake_renderers(monkeypatch, module) -> list[tuple]:
+    """Replace ``module``'s render_png / render_pages: each call is recorded as (renderer,
+    view, …) and answered with a tiny PNG (one, or two pages)."""
+    calls: list[tuple] = []
+
+    async def fake_png(fn, *args, **kw):
+        calls.append((fn, *args))
+        return TINY_PNG
+
+    async def fake_pages(fn, *args, **kw):
+        calls.append((fn, *args))
+        return [TINY_PNG, TINY_PNG]
+
+    monkeypatch.setattr(module, "render_png", fake_png)
+    monkeypatch.setattr(module, "render_pages", fake_pages)
+    return calls

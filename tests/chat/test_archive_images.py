@@ -9,13 +9,8 @@ import pytest
 from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebug import App
 
-from .helpers import group_message, private_message
+from .helpers import TINY_PNG, fake_renderers, group_message, private_message
 
-TINY_PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
-    b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0\xa0\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
 ME, OTHER = "20001", "20002"
 T0 = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
 
@@ -25,19 +20,7 @@ def rendered(monkeypatch) -> list[tuple]:
     """Calls to the renderer: (renderer function, view) — answered with a tiny PNG."""
     from plugins.maimai_archive.chat import archive_images as views
 
-    calls: list[tuple] = []
-
-    async def fake_png(fn, *args, **kw):
-        calls.append((fn, *args))
-        return TINY_PNG
-
-    async def fake_pages(fn, *args, **kw):
-        calls.append((fn, *args))
-        return [TINY_PNG, TINY_PNG]
-
-    monkeypatch.setattr(views, "render_png", fake_png)
-    monkeypatch.setattr(views, "render_pages", fake_pages)
-    return calls
+    return fake_renderers(monkeypatch, views)
 
 
 async def _archive(qq: str = ME, public: bool = False, plays: int = 3):
@@ -76,8 +59,8 @@ async def _expect(app: App, matcher, event, reply) -> None:
         ("/play 1", "play_cmd", "play_detail_figure", 1),
         ("详情 2", "play_cmd", "play_detail_figure", 1),
         ("/diff", "diff_cmd", "diff_pages", 2),
-        ("/history", "history_cmd", "rating_history_figure", 1),
-        ("历史 ジングルベル", "history_cmd", "chart_history_figure", 1),
+        ("/history", "history_cmd", "rating_curve_figure", 1),
+        ("历史 ジングルベル", "history_cmd", "chart_history_figure", 2),
         ("/records 1", "records_cmd", "records_figure", 1),
     ],
 )
@@ -86,8 +69,13 @@ async def test_each_command_sends_images(app: App, db, rendered, text, matcher_n
 
     await _archive()
     await _expect(app, getattr(views, matcher_name), private_message(text, user_id=int(ME)), _images(pages))
-    (call,) = rendered
+    call = rendered[0]
     assert call[0].__name__ == renderer
+    if renderer == "chart_history_figure":  # then the attempts image
+        assert [c[0].__name__ for c in rendered] == [renderer, "chart_attempts_figure"]
+        assert rendered[1][1].plays == 3
+    else:
+        assert len(rendered) == 1
     if renderer == "recent_pages":
         assert len(call[1].cards) == (2 if "2" in text else 3)
     if renderer == "play_detail_figure":
@@ -152,7 +140,7 @@ async def test_at_someone_only_when_they_are_public(app: App, db, rendered):
     assert rendered == []
 
     await _expect(app, views.privacy_cmd, private_message("/privacy public", user_id=int(OTHER)),
-                  "已公开：群友可以 @你 查看你的存档。")
+                  "已公开：群友可以 @你 查看你的存档，你也会出现在 /rank 群排行。")
     await _expect(app, views.recent_cmd, group_message(ask, user_id=int(ME)), _images(2))
     assert rendered[0][1].player.name == "玩家"
 

@@ -6,6 +6,8 @@ bind (private) → /sync in a group → the image commands → the player plays 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from tests.e2e.conftest import (
@@ -81,6 +83,21 @@ async def test_whole_story_bind_sync_views_play_more_sync_export(
     assert "同步完成：新增 7 次游玩" in reply, reply
     call = await ask_group(client, qq, GROUP, "/diff", within=60)
     assert message_images(call) or message_text(call) == "这段时间没有新成绩。"
+
+    # A sync with nothing new; the full-archive views answer with images (/diff: the last
+    # sync that changed something), an unknown plate with the valid names.
+    await sync_in_group(client, qq, GROUP)
+    last_day = datetime.fromtimestamp(max(seen), timezone(timedelta(hours=8))).date()
+    for command in ("/diff", "/today", f"/today {last_day:%Y-%m-%d}", "/plate 舞将", "/history"):
+        call = await ask_group(client, qq, GROUP, command, within=60)
+        assert message_images(call), (command, message_text(call))
+    assert "没有「猫将」这个牌子" in message_text(await ask_group(client, qq, GROUP, "/plate 猫将"))
+
+    # /rank lists the group's public members only: opt in first.
+    client.results["get_group_member_list"] = [{"user_id": qq, "group_id": GROUP}]
+    assert "还没有人公开存档" in message_text(await ask_group(client, qq, GROUP, "/rank"))
+    assert "已公开" in message_text(await ask_group(client, qq, GROUP, "/privacy public"))
+    assert message_images(await ask_group(client, qq, GROUP, "/rank", within=60))
 
     records = await export_records(client, qq)
     assert len(records) == 57

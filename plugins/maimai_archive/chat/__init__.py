@@ -15,6 +15,7 @@ from ..core import redact  # noqa: E402
 from ..core.app import ArchiveApp  # noqa: E402
 from . import (  # noqa: E402, F401  (each import registers its commands)
     account,
+    archive,
     archive_images,
     autosync_job,
     bind_proxy,

@@ -1,4 +1,5 @@
-"""Archive views as images: /recent /play /diff /history /b50 /records /album, and /privacy.
+"""Archive views as images: /recent /play /diff /history /b50 /records /album, and /privacy
+(/today /plate /rank: chat/archive.py).
 
 Each command reads a view (core.archive.queries), renders it in the render thread
 (core.render) and sends the image(s); when there is nothing to show it says so in text.
@@ -17,9 +18,11 @@ from nonebot.adapters.onebot.v11 import Event, Message
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.archive import chart_queries, players, queries
+from ..core.archive import attempts, chart_queries, curve, players, queries
 from ..core.archive.queries import SITE_TZ
 from ..core.render import album, b50, cards, diff, history, records_table
+from ..core.render import attempts as attempts_r
+from ..core.render import curve as curve_r
 from .common import NOT_BOUND, app, command, image, qq_of, render_pages, render_png
 
 if TYPE_CHECKING:
@@ -120,7 +123,7 @@ async def _play(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, cards.play_detail_figure, empty)
 
 
-diff_cmd = command("diff", "变化", usage="/diff [sync | 日期]", brief="上次同步（或某天以来）的成绩变化", group=GROUP)
+diff_cmd = command("diff", "变化", usage="/diff [sync | 日期]", brief="上次有变化的同步（或某天以来）的成绩变化", group=GROUP)
 
 
 @diff_cmd.handle()
@@ -133,25 +136,32 @@ async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
             await matcher.finish("用法：/diff [sync | 日期]，日期如 2025-10-01。")
     view = await queries.diff_view(req.player, app().archive(), since)
     if view is not None and not view.entries and not view.new_plays:
-        await matcher.finish("这段时间没有新成绩。")
+        await matcher.finish("这段时间没有新成绩。" if since else "还没有哪次同步带来新成绩。")
     await show(matcher, view, diff.diff_pages, "还没有完成过同步：先 /sync 一次吧。", pages=True)
 
 
-history_cmd = command("history", "历史", usage="/history [曲名]", brief="Rating 变化曲线；加曲名看该谱面的每次游玩", group=GROUP)
+history_cmd = command("history", "历史", usage="/history [曲名]", brief="Rating 曲线（每次游玩一个点）；加曲名看该谱面的每次游玩和攻略记录", group=GROUP)
 
 
 @history_cmd.handle()
 async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    if not req.text:
-        rating_view = await queries.rating_history_view(req.player)
-        await show(matcher, rating_view, history.rating_history_figure, "还没有 Rating 记录：先 /sync 同步一次吧。")
     arc = app().archive()
+    if not req.text:
+        rating_view = await curve.rating_curve_view(req.player, arc.catalogue)
+        await show(matcher, rating_view, curve_r.rating_curve_figure, "还没有 Rating 记录：先 /sync 同步一次吧。")
     play = await chart_queries.find_played_chart(req.player, arc, req.text)
     if play is None:
         await matcher.finish(f"存档里没有找到「{req.text}」的游玩。")
     chart_view = await chart_queries.chart_history_view(req.player, arc, play)
-    await send_pages(matcher, [await render_png(history.chart_history_figure, chart_view)])
+    attempts_view = await attempts.chart_attempts_view(req.player, arc, play)
+    await send_pages(
+        matcher,
+        [
+            await render_png(history.chart_history_figure, chart_view),
+            await render_png(attempts_r.chart_attempts_figure, attempts_view),
+        ],
+    )
 
 
 b50_cmd = command("b50", "B50", usage="/b50 [日期]", brief="当前 B50；加日期看当时的 B50", group=GROUP)
@@ -216,4 +226,4 @@ async def _privacy(event: Event, matcher: Matcher, arg: Arg) -> None:
         state = "公开" if player.public else "不公开"
         await matcher.finish(f"你的存档现在{state}。用法：/privacy public|private")
     await players.set_public(player, choice)
-    await matcher.finish("已公开：群友可以 @你 查看你的存档。" if choice else "已设为不公开：只有你自己能查看。")
+    await matcher.finish("已公开：群友可以 @你 查看你的存档，你也会出现在 /rank 群排行。" if choice else "已设为不公开：只有你自己能查看。")

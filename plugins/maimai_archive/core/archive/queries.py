@@ -35,6 +35,7 @@ from ..render.view_models import (
 )
 from ..songs.catalogue import Catalogue
 from ..songs.data import Chart, base_id
+from .syncs import latest_changed_sync
 
 # The CN site's clock; stored times are UTC, images show the player's wall-clock time.
 SITE_TZ = timezone(timedelta(hours=8))
@@ -320,12 +321,13 @@ async def b50_view(player: Player, archive: Archive, as_of: date | None = None) 
 async def diff_view(player: Player, archive: Archive, since: date | None = None) -> DiffView | None:
     """Best changes of the last finished sync, or since the start of the day ``since``."""
     if since is None:
-        run = await SyncRun.filter(player=player, status="ok").order_by("-started_at").first()
+        run, quiet = await latest_changed_sync(player)
         if run is None:
             return None
         changes = await BestChange.filter(player=player, sync=run).order_by("changed_at")
         start = run.started_at
         label = f"上次同步 {local(run.finished_at or run.started_at):%Y/%m/%d %H:%M}"
+        label += f"（之后 {quiet} 次同步没有新成绩）" if quiet else ""
         rating_before, rating_after = run.rating_before, run.rating_after
         new_plays = run.new_plays
     else:

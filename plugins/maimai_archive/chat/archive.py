@@ -1,0 +1,75 @@
+"""What only the full archive shows: /today (visits), /plate (plate progress), /rank (group
+ranking of public members). Queries in core.archive.{visits,plates,ranking}; images in
+core.render.{visit,plate,ranking}."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nonebot.adapters.onebot.v11 import Bot, Event, GroupMessageEvent
+from nonebot.matcher import Matcher
+
+from ..core.archive import plates, ranking, visits
+from ..core.archive.queries import SITE_TZ
+from ..core.render import plate as plate_r
+from ..core.render import ranking as ranking_r
+from ..core.render import visit as visit_r
+from .archive_images import GROUP, NOTHING_YET, Arg, parse_date, send_pages, target
+from .common import app, command, render_pages, render_png
+
+today_cmd = command(
+    "today", "出勤", "今日", usage="/today [日期]", brief="最近一次出勤（间隔不到一小时的游玩）；加日期看那天的每次出勤", group=GROUP
+)
+
+
+@today_cmd.handle()
+async def _today(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    day = None
+    if req.text:
+        day = parse_date(req.text)
+        if day is None:
+            await matcher.finish("用法：/today [日期]，日期如 2025-11-23。")
+    views = await visits.visit_views(req.player, app().archive(), day)
+    if not views:
+        await matcher.finish(f"{day:%Y/%m/%d} 没有出勤记录。" if day else NOTHING_YET)
+    await send_pages(matcher, await render_pages(visit_r.visits_pages, views))
+
+
+plate_cmd = command("plate", "牌子", usage="/plate <牌子> [日期]", brief="牌子进度（如 舞将、真极、祭神、霸者）；加日期看当时", group=GROUP)
+
+
+@plate_cmd.handle()
+async def _plate(event: Event, matcher: Matcher, arg: Arg) -> None:
+    req = await target(event, matcher, arg)
+    words = req.text.split()
+    arc = app().archive()
+    if not words:
+        await matcher.finish("用法：/plate <牌子> [日期]。" + plates.valid_names(arc.catalogue))
+    plate = plates.parse_plate(words[0], arc.catalogue)
+    if plate is None:
+        await matcher.finish(f"没有「{words[0]}」这个牌子。" + plates.valid_names(arc.catalogue))
+    as_of = None
+    if len(words) > 1:
+        as_of = parse_date(" ".join(words[1:]))
+        if as_of is None:
+            await matcher.finish("用法：/plate <牌子> [日期]，日期如 2025-10-01。")
+    view = await plates.plate_view(req.player, arc, plate, as_of)
+    if view is None:
+        await matcher.finish("那时还没有存档的成绩。")
+    await send_pages(matcher, await render_pages(plate_r.plate_pages, view))
+
+
+rank_cmd = command("rank", "排行", usage="/rank", brief="本群公开存档的成员按 Rating 排名（/privacy public 加入）", group=GROUP)
+
+
+@rank_cmd.handle()
+async def _rank(bot: Bot, event: Event, matcher: Matcher) -> None:
+    if not isinstance(event, GroupMessageEvent):
+        await matcher.finish("排行只能在群里使用。")
+    members = await bot.get_group_member_list(group_id=event.group_id)
+    qqs = [str(m["user_id"]) for m in members if "user_id" in m]
+    view = await ranking.group_ranking(qqs, datetime.now(SITE_TZ), "本群 Rating 排行")
+    if view is None:
+        await matcher.finish("本群还没有人公开存档：发送 /privacy public 就能加入排行。")
+    await send_pages(matcher, [await render_png(ranking_r.ranking_figure, view)])
