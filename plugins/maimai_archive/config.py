@@ -44,6 +44,8 @@ class MaimaiConfig(BaseModel):
     # A font file for images; empty = the Noto Sans CJK that arrives with pip.
     maimai_font_path: str = ""
     maimai_autosync_enabled: bool = True
+    # Seconds: /sync full re-reads the score lists at most once per account in this time.
+    maimai_full_sync_cooldown: float = 600.0
 
     @property
     def data_dir(self) -> Path:

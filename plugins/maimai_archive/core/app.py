@@ -9,6 +9,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from ..config import MaimaiConfig
 from . import redact
@@ -54,6 +55,7 @@ class ArchiveApp:
             self._source_factory,
             data_dir=self.config.data_dir,
             max_syncs=self.config.maimai_max_concurrent_syncs,
+            full_cooldown=timedelta(seconds=self.config.maimai_full_sync_cooldown),
         )
         if refresh_catalogue:
             # In the background: the bot answers while song data downloads (or fails to).

@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from ..db.models import SCORE_FIELDS, Best, BestChange, Play
 from ..songs.catalogue import Catalogue
-from .sync import merge_best
+from .bests import merge_best
 
 
 async def resolve_pending(catalogue: Catalogue) -> int:

@@ -71,6 +71,8 @@ class SyncRun(Model):
     rating_after = fields.IntField(null=True)
     # Plays on record/ older than what we had and not contiguous: some plays may be lost.
     gap = fields.BooleanField(default=False)
+    # Optional phases this run skipped (their pages unreadable): the next sync probes them once.
+    skipped = fields.JSONField(default=list)
 
     class Meta:
         table = "sync_run"
@@ -125,6 +127,8 @@ class PlayDetail(Model):
     rating_delta = fields.IntField(null=True)
     matching = fields.JSONField(default=list)
     characters = fields.JSONField(default=list)
+    # Every number of the page's rating area as shown (see records.RatingArea).
+    rating_area = fields.JSONField(null=True)
 
     class Meta:
         table = "play_detail"
