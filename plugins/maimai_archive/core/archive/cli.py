@@ -1,5 +1,5 @@
-"""``mai-archive sync --qq QQ`` and ``mai-archive export --qq QQ``: one player's archive
-from the command line, with the bot's own settings and database."""
+"""``mai-archive sync|doctor|export --qq QQ``: one player's archive from the command line,
+with the bot's own settings and database."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ def add_archive_parsers(subparsers: Any) -> None:
     sync.add_argument("--qq", required=True)
     sync.add_argument("--full", action="store_true", help="also re-read every score list")
     sync.set_defaults(func=cmd_sync)
+
+    doctor = subparsers.add_parser(
+        "doctor", help="fetch each page kind once for a bound player, parse it, print what is missing"
+    )
+    doctor.add_argument("--qq", required=True)
+    doctor.set_defaults(func=cmd_doctor)
 
     export = subparsers.add_parser("export", help="every archived play of a player, one per line")
     export.add_argument("--qq", required=True)
@@ -60,6 +66,26 @@ def cmd_sync(args: argparse.Namespace) -> int:
         }
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0 if report.ok else 1
+
+    return asyncio.run(_with_app(work))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .doctor import DoctorError, check_pages, format_checks
+
+    async def work(app: ArchiveApp) -> int:
+        player = await Player.get_or_none(qq=args.qq)
+        if player is None:
+            print(f"mai-archive doctor: no player with QQ {args.qq}", file=sys.stderr)
+            return 2
+        assert app.sync is not None
+        try:
+            checks = await check_pages(app.sync, player)
+        except DoctorError as e:
+            print(f"mai-archive doctor: {e}", file=sys.stderr)
+            return 2
+        sys.stdout.write(format_checks(checks))
+        return 0 if all(c.ok for c in checks) else 1
 
     return asyncio.run(_with_app(work))
 

@@ -68,6 +68,10 @@ class SyncService:
     def owner(self) -> str:
         return self.lease.owner
 
+    @property
+    def source_factory(self) -> SourceFactory:
+        return self._source_factory
+
     def is_running(self, player: Player) -> bool:
         return player.id in self._running
 
