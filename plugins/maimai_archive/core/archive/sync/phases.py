@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from tortoise.transactions import in_transaction
 
@@ -32,7 +32,7 @@ from ...errors import (
     SyncCrashed,
     SyncStopped,
 )
-from ...game import ChartType
+from ...game import FC, FS, ChartType
 from ...rating import Score, b50
 from ...records import ParsedPhoto, ParsedPlay, ParsedProfile
 from ...songs.catalogue import Catalogue
@@ -130,7 +130,8 @@ async def archive_plays(ctx: SyncContext, plays: list[ParsedPlay]) -> None:
     if not plays:
         return
     unix = [p.played_unix for p in plays]
-    known = set(await Play.filter(player=player, played_unix__in=unix).values_list("played_unix", flat=True))
+    rows = await Play.filter(player=player, played_unix__in=unix).values_list("played_unix", flat=True)
+    known = set(cast("list[int]", rows))
     newest = await Play.filter(player=player).order_by("-played_unix").first()
     if newest is not None and len(plays) >= RING and min(unix) > newest.played_unix:
         report.gap = True  # the ring turned over since the last sync
@@ -253,7 +254,8 @@ async def computed_rating(player: Player, catalogue: Catalogue) -> int | None:
     for best in await Best.filter(player=player, song_id__not_isnull=True):
         chart = catalogue.chart(best.chart_key)
         if chart is not None and chart.type is not ChartType.UTAGE:
-            scores.append(Score(chart, best.achievement, best.fc, best.fs, best.dx_score))
+            fc, fs = FC(best.fc) if best.fc else None, FS(best.fs) if best.fs else None
+            scores.append(Score(chart, best.achievement, fc, fs, best.dx_score))
     return b50(scores).total
 
 
