@@ -15,6 +15,7 @@ from pathlib import Path
 from ..db.models import Player
 from ..errors import BindingChanged, MaimaiError, PageChanged, SessionError, SiteUnavailable
 from .sync import SyncService
+from .sync.session import SessionKeeper
 from .sync.source import PageSource
 
 MASTER = 3  # the score list checked: MASTER charts
@@ -44,20 +45,10 @@ async def check_pages(service: SyncService, player: Player) -> list[PageCheck]:
         loaded = await service.store.load_sealed(player)
         if loaded is None:
             raise DoctorError("no binding for this player")
-        current, cookies = loaded
-        secrets = set(cookies.values())
-
-        async def save_cookies(jar: dict[str, str]) -> None:
-            nonlocal current
-            secrets.update(jar.values())
-            rotated = await service.store.rotate(player, jar, expected=current)
-            if rotated is None:
-                raise BindingChanged("binding replaced during the check")
-            current = rotated
-            await service.lease.renew(player)
-
-        async with service.source_factory(cookies, save_cookies) as source:
-            return await _run_checks(service, source, secrets)
+        token, cookies = loaded
+        session = SessionKeeper(service.store, service.lease, player, token, cookies)
+        async with service.source_factory(cookies, session.save) as source:
+            return await _run_checks(service, source, session.secrets)
     finally:
         await service.lease.release(player)
 

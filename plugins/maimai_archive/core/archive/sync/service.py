@@ -25,6 +25,7 @@ from ..evidence import PageKeeper
 from .lease import Lease
 from .phases import SyncContext, run_phases
 from .report import OPTIONAL, Phase, RunStatus, SyncReport, SyncStatus
+from .session import SessionKeeper
 from .source import PageSource, SourceFactory
 
 log = logging.getLogger(__name__)
@@ -154,28 +155,16 @@ class SyncService:
                             cooldown_minutes=round(self.full_cooldown.total_seconds() / 60))  # fmt: skip
         report.improved = await self._adopt_unfinished(player, run, last)
 
-        current = token
-        secrets = set(cookies.values())  # every value this session had: none reaches a saved page
-
-        async def save_cookies(jar: dict[str, str]) -> None:
-            # After every response: a crash later must not leave a stale session behind.
-            # Compare-and-swap: an /unbind or a new /bind during the sync wins.
-            nonlocal current
-            secrets.update(jar.values())
-            rotated = await self.store.rotate(player, jar, expected=current)
-            if rotated is None:
-                raise BindingChanged("binding replaced during the sync")
-            current = rotated
-            await self.lease.renew(player)
+        session = SessionKeeper(self.store, self.lease, player, token, cookies)
 
         async def keep(phase: Phase, error: MaimaiError) -> Path | None:
             if not isinstance(error, PageChanged) or error.body is None:
                 return None
-            return await asyncio.to_thread(self.pages.save, PAGE_KIND[phase], error.body, set(secrets))
+            return await asyncio.to_thread(self.pages.save, PAGE_KIND[phase], error.body, set(session.secrets))
 
         source: PageSource | None = None
         try:
-            async with self._source_factory(cookies, save_cookies) as source:
+            async with self._source_factory(cookies, session.save) as source:
                 ctx = SyncContext(
                     player, run, source, report, self._catalogue(), self.data_dir, self._clock, keep,
                     owed=_owed(last), bests_imported=await _bests_imported(player),
@@ -192,7 +181,7 @@ class SyncService:
             if isinstance(error, BindingChanged):
                 report.status = SyncStatus.UNBOUND
             elif isinstance(error, SessionError):
-                await self.store.mark_expired(player, token=current)
+                await self.store.mark_expired(player, token=session.current)
                 report.status = SyncStatus.EXPIRED
             elif isinstance(error, PageChanged):
                 await keep(Phase.RECORD, error)
