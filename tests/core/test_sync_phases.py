@@ -210,3 +210,15 @@ async def test_the_client_hands_an_unreadable_page_to_the_sync():
         with pytest.raises(PageChanged) as err:
             await client.photos()
     assert err.value.body == page and page not in str(err.value)
+
+
+async def test_the_cli_report_of_a_sync_with_skipped_pages_is_json(harness, real_plays, real_profile):
+    import json
+
+    from plugins.maimai_archive.core.archive.cli import report_json
+
+    player = await harness.player()
+    report = await harness.sync(player, ChangedPages(real_plays[:2], real_profile))
+    data = json.loads(json.dumps(report_json(report)))
+    assert data["status"] == "ok" and [s["phase"] for s in data["skipped"]] == ["detail", "album"]
+    assert data["skipped"][0]["error"] == "PageChanged" and data["skipped"][0]["saved"].endswith(".html")

@@ -14,6 +14,7 @@ from ...config import load_config
 from ..app import ArchiveApp
 from ..db.models import Player
 from .export import export_plays
+from .sync import SyncReport
 
 
 def add_archive_parsers(subparsers: Any) -> None:
@@ -60,10 +61,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             return 2
         assert app.sync is not None
         report = await app.sync.sync(player, full=args.full, trigger="cli")
-        out = {k: v for k, v in vars(report).items() if k != "error"}
-        out["error"] = None if report.error is None else {
-            "kind": type(report.error).__name__, "message": report.error.user_message,
-        }
+        out = report_json(report)
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0 if report.ok else 1
 
@@ -88,6 +86,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         return 0 if all(c.ok for c in checks) else 1
 
     return asyncio.run(_with_app(work))
+
+
+def report_json(report: SyncReport) -> dict[str, Any]:
+    """The report as JSON-ready data (errors by kind and user message, never a cookie)."""
+    out = {k: v for k, v in vars(report).items() if k not in ("error", "skipped")}
+    out["error"] = None if report.error is None else {
+        "kind": type(report.error).__name__, "message": report.error.user_message,
+    }  # fmt: skip
+    out["skipped"] = [
+        {"phase": s.phase.value, "error": type(s.error).__name__, "pages": s.pages, "saved": str(s.saved) if s.saved else None}
+        for s in report.skipped
+    ]
+    return out
 
 
 def cmd_export(args: argparse.Namespace) -> int:
