@@ -222,3 +222,13 @@ async def test_the_cli_report_of_a_sync_with_skipped_pages_is_json(harness, real
     data = json.loads(json.dumps(report_json(report)))
     assert data["status"] == "ok" and [s["phase"] for s in data["skipped"]] == ["detail", "album"]
     assert data["skipped"][0]["error"] == "PageChanged" and data["skipped"][0]["saved"].endswith(".html")
+
+
+async def test_an_off_site_photo_is_a_typed_page_error_without_a_request():
+    calls = []
+    transport = httpx.MockTransport(lambda request: calls.append(request) or httpx.Response(200))
+    async with MaimaiClient("https://maimai.test/maimai-mobile/", dict(COOKIES), transport=transport,
+                            request_interval=0) as client:
+        with pytest.raises(PageChanged):
+            await client.image("https://elsewhere.test/photo/a.jpg")
+    assert calls == []
