@@ -72,7 +72,7 @@ class SyncRun(Model):
     # Plays on record/ older than what we had and not contiguous: some plays may be lost.
     gap = fields.BooleanField(default=False)
     # Optional phases this run skipped (their pages unreadable): the next sync probes them once.
-    skipped = fields.JSONField(default=list)
+    skipped = fields.JSONField(null=True, default=list)  # null: runs from before phases
 
     class Meta:
         table = "sync_run"

@@ -242,4 +242,4 @@ def _owed(last: SyncRun | None) -> frozenset[Phase]:
 async def _bests_imported(player: Player) -> bool:
     """Whether a good full sync read every score list (later reads record improvements)."""
     skipped = await SyncRun.filter(player=player, full=True, status=RunStatus.OK).values_list("skipped", flat=True)
-    return any(isinstance(s, list) and Phase.SCORES.value not in s for s in skipped)
+    return any(Phase.SCORES.value not in (s if isinstance(s, list) else []) for s in skipped)

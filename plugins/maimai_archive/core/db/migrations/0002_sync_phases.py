@@ -1,4 +1,6 @@
-"""Sync phases: what a run skipped, and the detail page's rating area kept raw."""
+"""Sync phases: what a run skipped, and the detail page's rating area kept raw.
+
+Both columns are nullable: existing rows (runs and details from before) hold NULL."""
 
 import functools
 from json import dumps, loads
@@ -14,7 +16,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="SyncRun",
             name="skipped",
-            field=fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads),
+            field=fields.JSONField(null=True, default=list, encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads),
         ),
         ops.AddField(
             model_name="PlayDetail",
