@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 KEEP = 20
 MASK = "REDACTED"
+MIN_SECRET = 4
 _KIND = re.compile(r"[^a-z0-9_]+")
 
 
@@ -34,7 +35,9 @@ def redact_page(body: str, secrets: Iterable[str]) -> str:
         body = re.sub(r"""(value\s*=\s*["'])""" + re.escape(html.escape(token, quote=True)) + r"""(["'])""",
                       rf"\g<1>{MASK}\g<2>", body)  # fmt: skip
         body = re.sub(r"""(value\s*=\s*["'])""" + re.escape(token) + r"""(["'])""", rf"\g<1>{MASK}\g<2>", body)
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+    # Values under MIN_SECRET characters (flags like "1") carry no session; masking them
+    # would wipe every such digit from the page the operator needs to read.
+    for secret in sorted({s for s in secrets if len(s) >= MIN_SECRET}, key=len, reverse=True):
         for form in {secret, html.escape(secret, quote=True), quote(secret, safe="")}:
             body = body.replace(form, MASK)
     return body
