@@ -14,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from plugins.maimai_archive.core.archive.evidence import PageKeeper, redact_page
+from plugins.maimai_archive.core.archive.evidence import MASK, PageKeeper, redact_page
 from plugins.maimai_archive.core.archive.sync import Phase, SyncService, SyncStatus
 from plugins.maimai_archive.core.client import MaimaiClient
 from plugins.maimai_archive.core.db.models import Play, PlayDetail, Player, SyncRun
@@ -232,3 +234,24 @@ async def test_an_off_site_photo_is_a_typed_page_error_without_a_request():
         with pytest.raises(PageChanged):
             await client.image("https://elsewhere.test/photo/a.jpg")
     assert calls == []
+
+
+COOKIE_VALUE = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=";,"),
+                       min_size=4, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(COOKIE_VALUE, min_size=1, max_size=4))
+def test_no_cookie_value_survives_redaction_in_any_form_it_may_take_on_a_page(values: list[str]) -> None:
+    from html import escape
+    from urllib.parse import quote
+
+    assume(not any(v in MASK for v in values))  # "DACT" is in the mask itself, not a leak
+    page = "<html><body>" + "".join(
+        f'<p>{escape(v)}</p><a href="?x={quote(v, safe="")}">{escape(v, quote=True)}</a>'
+        f'<input type="hidden" name="t{i}" value="{escape(v, quote=True)}"/>' for i, v in enumerate(values)
+    ) + "</body></html>"
+    out = redact_page(page, values)
+    for v in values:
+        for form in (v, escape(v), escape(v, quote=True), quote(v, safe="")):
+            assert form not in out
