@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ def add_archive_parsers(subparsers: Any) -> None:
     export.set_defaults(func=cmd_export)
 
 
-async def _with_app(work):
+async def _with_app(work: Callable[[ArchiveApp], Awaitable[int]]) -> int:
     app = ArchiveApp(load_config())
     await app.start(refresh_catalogue=False)
     try:
@@ -53,29 +54,33 @@ def _write(text: str, output: str | None) -> int:
     return 0
 
 
-def cmd_sync(args: argparse.Namespace) -> int:
-    async def work(app: ArchiveApp) -> int:
-        player = await Player.get_or_none(qq=args.qq)
+def _for_player(command: str, qq: str, work: Callable[[ArchiveApp, Player], Awaitable[int]]) -> int:
+    """Run ``work`` for the player of ``qq`` with the app started; 2 when there is none."""
+
+    async def run(app: ArchiveApp) -> int:
+        player = await Player.get_or_none(qq=qq)
         if player is None:
-            print(f"mai-archive sync: no player with QQ {args.qq}", file=sys.stderr)
+            print(f"mai-archive {command}: no player with QQ {qq}", file=sys.stderr)
             return 2
+        return await work(app, player)
+
+    return asyncio.run(_with_app(run))
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    async def work(app: ArchiveApp, player: Player) -> int:
         assert app.sync is not None
         report = await app.sync.sync(player, full=args.full, trigger="cli")
-        out = report_json(report)
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+        print(json.dumps(report_json(report), ensure_ascii=False, indent=1))
         return 0 if report.ok else 1
 
-    return asyncio.run(_with_app(work))
+    return _for_player("sync", args.qq, work)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import DoctorError, check_pages, format_checks
 
-    async def work(app: ArchiveApp) -> int:
-        player = await Player.get_or_none(qq=args.qq)
-        if player is None:
-            print(f"mai-archive doctor: no player with QQ {args.qq}", file=sys.stderr)
-            return 2
+    async def work(app: ArchiveApp, player: Player) -> int:
         assert app.sync is not None
         try:
             checks = await check_pages(app.sync, player)
@@ -85,7 +90,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         sys.stdout.write(format_checks(checks))
         return 0 if all(c.ok for c in checks) else 1
 
-    return asyncio.run(_with_app(work))
+    return _for_player("doctor", args.qq, work)
 
 
 def report_json(report: SyncReport) -> dict[str, Any]:
@@ -102,11 +107,7 @@ def report_json(report: SyncReport) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    async def work(app: ArchiveApp) -> int:
-        player = await Player.get_or_none(qq=args.qq)
-        if player is None:
-            print(f"mai-archive export: no player with QQ {args.qq}", file=sys.stderr)
-            return 2
+    async def work(app: ArchiveApp, player: Player) -> int:
         return _write(await export_plays(player, args.format), args.output)
 
-    return asyncio.run(_with_app(work))
+    return _for_player("export", args.qq, work)
