@@ -48,10 +48,10 @@ def test_parse_the_utage_record_page_exactly(capsys: pytest.CaptureFixture[str])
     assert len({i["idx"] for i in data["items"]}) == 50
 
 
-def test_export_and_sync_of_an_unknown_player_fail_clearly(tmp_path: Path) -> None:
+def test_export_sync_and_doctor_of_an_unknown_player_fail_clearly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAIMAI_")}
     env |= {"MAIMAI_DATA_DIR": str(tmp_path), "MAIMAI_DB_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}"}
-    for command in (["export", "--qq", "1"], ["sync", "--qq", "1"]):
+    for command in (["export", "--qq", "1"], ["sync", "--qq", "1"], ["doctor", "--qq", "1"]):
         out = subprocess.run([sys.executable, "-m", "plugins.maimai_archive.cli", *command],
                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
         assert out.returncode == 2, out.stderr

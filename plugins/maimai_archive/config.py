@@ -59,6 +59,8 @@ class MaimaiConfig(BaseModel):
     # Score trackers that /link pushes bests to (the API paths are appended to these).
     maimai_divingfish_url: str = DEFAULT_DIVINGFISH_URL
     maimai_lxns_url: str = DEFAULT_LXNS_URL
+    # Seconds: /sync full re-reads the score lists at most once per account in this time.
+    maimai_full_sync_cooldown: float = 600.0
 
     @property
     def data_dir(self) -> Path:

@@ -115,3 +115,39 @@ async def test_rate_limit_says_try_later(app: App, db, site, monkeypatch) -> Non
     monkeypatch.setattr(core_app, "MaimaiClient", functools.partial(core_app.MaimaiClient, sleep=no_wait))
     await _say(app, "/sync", Contains("同步没有完成", "限制了访问频率", "已有存档不受影响"))
     assert site.routes[0].call_count == 4  # one try and three retries, then a clear reply
+
+
+CHANGED_DETAIL = DETAIL.read_text(encoding="utf-8").replace("playlog_notes_detail", "playlog_judge_detail") if DETAIL.is_file() else ""
+CHANGED_ALBUM = ALBUM.read_text(encoding="utf-8").replace("see_through_block", "album_block") if ALBUM.is_file() else ""
+COOKIES = {"userId": "1234567890123", "_t": "0123456789abcdef"}
+
+
+async def test_changed_detail_and_album_pages_the_sync_is_done_and_says_so(app: App, db, site) -> None:
+    from plugins.maimai_archive.chat.common import app as get_app
+    from plugins.maimai_archive.core.db.models import Play
+
+    site.routes[1].mock(return_value=httpx.Response(200, text=CHANGED_DETAIL))
+    site.routes[4].mock(return_value=httpx.Response(200, text=CHANGED_ALBUM, headers={"set-cookie": "_t=rot4ted5ess10n; Path=/"}))
+    player = await _bound()
+    await _say(app, "/sync", Contains("首次同步完成：存档 50 次游玩", "3 次游玩的详情页暂时读不到，已保存页面供管理员排查",
+                                      "相册页面暂时读不到，已保存页面供管理员排查"))
+    assert await Play.filter(player=player).count() == 50
+    copies = list((get_app().config.data_dir / "pages").glob("*.html"))
+    assert {c.name.split("-")[0] for c in copies} == {"detail", "album"}
+    for copy in copies:
+        text = copy.read_text(encoding="utf-8")
+        assert all(v not in text for v in [*COOKIES.values(), "rot4ted5ess10n"])
+
+    before = sum(r.call_count for r in site.routes)
+    await _say(app, "/sync", Contains("没有新成绩", "详情页暂时读不到", "相册页面暂时读不到"))
+    assert sum(r.call_count for r in site.routes) - before <= 5  # record/ + one probe of each
+
+
+async def test_four_full_syncs_read_the_score_lists_once(app: App, db, site) -> None:
+    await _bound()
+    await _say(app, "/sync full", Contains("首次同步完成"))
+    lists = site.routes[3].call_count
+    assert lists == 6
+    for _ in range(3):
+        await _say(app, "/sync full", Contains("分钟内已完整同步过，这次按普通同步进行"))
+    assert site.routes[3].call_count == lists

@@ -15,7 +15,7 @@ from plugins.maimai_archive.core.archive.autosync import (
     next_interval,
 )
 from plugins.maimai_archive.core.archive.binding import BindingStore
-from plugins.maimai_archive.core.archive.sync import SyncReport, SyncService
+from plugins.maimai_archive.core.archive.sync import SyncReport, SyncService, SyncStatus
 from plugins.maimai_archive.core.db.models import Player
 from plugins.maimai_archive.core.errors import Maintenance, NetworkError, SessionExpired
 from plugins.maimai_archive.core.secret import SecretBox
@@ -23,8 +23,8 @@ from plugins.maimai_archive.core.songs import Catalogue
 
 
 def test_interval_shrinks_after_play_and_grows_while_idle() -> None:
-    played = SyncReport("ok", 1, new_plays=4)
-    idle = SyncReport("ok", 1)
+    played = SyncReport(SyncStatus.OK, 1, new_plays=4)
+    idle = SyncReport(SyncStatus.OK, 1)
     assert next_interval(played, MAX_INTERVAL) == MIN_INTERVAL
     assert next_interval(idle, MIN_INTERVAL) == MIN_INTERVAL * 2
     assert next_interval(idle, MAX_INTERVAL) == MAX_INTERVAL

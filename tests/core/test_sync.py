@@ -19,7 +19,7 @@ from cryptography.fernet import Fernet
 
 from plugins.maimai_archive.core.archive.binding import BindingStore
 from plugins.maimai_archive.core.archive.export import export_plays
-from plugins.maimai_archive.core.archive.sync import SyncService
+from plugins.maimai_archive.core.archive.sync import Phase, SyncService
 from plugins.maimai_archive.core.db.models import (
     Best,
     BestChange,
@@ -29,7 +29,12 @@ from plugins.maimai_archive.core.db.models import (
     Player,
     SyncRun,
 )
-from plugins.maimai_archive.core.errors import Maintenance, NetworkError, SessionExpired
+from plugins.maimai_archive.core.errors import (
+    Maintenance,
+    NetworkError,
+    SessionExpired,
+    SyncCrashed,
+)
 from plugins.maimai_archive.core.pages import parse_profile, parse_record
 from plugins.maimai_archive.core.parsed import (
     ParsedPlay,
@@ -97,6 +102,14 @@ class SavedPages:
     async def photos(self) -> list:
         await self._respond("photos")
         return []
+
+    async def friend_code(self) -> ParsedProfile:
+        await self._respond("friend_code")
+        return self.profile
+
+    async def image(self, url: str) -> bytes:
+        await self._respond(f"image:{url}")
+        return b"\xff\xd8photo"
 
 
 @pytest.fixture(scope="module")
@@ -321,10 +334,10 @@ async def test_two_processes_never_sync_the_same_account(harness, real_plays, re
     """A second service (another bot process on the same database) finds the lease taken."""
     player = await harness.player()
     other = SyncService(harness.store, lambda: catalogue, harness.factory, data_dir=tmp_path, owner="other-process")
-    assert await other._acquire_lease(player)
+    assert await other.lease.acquire(player)
     report = await harness.sync(player, SavedPages(real_plays, real_profile))
     assert report.status == "busy" and harness.next_source is not None  # never opened a session
-    await other._release_lease(player)
+    await other.lease.release(player)
     harness.next_source = None
     assert (await harness.sync(player, SavedPages(real_plays[:1], real_profile))).ok
 
@@ -357,21 +370,45 @@ async def test_utage_and_unknown_titles_are_kept_unresolved_not_dropped(harness,
     assert await Play.filter(player=player, difficulty="utage").count() == 6
 
 
-async def test_a_crash_is_never_recorded_as_a_good_sync(harness, real_plays, real_profile) -> None:
+async def test_a_crash_in_record_is_a_typed_failure_never_a_good_sync(harness, real_plays, real_profile) -> None:
     class Crashing(SavedPages):
-        async def scores(self, diff):
+        async def record(self):
             raise RuntimeError("bug in a parser")
 
     player = await harness.player()
-    with pytest.raises(RuntimeError):
-        await harness.sync(player, Crashing(real_plays, real_profile))
+    report = await harness.sync(player, Crashing(real_plays, real_profile))
+    assert report.status == "failed" and isinstance(report.error, SyncCrashed)
+    assert isinstance(report.error.__cause__, RuntimeError)
     run = await SyncRun.get(player=player)
-    assert run.status == "failed"
+    assert run.status == "failed" and run.error == "SyncCrashed"
     again = SavedPages(real_plays, real_profile)
     report = await harness.sync(player, again)
     assert report.ok and report.first  # still the first good sync: the score lists are read
     assert "scores:3" in again.fetched
     assert await BestChange.filter(player=player).count() == 0  # and imported, not "improved"
+
+
+async def test_a_crash_in_the_score_lists_is_skipped_and_they_are_imported_next_time(harness, real_plays, real_profile) -> None:
+    """Was: any crash failed the sync. Score lists are optional now: the sync is done, the
+    lists are owed and the next sync reads them once, still as an import."""
+
+    class Crashing(SavedPages):
+        async def scores(self, diff):
+            await self._respond(f"scores:{diff}")
+            raise RuntimeError("bug in a parser")
+
+    player = await harness.player()
+    source = Crashing(real_plays, real_profile)
+    report = await harness.sync(player, source)
+    assert report.ok and report.first and [s.phase for s in report.skipped] == [Phase.SCORES]
+    assert isinstance(report.skipped[0].error, SyncCrashed)
+    assert [p for p in source.fetched if p.startswith("scores")] == ["scores:0"]  # probed once
+    again = SavedPages(real_plays, real_profile)
+    report = await harness.sync(player, again)
+    assert report.ok and not report.first
+    assert [p for p in again.fetched if p.startswith("scores")] == [f"scores:{d}" for d in (0, 1, 2, 3, 4, 10)]
+    assert "home" not in again.fetched  # never back onto the first-sync path
+    assert await BestChange.filter(player=player).count() == 0  # an import, not "improved"
 
 
 async def test_unbind_during_a_sync_stays_unbound(harness, real_plays, real_profile) -> None:

@@ -117,7 +117,9 @@ class _Site:
                 if player is not None:
                     w.expire(player)
                 return _redirect(base + "error/")
-            else:  # truncate, layout: applied to the page once it is made
+            elif kind == "missing":
+                return _html(pages.error_page(base, "200004"), 404)
+            else:  # truncate, layout, oversize: applied to the page once it is made
                 post.append(fault)
         if w.waf_required and not _passes_waf(request, w):
             return _html(pages.challenge_page())
@@ -145,6 +147,9 @@ class _Site:
                     html = pages.change_layout(html, fault.params.get("renames"))
                 elif fault.kind == "truncate":
                     html = html[: int(len(html) * float(fault.params.get("fraction", 0.5)))]
+                elif fault.kind == "oversize":
+                    pad = " " * int(float(fault.params.get("mb", 8)) * 1024 * 1024)
+                    html = html.replace("</html>", f"<!--{pad}--></html>")
         response = _html(html) if isinstance(html, str) else html
         _set_session_cookies(response, w.rotate(player))
         return response

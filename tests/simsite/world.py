@@ -277,7 +277,9 @@ class Fault:
 
     Kinds: ``http567``, ``slow`` (params.delay_ms), ``hang`` (params.seconds), ``truncate``
     (params.fraction), ``waf`` (challenge page), ``maintenance``, ``error`` (kills the session
-    and redirects to error/), ``layout`` (class names renamed). The fault skips the first
+    and redirects to error/), ``layout`` (class names renamed: with ``path`` a changed detail
+    page, album…), ``missing`` (HTTP 404), ``oversize`` (params.mb of padding before
+    ``</html>``). The fault skips the first
     ``after`` matching requests, then fires ``times`` times (None = for ever).
     """
 
@@ -299,7 +301,7 @@ class Fault:
         }  # fmt: skip
 
 
-FAULT_KINDS = ("http567", "slow", "hang", "truncate", "waf", "maintenance", "error", "layout")
+FAULT_KINDS = ("http567", "slow", "hang", "truncate", "waf", "maintenance", "error", "layout", "missing", "oversize")
 
 
 @dataclass(slots=True)

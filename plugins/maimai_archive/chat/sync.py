@@ -11,7 +11,7 @@ from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
 from ..core.archive import players, queries
-from ..core.archive.sync import SyncReport
+from ..core.archive.sync import Phase, SyncReport, SyncStatus
 from ..core.render import diff
 from .common import NOT_BOUND, app, command, image, player_of, render_pages
 
@@ -23,17 +23,19 @@ sync = command("sync", "同步", usage="/sync [full]", brief="同步并永久存
 
 def summary(report: SyncReport, archived: int) -> str:
     """The report as a short Chinese reply."""
-    if report.status == "busy":
+    if report.status is SyncStatus.BUSY:
         return "你的同步正在进行中，请稍等。"
-    if report.status == "unbound":
+    if report.status is SyncStatus.UNBOUND:
         return NOT_BOUND
-    if report.status == "expired":
+    if report.status is SyncStatus.EXPIRED:
         message = report.error.user_message if report.error else "登录已过期：私聊我发送 /bind 重新登录。"
         return message + ("\n本次已取得的成绩都已保存。" if report.new_plays else "")
-    if report.status == "failed":
+    if report.status is SyncStatus.FAILED:
         kept = f"已保存 {report.new_plays} 次新游玩。" if report.new_plays else "已有存档不受影响。"
         return f"同步没有完成：{report.error.user_message if report.error else '未知错误'}\n{kept}"
     lines = []
+    if report.full_declined:
+        lines.append(f"{report.cooldown_minutes} 分钟内已完整同步过，这次按普通同步进行（不再重读成绩单）。")
     if report.first:
         lines.append(f"首次同步完成：存档 {report.new_plays} 次游玩，导入 {report.imported_bests} 项成绩。")
     elif report.new_plays == 0 and report.improved == 0:
@@ -50,11 +52,25 @@ def summary(report: SyncReport, archived: int) -> str:
         lines.append(f"新存档 {report.new_photos} 张照片。")
     if report.gap:
         lines.append("⚠ 距上次同步已超过 50 次游玩，中间的记录已被官方页面挤掉。建议 /autosync on。")
-    if report.details_failed:
-        lines.append(f"{report.details_failed} 次游玩的详情页暂时读不到，下次同步会再试。")
+    lines.extend(skipped_line(s.phase, s.pages, s.saved is not None) for s in report.skipped)
     if report.unresolved:
         lines.append(f"{report.unresolved} 次游玩的曲目曲库暂未收录，曲库更新后会自动补上。")
     return "\n".join(lines)
+
+
+# One short line per optional page kind a sync had to skip (the sync itself completed).
+SKIPPED = {
+    Phase.DETAIL: "{n} 次游玩的详情页暂时读不到",
+    Phase.PROFILE: "个人主页暂时读不到",
+    Phase.SCORES: "成绩单页面暂时读不到",
+    Phase.ALBUM: "相册页面暂时读不到",
+    Phase.PHOTO_FILES: "{n} 张照片暂时下载不到",
+}
+
+
+def skipped_line(phase: Phase, pages: int, saved: bool) -> str:
+    head = SKIPPED.get(phase, "部分页面暂时读不到").format(n=pages)
+    return head + ("，已保存页面供管理员排查" if saved else "，下次同步会再试") + "。"
 
 
 @sync.handle()

@@ -1,5 +1,5 @@
-"""``mai-archive sync --qq QQ`` and ``mai-archive export --qq QQ``: one player's archive
-from the command line, with the bot's own settings and database."""
+"""``mai-archive sync|doctor|export --qq QQ``: one player's archive from the command line,
+with the bot's own settings and database."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from ..config import load_config
 from ..core.app import ArchiveApp
 from ..core.archive.export import export_plays
+from ..core.archive.sync import SyncReport
 from ..core.db.models import Player
 
 
@@ -22,6 +24,12 @@ def add_archive_parsers(subparsers: Any) -> None:
     sync.add_argument("--full", action="store_true", help="also re-read every score list")
     sync.set_defaults(func=cmd_sync)
 
+    doctor = subparsers.add_parser(
+        "doctor", help="fetch each page kind once for a bound player, parse it, print what is missing"
+    )
+    doctor.add_argument("--qq", required=True)
+    doctor.set_defaults(func=cmd_doctor)
+
     export = subparsers.add_parser("export", help="every archived play of a player, one per line")
     export.add_argument("--qq", required=True)
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
@@ -29,7 +37,7 @@ def add_archive_parsers(subparsers: Any) -> None:
     export.set_defaults(func=cmd_export)
 
 
-async def _with_app(work):
+async def _with_app(work: Callable[[ArchiveApp], Awaitable[int]]) -> int:
     app = ArchiveApp(load_config())
     await app.start(refresh_catalogue=False)
     try:
@@ -46,30 +54,60 @@ def _write(text: str, output: str | None) -> int:
     return 0
 
 
-def cmd_sync(args: argparse.Namespace) -> int:
-    async def work(app: ArchiveApp) -> int:
-        player = await Player.get_or_none(qq=args.qq)
+def _for_player(command: str, qq: str, work: Callable[[ArchiveApp, Player], Awaitable[int]]) -> int:
+    """Run ``work`` for the player of ``qq`` with the app started; 2 when there is none."""
+
+    async def run(app: ArchiveApp) -> int:
+        player = await Player.get_or_none(qq=qq)
         if player is None:
-            print(f"mai-archive sync: no player with QQ {args.qq}", file=sys.stderr)
+            print(f"mai-archive {command}: no player with QQ {qq}", file=sys.stderr)
             return 2
+        return await work(app, player)
+
+    return asyncio.run(_with_app(run))
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    async def work(app: ArchiveApp, player: Player) -> int:
         assert app.sync is not None
         report = await app.sync.sync(player, full=args.full, trigger="cli")
-        out = {k: v for k, v in vars(report).items() if k != "error"}
-        out["error"] = None if report.error is None else {
-            "kind": type(report.error).__name__, "message": report.error.user_message,
-        }
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+        print(json.dumps(report_json(report), ensure_ascii=False, indent=1))
         return 0 if report.ok else 1
 
-    return asyncio.run(_with_app(work))
+    return _for_player("sync", args.qq, work)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from ..core.archive.doctor import DoctorError, check_pages, format_checks
+
+    async def work(app: ArchiveApp, player: Player) -> int:
+        assert app.sync is not None
+        try:
+            checks = await check_pages(app.sync, player)
+        except DoctorError as e:
+            print(f"mai-archive doctor: {e}", file=sys.stderr)
+            return 2
+        sys.stdout.write(format_checks(checks))
+        return 0 if all(c.ok for c in checks) else 1
+
+    return _for_player("doctor", args.qq, work)
+
+
+def report_json(report: SyncReport) -> dict[str, Any]:
+    """The report as JSON-ready data (errors by kind and user message, never a cookie)."""
+    out = {k: v for k, v in vars(report).items() if k not in ("error", "skipped")}
+    out["error"] = None if report.error is None else {
+        "kind": type(report.error).__name__, "message": report.error.user_message,
+    }  # fmt: skip
+    out["skipped"] = [
+        {"phase": s.phase.value, "error": type(s.error).__name__, "pages": s.pages, "saved": str(s.saved) if s.saved else None}
+        for s in report.skipped
+    ]
+    return out
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    async def work(app: ArchiveApp) -> int:
-        player = await Player.get_or_none(qq=args.qq)
-        if player is None:
-            print(f"mai-archive export: no player with QQ {args.qq}", file=sys.stderr)
-            return 2
+    async def work(app: ArchiveApp, player: Player) -> int:
         return _write(await export_plays(player, args.format), args.output)
 
-    return asyncio.run(_with_app(work))
+    return _for_player("export", args.qq, work)

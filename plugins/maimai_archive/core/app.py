@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from ..config import MaimaiConfig
@@ -81,6 +82,7 @@ class ArchiveApp:
             self._source_factory,
             data_dir=self.config.data_dir,
             max_syncs=self.config.maimai_max_concurrent_syncs,
+            full_cooldown=timedelta(seconds=self.config.maimai_full_sync_cooldown),
         )
         if self._notify is not None:
             self.autosync = AutoSync(self.sync, self._notify)

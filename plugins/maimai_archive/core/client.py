@@ -28,6 +28,7 @@ from .errors import (
     Maintenance,
     NetworkError,
     PageChanged,
+    PageMissing,
     RateLimited,
     SessionExpired,
     TruncatedPage,
@@ -159,7 +160,18 @@ class MaimaiClient:
             _require_complete(path, body)
             return parse(root)
 
-        return await asyncio.to_thread(work)
+        return await _keeping_body(body, work)
+
+    async def _read_text(self, path: str, parse: Callable[[str], T]) -> T:
+        """``get_page`` and a text parser, the page kept on the error when it does not parse."""
+        body = await self._fetch(path, None)
+
+        def work() -> T:
+            check_status(body)
+            _require_complete(path, body)
+            return parse(body)
+
+        return await _keeping_body(body, work)
 
     async def _fetch(self, path: str, params: Mapping[str, str | int] | None) -> str:
         if "logout" in path.lower():
@@ -170,7 +182,7 @@ class MaimaiClient:
     async def image(self, url: str) -> bytes:
         """An image the site serves to this account (album photos); same session, same pace."""
         if urlsplit(url).netloc not in ("", urlsplit(self.base_url).netloc):
-            raise ValueError("images are fetched from the site only")
+            raise PageChanged("photo", "an image on the site's own host")
         async with self._lock:
             response = await self._get_with_retries(urljoin(self.base_url, url), None)
         if not response.headers.get("content-type", "").startswith("image/"):
@@ -204,7 +216,7 @@ class MaimaiClient:
                 await self._sleep(self._backoff * 2**attempt)
                 continue
             if status >= 400:
-                raise NetworkError(f"GET {path}: HTTP {status}")
+                raise PageMissing(path, f"the page (HTTP {status})")
             return response
         raise AssertionError("unreachable")  # the loop returns or raises
 
@@ -277,16 +289,26 @@ class MaimaiClient:
         return await self._read(path, params, parse_scores_tree)
 
     async def home(self) -> ParsedProfile:
-        return await asyncio.to_thread(parse_profile, await self.get_page("home/"))
+        return await self._read_text("home/", parse_profile)
 
     async def player_data(self) -> ParsedProfile:
-        return await asyncio.to_thread(parse_profile, await self.get_page("playerData/"))
+        return await self._read_text("playerData/", parse_profile)
 
     async def friend_code(self) -> ParsedProfile:
-        return await asyncio.to_thread(parse_profile, await self.get_page("friend/userFriendCode/"))
+        return await self._read_text("friend/userFriendCode/", parse_profile)
 
     async def photos(self) -> list[ParsedPhoto]:
-        return await asyncio.to_thread(parse_photos, await self.get_page("playerData/photo/"))
+        return await self._read_text("playerData/photo/", parse_photos)
+
+
+async def _keeping_body(body: str, work: Callable[[], T]) -> T:
+    """Run a parse off the event loop; a page that does not parse carries its text, so the
+    sync can keep a (redacted) copy for the operator."""
+    try:
+        return await asyncio.to_thread(work)
+    except PageChanged as e:
+        e.body = body
+        raise
 
 
 def _require_complete(path: str, body: str) -> None:

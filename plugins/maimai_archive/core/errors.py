@@ -12,7 +12,12 @@
     ├── SiteError               an error page with a code we do not know
     ├── PageChanged             the page no longer has the structure we read
     │   ├── UnsupportedPage     a real page of the site that we have no parser for
-    │   └── TruncatedPage       the body stops before ``</html>`` (cut off in transfer)
+    │   ├── TruncatedPage       the body stops before ``</html>`` (cut off in transfer)
+    │   └── PageMissing         HTTP 404 (or another 4xx) where a page should be
+    ├── SyncStopped             the sync itself stopped (not the site)
+    │   ├── BindingChanged      the binding was deleted or replaced during the sync
+    │   ├── LeaseLost           another process took the account over
+    │   └── SyncCrashed         a bug (an unexpected exception), wrapped so nothing escapes untyped
     ├── UnknownChart            a title the song catalogue does not know (yet)
     ├── BindingError            cookies missing/unusable before any request
     └── BindingChanged          the binding was deleted or replaced while a sync ran
@@ -78,9 +83,13 @@ class SiteError(MaimaiError):
 
 
 class PageChanged(MaimaiError):
-    """The page is not shaped as we expect; names the page and what was missing."""
+    """The page is not shaped as we expect; names the page and what was missing.
+
+    ``body`` is the page text when the client had it (kept as evidence for the operator,
+    redacted before it is written; never part of ``str()``)."""
 
     user_message = "舞萌DX网站的页面格式变了，暂时无法读取；已写入日志，请告诉机器人管理员。"
+    body: str | None = None
 
     def __init__(self, page: str, missing: str) -> None:
         super().__init__(f"{page}: {missing}")
@@ -98,6 +107,35 @@ class TruncatedPage(PageChanged):
     """The response body ends before ``</html>``: never read a cut-off page as complete."""
 
     user_message = "舞萌DX网站的页面没有传输完整，请稍后再试。"
+
+
+class PageMissing(PageChanged):
+    """HTTP 404 (or another 4xx) for a page the site should have."""
+
+    user_message = "舞萌DX网站上找不到这个页面，请稍后再试。"
+
+
+class SyncStopped(MaimaiError):
+    """The sync stopped for a reason of its own, not the site's."""
+
+
+class BindingChanged(SyncStopped):
+    """The binding was deleted or replaced while a sync ran on the old session."""
+
+    user_message = "同步期间绑定有变化（解绑或重新绑定），这次同步已停止；请重新 /sync。"
+
+
+class LeaseLost(SyncStopped):
+    """Another process took the account (our lease ran out): two syncs rotating one session
+    would kill it."""
+
+    user_message = "另一个同步接手了你的账号，请稍后查看结果。"
+
+
+class SyncCrashed(SyncStopped):
+    """An unexpected exception (a bug) inside the sync; the original is chained as the cause."""
+
+    user_message = "同步时出了内部错误，已写入日志，请告诉机器人管理员；已取得的数据都已保存。"
 
 
 class UnknownChart(MaimaiError):

@@ -75,6 +75,20 @@ class Judgements:
 
 
 @dataclass(frozen=True, slots=True)
+class RatingArea:
+    """Every number of a detail page's rating area, raw, as the page shows it.
+
+    Independent parsers read this area differently (the first ``.playlog_rating_val_block``
+    with its ``(+N)``, or the total beside ``deluxrating.png``), so all of it is kept.
+    """
+
+    rows: tuple[tuple[str | None, str], ...] = ()  # (the row's icon, the value's text)
+    total: int | None = None  # ``.basic_block.m_t_5 span.f_14`` beside deluxrating.png
+    delta: int | None = None  # the ``(+N)``
+    frame: str | None = None  # the rating frame image (rating_base_*.png)
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedPlayDetail:
     """One ``record/playlogDetail/`` page."""
 
@@ -88,6 +102,7 @@ class ParsedPlayDetail:
     rating_delta: int | None
     matching: tuple[str, ...] = ()  # other players in a multi-player session
     characters: tuple[str, ...] = ()  # partner/team characters, as described on the page
+    rating_area: RatingArea | None = None
 
 
 @dataclass(frozen=True, slots=True)

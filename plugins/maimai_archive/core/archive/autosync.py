@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..db.models import Player
 from ..errors import MaimaiError, SiteUnavailable
-from .sync import SyncReport, SyncService
+from .sync import SyncReport, SyncService, SyncStatus
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class AutoSync:
             report = await self.service.sync(player, trigger="auto")
         except Exception as e:  # a bug for one player must not make them due every minute
             log.exception("autosync of player %s crashed", player.id)
-            report = SyncReport("failed", player.id, error=MaimaiError(type(e).__name__))
+            report = SyncReport(SyncStatus.FAILED, player.id, error=MaimaiError(type(e).__name__))
         now = self.clock()
         interval = next_interval(report, previous)
         if isinstance(report.error, SiteUnavailable):
@@ -89,13 +89,13 @@ class AutoSync:
             if player.failure_reported:
                 await Player.filter(id=player.id).update(failure_reported=None)
             return
-        if report.status == "busy":
+        if report.status is SyncStatus.BUSY:
             return
-        kind = report.status if report.error is None else type(report.error).__name__
+        kind = report.status.value if report.error is None else type(report.error).__name__
         if player.failure_reported == kind:
             return  # already told once
         await Player.filter(id=player.id).update(failure_reported=kind)
-        if report.status == "expired":
+        if report.status is SyncStatus.EXPIRED:
             text = ("自动同步暂停：舞萌DX登录已过期。私聊我发送 /bind 重新登录"
                     "（也可以 /bind 加上新的 Cookie），存档和自动同步会接着继续。")
         else:

@@ -11,7 +11,8 @@ from tortoise.transactions import in_transaction
 
 from ..db.models import SCORE_FIELDS, Best, BestChange, Play
 from ..songs.catalogue import Catalogue
-from .sync import merge_best
+from .bests import merge_best
+from .sync.rows import resolve as _resolve
 
 
 async def resolve_pending(catalogue: Catalogue) -> int:
@@ -44,9 +45,3 @@ async def resolve_pending(catalogue: Catalogue) -> int:
             )
     return resolved
 
-
-def _resolve(catalogue: Catalogue, title: str, type_: str, difficulty: str, dx_max: int | None, level: str | None):
-    try:
-        return catalogue.resolve(title, type_, difficulty, dx_max, level)
-    except ValueError:
-        return None

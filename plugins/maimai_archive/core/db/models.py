@@ -73,6 +73,8 @@ class SyncRun(Model):
     rating_after = fields.IntField(null=True)
     # Plays on record/ older than what we had and not contiguous: some plays may be lost.
     gap = fields.BooleanField(default=False)
+    # Optional phases this run skipped (their pages unreadable): the next sync probes them once.
+    skipped: Any = fields.JSONField(null=True, default=list)  # null: runs from before phases
 
     class Meta:
         table = "sync_run"
@@ -128,6 +130,8 @@ class PlayDetail(Model):
     rating_delta = fields.IntField(null=True)
     matching: Any = fields.JSONField(default=list)
     characters: Any = fields.JSONField(default=list)
+    # Every number of the page's rating area as shown (see parsed.RatingArea).
+    rating_area: Any = fields.JSONField(null=True)
 
     class Meta:
         table = "play_detail"
@@ -138,6 +142,7 @@ class Best(Model):
 
     id = fields.IntField(primary_key=True)
     player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="bests", on_delete=fields.CASCADE)
+    player_id: int
     # "<song id>:<difficulty>" when resolved, else "?<type>:<difficulty>:<title>".
     chart_key = fields.CharField(max_length=320)
     song_id = fields.IntField(null=True)

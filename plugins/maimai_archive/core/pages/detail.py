@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 
 from ..errors import PageChanged
-from ..parsed import Judgements, ParsedPlayDetail
+from ..parsed import Judgements, ParsedPlayDetail, RatingArea
 from .common import (
     Element,
     el_icon,
     el_text,
     find_all_class,
     find_class,
+    has_class,
     make_tree,
     parse_fraction,
     parse_int,
@@ -65,9 +66,13 @@ def parse_detail_tree(root: Element, idx: str | None = None) -> ParsedPlayDetail
     if judgements is None:
         raise PageChanged(PAGE, "judgement table (table.playlog_notes_detail)")
     fast, late = _fast_late(root)
-    rating, delta = _rating(root)
-    if rating is None:
+    area = _rating_area(root)
+    if area is None:
         raise PageChanged(PAGE, "rating block (.playlog_rating_val_block)")
+    # The player's total beside deluxrating.png is "the rating after the play"; pages
+    # without it fall back to the first value block (every number stays in rating_area).
+    rating = area.total if area.total is not None else _first_int(area)
+    delta = area.delta
     return ParsedPlayDetail(
         play=play,
         judgements=judgements,
@@ -78,10 +83,8 @@ def parse_detail_tree(root: Element, idx: str | None = None) -> ParsedPlayDetail
         rating=rating,
         rating_delta=delta,
         matching=_matching(root),
-        characters=tuple(
-            " ".join(" ".join(c.itertext()).split())
-            for c in find_all_class(root, "playlog_chara_container")
-        ),
+        characters=_characters(root),
+        rating_area=area,
     )
 
 
@@ -122,18 +125,56 @@ def _fast_late(root: Element) -> tuple[int | None, int | None]:
     return parse_int(text(numbers[0]), PAGE, "fast"), parse_int(text(numbers[1]), PAGE, "late")
 
 
-def _rating(root: Element) -> tuple[int | None, int | None]:
-    val = find_class(root, "playlog_rating_val_block")
-    if val is None:
-        return None, None
-    rating = parse_int(text(val), PAGE, "rating")
-    row = val.getparent()
-    m = _DELTA.search(text(row if row is not None else val))
-    if m is None:
-        return rating, None
-    sign, digits = m.groups()
-    amount = int(digits.replace(",", ""))
-    return rating, -amount if sign == "-" else amount
+def _rating_area(root: Element) -> RatingArea | None:
+    """Every number of the rating area, raw: each ``.playlog_rating_val_block`` with its
+    row's icon, the total beside ``deluxrating.png``, the ``(+N)`` and the frame image."""
+    vals = find_all_class(root, "playlog_rating_val_block")
+    total_el = _total(root)
+    if not vals and total_el is None:
+        return None
+    rows = []
+    for val in vals:
+        row = val.getparent()
+        icon = next((el_icon(i) for i in (row if row is not None else val).iter("img")), None)
+        rows.append((icon or None, " ".join(text(val).split())))
+    area: list[Element] = [p if (p := v.getparent()) is not None else v for v in vals]
+    if total_el is not None:
+        area.append(total_el)
+    delta = None
+    for block in area:
+        m = _DELTA.search(text(block))
+        if m is not None:
+            sign, digits = m.groups()
+            amount = int(digits.replace(",", ""))
+            delta = -amount if sign == "-" else amount
+            break
+    frame = next((el_icon(i) for b in area for i in b.iter("img") if el_icon(i).startswith("rating_base")), None)
+    total = None
+    if total_el is not None:
+        span = next((s for s in total_el.iter("span") if has_class(s, "f_14")), None)
+        total = parse_int(text(require(span, PAGE, "rating total (span.f_14)")), PAGE, "rating total")
+    return RatingArea(rows=tuple(rows), total=total, delta=delta, frame=frame)
+
+
+def _total(root: Element) -> Element | None:
+    """The ``.basic_block.m_t_5`` that holds ``deluxrating.png`` (the player's total)."""
+    for block in find_all_class(root, "m_t_5"):
+        if has_class(block, "basic_block") and any(el_icon(i) == "deluxrating" for i in block.iter("img")):
+            return block
+    return None
+
+
+def _first_int(area: RatingArea) -> int | None:
+    for _, value in area.rows:
+        digits = value.split("(")[0].replace(",", "").strip()
+        if digits.isdigit():
+            return int(digits)
+    return None
+
+
+def _characters(root: Element) -> tuple[str, ...]:
+    # Optional part: whatever the containers say, as text; never a reason to drop a play.
+    return tuple(" ".join(" ".join(c.itertext()).split()) for c in find_all_class(root, "playlog_chara_container"))
 
 
 def _icon_fraction(root: Element, icon: str) -> tuple[int, int] | None:

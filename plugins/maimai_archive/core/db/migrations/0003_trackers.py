@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('maimai', '0001_initial')]
+    dependencies = [('maimai', '0002_sync_phases')]
 
     initial = False
 
