@@ -44,6 +44,16 @@ class MaimaiConfig(BaseModel):
     # A font file for images; empty = the Noto Sans CJK that arrives with pip.
     maimai_font_path: str = ""
     maimai_autosync_enabled: bool = True
+    # Caps on what is fetched (issue 10): a page body, an image (jacket, album photo) in bytes,
+    # and an image's pixels, read from its header before anything decodes it.
+    maimai_max_page_bytes: int = 8_000_000
+    maimai_max_image_bytes: int = 4_000_000
+    maimai_max_image_pixels: int = 4096 * 4096
+    # Per QQ user: image commands, and /bind attempts (count per seconds).
+    maimai_image_rate: int = 8
+    maimai_image_period: float = 60.0
+    maimai_bind_rate: int = 5
+    maimai_bind_period: float = 600.0
 
     @property
     def data_dir(self) -> Path:

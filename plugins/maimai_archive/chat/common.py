@@ -13,12 +13,14 @@ from nonebot.adapters.onebot.v11 import (
     MessageSegment,
     PrivateMessageEvent,
 )
+from nonebot.matcher import Matcher
 from nonebot.params import Command, CommandArg, CommandWhitespace
 from nonebot.rule import CommandRule, Rule
 from nonebot.rule import command as command_prefixes
 
 from ..core.app import ArchiveApp, get_app
 from ..core.db.models import Player
+from ..core.guards import RateLimit
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,10 @@ def command(
     superuser: bool = False,
     priority: int = 10,
     rule: Rule | None = None,
+    limit: str | None = None,
 ):
     """A command matcher (like ``on_command``) that also records the command for /help and
-    the plugin metadata."""
+    the plugin metadata. ``limit`` names a per-user rate limit (``"image"``) checked first."""
     # One priority per command: NoneBot checks the matchers of one priority concurrently, a
     # task each, which cost ~30 ms of event loop per message with all ~27 commands on one
     # level; one level each, checked in turn, costs ~9 ms (bench/README.md "## load").
@@ -60,7 +63,42 @@ def command(
     checks = Rule(command_word(name, *aliases))
     if rule is not None:
         checks = checks & rule
-    return on_message(rule=checks, priority=priority, block=True, _depth=1)
+    matcher = on_message(rule=checks, priority=priority, block=True, _depth=1)
+    if limit is not None:
+        matcher.append_handler(_guard(limit))  # before the module's own handlers
+    return matcher
+
+
+_LIMITS: dict[str, RateLimit] = {}
+TOO_OFTEN = {
+    "image": "图片请求太频繁了，请 {wait} 秒后再试。",
+    "bind": "绑定尝试太频繁了，请 {wait} 秒后再试。",
+}
+
+
+def rate_limit(kind: str) -> RateLimit:
+    """The process's limit of a kind, from the settings on first use."""
+    if kind not in _LIMITS:
+        config = app().config
+        _LIMITS[kind] = {
+            "image": lambda: RateLimit(config.maimai_image_rate, config.maimai_image_period),
+            "bind": lambda: RateLimit(config.maimai_bind_rate, config.maimai_bind_period),
+        }[kind]()
+    return _LIMITS[kind]
+
+
+async def within_limit(kind: str, event: Event, matcher: Matcher) -> None:
+    """Finish with a short text when the asker went past the ``kind`` limit."""
+    limit = rate_limit(kind)
+    if not limit.allow(qq_of(event)):
+        await matcher.finish(TOO_OFTEN[kind].format(wait=max(1, round(limit.wait(qq_of(event))))))
+
+
+def _guard(kind: str):
+    async def guard(event: Event, matcher: Matcher) -> None:
+        await within_limit(kind, event, matcher)
+
+    return guard
 
 
 class CommandWord(CommandRule):

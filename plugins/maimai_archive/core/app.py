@@ -99,6 +99,9 @@ class ArchiveApp:
             timeout=self.config.maimai_request_timeout,
             backoff=self.config.maimai_retry_backoff,
             semaphore=self.site_slots,
+            max_page_bytes=self.config.maimai_max_page_bytes,
+            max_image_bytes=self.config.maimai_max_image_bytes,
+            max_image_pixels=self.config.maimai_max_image_pixels,
         ) as client:
             yield client
 
@@ -114,7 +117,7 @@ class ArchiveApp:
             # The configured site is followed too (a local simulator in tests).
             jar = await follow_oauth_callback(
                 given.url, request_timeout=self.config.maimai_request_timeout,
-                base_url=self.config.maimai_net_base_url,
+                base_url=self.config.maimai_net_base_url, max_bytes=self.config.maimai_max_page_bytes,
             )
         else:
             jar = dict(given.cookies)

@@ -12,7 +12,8 @@
     ├── SiteError               an error page with a code we do not know
     ├── PageChanged             the page no longer has the structure we read
     │   ├── UnsupportedPage     a real page of the site that we have no parser for
-    │   └── TruncatedPage       the body stops before ``</html>`` (cut off in transfer)
+    │   ├── TruncatedPage       the body stops before ``</html>`` (cut off in transfer)
+    │   └── TooLarge            a body or image past its cap (bytes, or pixels before decoding)
     ├── UnknownChart            a title the song catalogue does not know (yet)
     └── BindingError            cookies missing/unusable before any request
 
@@ -97,6 +98,13 @@ class TruncatedPage(PageChanged):
     """The response body ends before ``</html>``: never read a cut-off page as complete."""
 
     user_message = "舞萌DX网站的页面没有传输完整，请稍后再试。"
+
+
+class TooLarge(PageChanged):
+    """Past a cap: a body over its byte limit (not read further), or an image over its pixel
+    limit (checked from the header, never decoded)."""
+
+    user_message = "舞萌DX网站返回的内容过大，已跳过；请告诉机器人管理员。"
 
 
 class UnknownChart(MaimaiError):
