@@ -37,7 +37,7 @@ def bind_forms(draw: st.DrawFn) -> str:
     items = list(jar.items())
     shape = draw(st.sampled_from(["header", "json", "export"]))
     if shape == "header":
-        space = st.sampled_from(["", " ", "  ", "\t"])
+        space = st.sampled_from(["", " ", "  ", "\t", "\x0b", "\u3000"])
         fields = []
         for name, value in items:
             quote = draw(st.sampled_from(["", '"']))
@@ -64,8 +64,11 @@ WRAPPERS = ["{}", "/bind {}", "／bind {}", "!bind {}", "#绑定 {}", "bind\n{}"
 
 
 def _logged(line: str) -> list[str]:
-    """The line as we log it, and as NoneBot logs an incoming message (CQ-escaped, quoted)."""
-    return [line, f"Event: message.group.normal: Message 7 from 20001@[群:30001] '<y>{Message(line)}</y>'"]
+    """The line as we log it, as NoneBot logs an incoming message (its repr, highlighted), and
+    CQ-escaped as OneBot sends it."""
+    from tests.chat.helpers import group_message
+
+    return [line, group_message(line).get_log_string(), f"Message 7 '{Message(line)}'"]
 
 
 def _runs(value: str) -> list[str]:

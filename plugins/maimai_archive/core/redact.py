@@ -32,20 +32,28 @@ _SECRET_KEYS = frozenset(n.lower() for n in (*COOKIE_NAMES, *QUERY_NAMES, "value
 
 _I = re.IGNORECASE
 _CQ = r"&(?:amp|#44|#91|#93);"  # OneBot escapes in logged message text: one character each
+# Blanks as the bind parser strips them, also as NoneBot logs them: it logs repr(message), so a
+# tab is the two characters \t there.
+_BLANK = r"(?:\s|\\[tnrfv]|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4})*+"
+# A name starts a word, or follows a blank that repr() wrote as an escape ("\nuserId=").
+_START = r"(?:(?<![\w$%])|(?<=\\[tnrfv])|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4}))"
 _COOKIE_KV = re.compile(
-    rf"(?<![\w$])((?:{'|'.join(COOKIE_NAMES)})\s*+=[^\S\n]*+)(?:{_CQ}|[^;；\n])*+", _I
+    rf"{_START}((?:{'|'.join(COOKIE_NAMES)}){_BLANK}={_BLANK})(?:{_CQ}|[^;；\n])*+", _I
 )
-_QUERY_KV = re.compile(rf"(?<![\w$%])((?:{'|'.join(QUERY_NAMES)})\s*+=)[^&;\s\"'<>,}}\]#]*+", _I)
+_QUERY_KV = re.compile(rf"{_START}((?:{'|'.join(QUERY_NAMES)})\s*+=)[^&;\s\"'<>,}}\]#]*+", _I)
 # A quoted key and its colon; whether it names a secret is decided in Python (escapes decoded).
 _KEY = re.compile(r"""(?:"((?:[^"\\\n]|\\.){1,100}+)"|'((?:[^'\\\n]|\\.){1,100}+)')\s*+:\s*+""")
 _VALUE = re.compile(
     r"""\[.*+|\{.*+|"(?:[^"\\]|\\.?)*+"?|'(?:[^'\\]|\\.?)*+'?|(?:[^,}\]\s&]|&(?!\#44;|\#93;))*+""",
     re.DOTALL,
 )
+# \\" ends a JSON string (an escaped backslash) but is an escaped quote in a repr'd log line:
+# the value is also read the longer way — any backslash escapes a quote — up to a bound.
+_LONG_STRING = re.compile(r"""(?:"(?:[^"\\]|\\++[^\\]?){0,8192}+|'(?:[^'\\]|\\++[^\\]?){0,8192}+)""", re.DOTALL)
 # The OAuth callback URL (its code logs the account in): the whole query, to the end.
 _CALLBACK = re.compile(r"(/wc_auth/[^?\s]*+\?).++", _I | re.DOTALL)
 # A bind command with any prefix (or none): everything after the command word.
-_BIND = re.compile(r"((?<!\w)[^\w\s]?(?:bind|绑定)\s++)\S.*+", _I | re.DOTALL)
+_BIND = re.compile(r"((?<!\w)[^\w\s]?(?:bind|绑定)(?:\s|\\[tnrfv])++)\S.*+", _I | re.DOTALL)
 _FERNET = re.compile(r"gAAAAA[\w\-=]{20,}+")
 # The password in a URL: scheme://user:password@host (scheme at a word start; bounded).
 _URL_PASSWORD = re.compile(r"(?<![\w+.\-])([A-Za-z][\w+.\-]*+://[^:/@\s'\"]*+:)[^@/\s'\"]{1,256}+(@)")
@@ -79,24 +87,41 @@ def _mask_keyed(text: str) -> str:
     """``"name": value`` with a secret name (JSON, a Python repr, a browser export)."""
     if ":" not in text:
         return text
+    spans: list[tuple[int, int, str]] = []  # (start, end, quote) of each value to mask
+    key = _KEY.search(text)
+    while key is not None:
+        # A quote inside a value may open a false "key" that hides a real one: the next search
+        # starts one character on (keys are at most 100 characters: still linear).
+        resume = key.start() + 1
+        if _is_secret_key(key.group(1) or key.group(2) or ""):
+            start = key.end()
+            value = _VALUE.match(text, start)
+            end = value.end() if value else start
+            quote = text[start] if text[start:start + 1] in ("'", '"') else ""  # a string stays one
+            if quote:
+                longer = _LONG_STRING.match(text, start)
+                end = max(end, longer.end() + 1 if longer else end)
+            spans.append((start, min(end, len(text)), quote))
+            resume = max(resume, value.end() if value else start)
+        key = _KEY.search(text, resume)
+    if not spans:
+        return text
     out: list[str] = []
     done = 0  # text[:done] is in ``out``
-    for key in _KEY.finditer(text):
-        if key.start() < done or not _is_secret_key(key.group(1) or key.group(2) or ""):
-            continue
-        value = _VALUE.match(text, key.end())
-        found = value.group() if value else ""
-        quote = found[0] if found[:1] in ("'", '"') else ""  # keep a string a string
-        out += [text[done:key.end()], quote + MASK + quote]
-        done = value.end() if value else key.end()
-    if not out:
-        return text
+    for start, end, quote in spans:
+        if start >= done:
+            out += [text[done:start], quote + MASK + quote]
+        elif end > done:  # overlaps the last masked value: mask on to its end
+            out.append(MASK)
+        done = max(done, end)
     out.append(text[done:])
     return "".join(out)
 
 
 def _is_secret_key(key: str) -> bool:
-    if "\\" in key:  # "user\u0049d" is "userId" to a JSON reader
+    for _ in range(2):  # "user\u0049d" is "userId" to a JSON reader; repr() doubles the \
+        if "\\" not in key:
+            break
         try:
             key = json.loads(f'"{key}"')
         except ValueError:
