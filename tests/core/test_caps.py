@@ -51,9 +51,9 @@ def test_a_bomb_is_named_from_its_header_and_never_decoded() -> None:
     # Below Pillow's own bomb limit, ours still holds: 5000×5000 = 25 M pixels > 4096².
     assert "5000×5000" in (image_problem(bomb_png(5000, 5000)) or "")
     assert image_problem(_png((64, 64))) is None
-    assert image_problem(_png((64, 64)), max_pixels=1000) == "64×64 pixels (cap 1000)"
-    assert image_problem(b"GIF89a....") == "not a PNG or JPEG image"
-    assert image_problem(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20) == "an unreadable image header"
+    assert image_problem(_png((64, 64)), max_pixels=1000) == "at most 1000 pixels, not 64×64"
+    assert image_problem(b"GIF89a....") == "a PNG or JPEG image"
+    assert image_problem(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20) == "a readable image header"
 
 
 async def test_a_body_past_the_cap_is_not_read_to_the_end() -> None:
@@ -118,15 +118,19 @@ async def test_album_photos_are_capped_in_bytes_and_pixels() -> None:
     huge = HugeBody(40 * MB)
     respx.get(BASE + "img/photo/big.png").mock(side_effect=lambda request: huge.response())
     respx.get(BASE + "img/photo/bomb.png").respond(200, content=bomb_png(), headers={"content-type": "image/png"})
+    respx.get(BASE + "img/photo/gif.png").respond(200, content=b"GIF89a....", headers={"content-type": "image/png"})
     respx.get(BASE + "img/photo/ok.png").respond(200, content=_png(), headers={"content-type": "image/png"})
     async with _client(max_image_bytes=2 * MB) as client:
         with pytest.raises(TooLarge):
             await client.image(BASE + "img/photo/big.png")
         with pytest.raises(TooLarge) as err:
             await client.image(BASE + "img/photo/bomb.png")
+        with pytest.raises(PageChanged) as not_image:
+            await client.image(BASE + "img/photo/gif.png")
         assert await client.image(BASE + "img/photo/ok.png") == _png()
     assert huge.sent <= 2 * MB + huge.chunk
     assert "decompression bomb" in str(err.value)
+    assert not isinstance(not_image.value, TooLarge)
 
 
 @respx.mock

@@ -13,7 +13,7 @@ import io
 import httpx
 from PIL import Image, UnidentifiedImageError
 
-from .errors import TooLarge
+from .errors import PageChanged, TooLarge
 
 MAX_PAGE_BYTES = 8_000_000  # the largest real page (a friend VS list) is ~2 MB
 MAX_IMAGE_BYTES = 4_000_000  # a jacket is ~50 KB, an album photo a few hundred KB
@@ -41,18 +41,27 @@ async def read_capped(response: httpx.Response, limit: int, what: str) -> bytes:
     return b"".join(chunks)
 
 
-def image_problem(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> str | None:
-    """Why these bytes are not an image we may decode (not PNG/JPEG, unreadable header, too
-    many pixels); None when they are. Reads the header only."""
+def check_image(data: bytes, what: str, max_pixels: int = MAX_IMAGE_PIXELS) -> None:
+    """Raise unless these bytes are a PNG/JPEG image we may decode: PageChanged when they are
+    not an image (or its header is unreadable), TooLarge when it has too many pixels (a bomb).
+    Reads the header only."""
     if not data.startswith((PNG_MAGIC, JPEG_MAGIC)):
-        return "not a PNG or JPEG image"
+        raise PageChanged(what, "a PNG or JPEG image")
     try:
         with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as img:
             width, height = img.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return "a decompression bomb"
+        raise TooLarge(what, "an image, not a decompression bomb") from None
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
-        return "an unreadable image header"
+        raise PageChanged(what, "a readable image header") from None
     if width * height > max_pixels:
-        return f"{width}×{height} pixels (cap {max_pixels})"
+        raise TooLarge(what, f"at most {max_pixels} pixels, not {width}×{height}")
+
+
+def image_problem(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> str | None:
+    """What is wrong with these bytes as an image (see check_image); None when nothing is."""
+    try:
+        check_image(data, "image", max_pixels)
+    except PageChanged as e:
+        return e.missing
     return None

@@ -28,7 +28,7 @@ from .caps import (
     MAX_IMAGE_PIXELS,
     MAX_PAGE_BYTES,
     OFFLOAD_BYTES,
-    image_problem,
+    check_image,
     read_capped,
 )
 from .errors import (
@@ -38,7 +38,6 @@ from .errors import (
     PageChanged,
     RateLimited,
     SessionExpired,
-    TooLarge,
     TruncatedPage,
 )
 from .pages import check_status, parse_photos, parse_profile
@@ -192,9 +191,8 @@ class MaimaiClient:
         if not response.headers.get("content-type", "").startswith("image/"):
             await asyncio.to_thread(check_status, await _text(response))  # an error page: its typed error
             raise PageChanged("photo", f"an image at {urlsplit(url).path}")
-        problem = await asyncio.to_thread(image_problem, response.content, self._max_pixels)
-        if problem is not None:  # checked from the header: nothing has decoded it
-            raise TooLarge("photo", f"a PNG/JPEG image at {urlsplit(url).path}, not {problem}")
+        # From the header: nothing has decoded it (TooLarge for a bomb, PageChanged for no image).
+        await asyncio.to_thread(check_image, response.content, f"photo {urlsplit(url).path}", self._max_pixels)
         return response.content
 
     async def _get_with_retries(self, url: str, params: Mapping[str, Any] | None, limit: int) -> httpx.Response:
