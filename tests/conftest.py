@@ -28,6 +28,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["MAIMAI_DATA_DIR"] = str(_TMP / "data")
     os.environ["MAIMAI_DB_URL"] = os.environ.get("MAIMAI_TEST_DB_URL") or f"sqlite://{_TMP / 'test.sqlite3'}"
     os.environ["MAIMAI_REQUEST_INTERVAL"] = "0"
+    # No per-user rate limits by default (every chat test is the same user); tests/chat/test_guards.py sets its own.
+    os.environ.setdefault("MAIMAI_IMAGE_RATE", "0")
+    os.environ.setdefault("MAIMAI_BIND_RATE", "0")
     # No network in tests: a missing local file makes the catalogue start empty.
     os.environ.setdefault("MAIMAI_SONGDB_URL", str(_TMP / "no-songdb.json"))
     os.environ.setdefault("MAIMAI_ALIAS_URL", str(_TMP / "no-aliases.json"))

@@ -61,6 +61,16 @@ class MaimaiConfig(BaseModel):
     maimai_lxns_url: str = DEFAULT_LXNS_URL
     # Seconds: /sync full re-reads the score lists at most once per account in this time.
     maimai_full_sync_cooldown: float = 600.0
+    # Caps on what is fetched (issue 10): a page body, an image (jacket, album photo) in bytes,
+    # and an image's pixels, read from its header before anything decodes it.
+    maimai_max_page_bytes: int = 8_000_000
+    maimai_max_image_bytes: int = 4_000_000
+    maimai_max_image_pixels: int = 4096 * 4096
+    # Per QQ user: image commands, and /bind attempts (count per seconds).
+    maimai_image_rate: int = 8
+    maimai_image_period: float = 60.0
+    maimai_bind_rate: int = 5
+    maimai_bind_period: float = 600.0
 
     @property
     def data_dir(self) -> Path:

@@ -134,9 +134,12 @@ async def test_at_someone_only_when_they_are_public(app: App, db, rendered):
     from plugins.maimai_archive.chat import archive_images as views
 
     await _archive(ME)
+    stranger = Message("/recent ") + MessageSegment.at("20999")  # no archive at all
+    await _expect(app, views.recent_cmd, group_message(stranger, user_id=int(ME)), views.NOT_SHOWN)
     await _archive(OTHER, public=False)
     ask = Message("/recent ") + MessageSegment.at(OTHER)
-    await _expect(app, views.recent_cmd, group_message(ask, user_id=int(ME)), views.NOT_PUBLIC)
+    # The same words as for the stranger: nobody learns that OTHER plays.
+    await _expect(app, views.recent_cmd, group_message(ask, user_id=int(ME)), views.NOT_SHOWN)
     assert rendered == []
 
     await _expect(app, views.privacy_cmd, private_message("/privacy public", user_id=int(OTHER)),

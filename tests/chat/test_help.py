@@ -67,12 +67,12 @@ async def test_a_command_followed_directly_by_an_at_is_a_command(app: App, db) -
     """Mobile QQ puts the @ right after the word: "/b50@someone" must still work."""
     from nonebot.adapters.onebot.v11 import Message, MessageSegment
 
-    from plugins.maimai_archive.chat.archive_images import TARGET_NOT_BOUND, b50_cmd
+    from plugins.maimai_archive.chat.archive_images import NOT_SHOWN, b50_cmd
 
     async with app.test_matcher(b50_cmd) as ctx:
         bot = ctx.create_bot()
         event = group_message(Message("/b50") + MessageSegment.at(20002))
         ctx.receive_event(bot, event)
         ctx.should_pass_rule(b50_cmd)
-        ctx.should_call_send(event, TARGET_NOT_BOUND, result=None)
+        ctx.should_call_send(event, NOT_SHOWN, result=None)
         ctx.should_finished(b50_cmd)

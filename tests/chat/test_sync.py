@@ -32,6 +32,17 @@ class Contains:
         return f"Contains{self.parts} (saw {self.seen!r})"
 
 
+def _jpeg() -> bytes:
+    """A real (tiny) JPEG: photos are checked from their header before they are kept."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(out, format="JPEG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def site():
     for page in (RECORD, HOME, SCORES):
@@ -43,7 +54,7 @@ def site():
         mock.get("home/").mock(return_value=httpx.Response(200, text=HOME.read_text(encoding="utf-8")))
         mock.get("record/musicGenre/search/").mock(return_value=httpx.Response(200, text=SCORES.read_text(encoding="utf-8")))
         mock.get("playerData/photo/").mock(return_value=httpx.Response(200, text=ALBUM.read_text(encoding="utf-8")))
-        mock.get(url__regex=r".*/img/.*").mock(return_value=httpx.Response(200, content=b"\xff\xd8photo", headers={"content-type": "image/jpeg"}))
+        mock.get(url__regex=r".*/img/.*").mock(return_value=httpx.Response(200, content=_jpeg(), headers={"content-type": "image/jpeg"}))
         yield mock
 
 

@@ -104,3 +104,30 @@ async def test_players_who_opted_out_are_never_synced(db, clock) -> None:
     auto, player, _told = await _setup(clock, NetworkError("x"))
     await Player.filter(id=player.id).update(autosync=False)
     assert await auto.tick() == []
+
+
+async def test_one_accounts_rate_limit_backs_it_off_and_slows_the_others(db, clock) -> None:
+    from plugins.maimai_archive.core.errors import RateLimited
+
+    auto, player, _told = await _setup(clock, RateLimited("HTTP 567 after 4 tries"))
+    others = [await Player.create(qq=str(600 + i), autosync=True, next_autosync_at=clock[0] + timedelta(minutes=2))
+              for i in range(7)]
+    for other in others:
+        await auto.service.store.save(other, {"userId": "1", "_t": "2"})
+    (report,) = await auto.tick()
+    assert isinstance(report.error, RateLimited)
+    assert auto.paused_until is None  # nobody else is stopped …
+    await player.refresh_from_db()
+    first_wait = player.next_autosync_at - clock[0]
+    assert first_wait >= timedelta(minutes=30)
+    clock[0] += timedelta(minutes=3)
+    assert len(await auto.tick()) == 2  # … they go on, two a tick instead of all seven
+    clock[0] += timedelta(minutes=1)
+    assert len(await auto.tick()) == 2
+    clock[0] += timedelta(minutes=10)
+    assert len(await auto.tick()) == 3  # the slow spell is over: the last three start at once
+    # The throttled account, again refused, waits twice as long.
+    clock[0] = player.next_autosync_at
+    await auto.tick()
+    await player.refresh_from_db()
+    assert player.next_autosync_at - clock[0] >= 2 * timedelta(minutes=30)

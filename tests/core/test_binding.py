@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugins.maimai_archive.core.archive.binding import CallbackUrl, CookieJar, parse_bind_input
 from plugins.maimai_archive.core.errors import BindingError
@@ -53,3 +55,38 @@ def test_unusable_input_says_exactly_why(text: str, says: str) -> None:
         parse_bind_input(text)
     assert says in e.value.user_message
     assert "1234567890123" not in str(e.value)
+
+
+# --- every /bind gets a reply (issue 10) --------------------------------------------------------
+
+_PIECES = st.sampled_from(["[", "]", "{", "}", '"', ":", ",", "userId", "_t", "=", ";", "https://", "http://[",
+                           "::1", "]:", "/wc_auth/oauth/callback/", "?code=", "\uff03", "\u2100", "\x00", "\x1b",
+                           "\\u0000", "1e999999", "9" * 5000, "Cookie:", "\n", "；", "`"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=30).map("".join))
+def test_any_text_is_either_accepted_or_refused_with_a_message(text: str) -> None:
+    try:
+        result = parse_bind_input(text)
+    except BindingError as e:
+        assert e.user_message
+        return
+    assert isinstance(result, (CookieJar, CallbackUrl))
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[" * 100_000, "嵌套太深"),
+        ("https://[::1/wc_auth/oauth/callback/?code=1", "链接无法识别"),
+        ("https://a.wahlap.com:99999/wc_auth/oauth/callback/?code=1", "链接无法识别"),
+        ("https://a.wahlap.com\u2100b/wc_auth/oauth/callback/?code=1", "链接无法识别"),  # ℀ → a/c under NFKC
+        ("userId=1234567890123; _t=abc\tdef", "控制字符"),
+        ('{"userId": "1234567890123", "_t": "abc\\u007fdef"}', "控制字符"),
+    ],
+)
+def test_hostile_input_is_refused_at_parse_time(text: str, says: str) -> None:
+    with pytest.raises(BindingError) as e:
+        parse_bind_input(text)
+    assert says in e.value.user_message

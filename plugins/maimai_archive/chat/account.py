@@ -22,7 +22,7 @@ from ..core.archive.binding import parse_bind_input
 from ..core.archive.export import export_plays
 from ..core.errors import BindingError, MaimaiError
 from .bind_proxy import bind_alone
-from .common import NOT_BOUND, app, command, is_group, player_of, qq_of
+from .common import NOT_BOUND, app, command, is_group, player_of, qq_of, within_limit
 
 Arg = Annotated[Message, CommandArg()]
 GROUP = "账号"
@@ -33,6 +33,7 @@ forget = command("forget", "删除存档", usage="/forget", brief="删除你的�
 autosync = command("autosync", "自动同步", usage="/autosync on|off", brief="自动同步，50 条记录不再丢失", group=GROUP)
 export = command("export", "导出", usage="/export [jsonl|csv]", brief="导出全部游玩记录文件", group=GROUP, private_only=True)
 
+BIND_BROKE = "绑定失败：这段 Cookie 或链接无法使用。请重新登录舞萌DX公众号后复制完整的 Cookie 或回调链接再试。"
 LEAKED = (
     "请不要在群里发送 Cookie！群里的人已经能看到它并登录你的账号。"
     "请马上重新登录一次舞萌DX公众号让旧 Cookie 失效，然后私聊我 /bind。"
@@ -60,7 +61,9 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
         await matcher.finish(MessageSegment.at(event.user_id) + f" {LEAKED}{note}")
     text = arg.extract_plain_text()
     if not text.strip():
+        await within_limit("bind", event, matcher)  # the one-tap link asks the site too
         await matcher.finish(await bind_alone(qq_of(event), bot.self_id))
+    await within_limit("bind", event, matcher)
     try:
         given = parse_bind_input(text)
     except BindingError as e:
@@ -69,6 +72,9 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
         _, profile = await app().bind(qq_of(event), given)
     except MaimaiError as e:
         await matcher.finish(f"绑定失败：{e.user_message}")
+    except Exception as e:  # every /bind gets a reply; the type only (the text may hold the cookie)
+        logger.warning(f"/bind failed unexpectedly: {type(e).__name__}")
+        await matcher.finish(BIND_BROKE)
     rating = f"，DX Rating {profile.rating}" if profile.rating is not None else ""
     await matcher.finish(
         f"绑定成功：{profile.name}{rating}。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。"

@@ -3,7 +3,8 @@
 
 Each command reads a view (core.archive.queries), renders it in the render thread
 (core.render) and sends the image(s); when there is nothing to show it says so in text.
-``@someone`` in a group shows that member's archive only if they made it public.
+``@someone`` in a group shows that member's archive only if they made it public; a member
+without an archive gets the same answer as a private one (whether someone plays is theirs to tell).
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ if TYPE_CHECKING:
 Arg = Annotated[Message, CommandArg()]
 GROUP = "存档图片"
 NOTHING_YET = "还没有存档的游玩：先 /sync 同步一次吧。"
-NOT_PUBLIC = "对方没有公开存档（对方可以发送 /privacy public 公开）。"
-TARGET_NOT_BOUND = "对方还没有绑定舞萌DX账号。"
+NOT_SHOWN = "看不到对方的存档：对方没有公开存档（对方可以发送 /privacy public 公开）。"
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,8 @@ async def target(event: Event, matcher: Matcher, arg: Message) -> Request:
     asker = qq_of(event)
     if mentioned and mentioned[0] != asker:
         player = await players.by_qq(mentioned[0])
-        if player is None:
-            await matcher.finish(TARGET_NOT_BOUND)
-        if not player.public:
-            await matcher.finish(NOT_PUBLIC)
+        if player is None or not player.public:  # one answer for both: no archive, or private
+            await matcher.finish(NOT_SHOWN)
         return Request(player, text)
     player = await players.by_qq(asker)
     if player is None:
@@ -96,7 +94,7 @@ def parse_date(text: str, today: date | None = None) -> date | None:
         return None
 
 
-recent_cmd = command("recent", "最近", usage="/recent [n]", brief="最近 n 次游玩的成绩卡（默认 10，最多 50）", group=GROUP)
+recent_cmd = command("recent", "最近", usage="/recent [n]", brief="最近 n 次游玩的成绩卡（默认 10，最多 50）", group=GROUP, limit="image")
 
 
 @recent_cmd.handle()
@@ -109,7 +107,7 @@ async def _recent(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, cards.recent_pages, NOTHING_YET, pages=True)
 
 
-play_cmd = command("play", "详情", usage="/play <n>", brief="第 n 近的一次游玩的详情（判定、快慢、历史对比）", group=GROUP)
+play_cmd = command("play", "详情", usage="/play <n>", brief="第 n 近的一次游玩的详情（判定、快慢、历史对比）", group=GROUP, limit="image")
 
 
 @play_cmd.handle()
@@ -123,7 +121,7 @@ async def _play(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, cards.play_detail_figure, empty)
 
 
-diff_cmd = command("diff", "变化", usage="/diff [sync | 日期]", brief="上次有变化的同步（或某天以来）的成绩变化", group=GROUP)
+diff_cmd = command("diff", "变化", usage="/diff [sync | 日期]", brief="上次有变化的同步（或某天以来）的成绩变化", group=GROUP, limit="image")
 
 
 @diff_cmd.handle()
@@ -140,7 +138,7 @@ async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, diff.diff_pages, "还没有完成过同步：先 /sync 一次吧。", pages=True)
 
 
-history_cmd = command("history", "历史", usage="/history [曲名]", brief="Rating 曲线（每次游玩一个点）；加曲名看该谱面的每次游玩和攻略记录", group=GROUP)
+history_cmd = command("history", "历史", usage="/history [曲名]", brief="Rating 曲线（每次游玩一个点）；加曲名看该谱面的每次游玩和攻略记录", group=GROUP, limit="image")
 
 
 @history_cmd.handle()
@@ -164,7 +162,7 @@ async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
     )
 
 
-b50_cmd = command("b50", "B50", usage="/b50 [日期]", brief="当前 B50；加日期看当时的 B50", group=GROUP)
+b50_cmd = command("b50", "B50", usage="/b50 [日期]", brief="当前 B50；加日期看当时的 B50", group=GROUP, limit="image")
 
 
 @b50_cmd.handle()
@@ -179,7 +177,7 @@ async def _b50(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, b50.b50_figure, "那时还没有存档的成绩。" if as_of else NOTHING_YET)
 
 
-records_cmd = command("records", "记录", usage="/records [页码]", brief="存档的全部游玩，分页表格", group=GROUP)
+records_cmd = command("records", "记录", usage="/records [页码]", brief="存档的全部游玩，分页表格", group=GROUP, limit="image")
 
 
 @records_cmd.handle()
@@ -192,7 +190,7 @@ async def _records(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, records_table.records_figure, NOTHING_YET)
 
 
-album_cmd = command("album", "相册", usage="/album [n]", brief="存档的照片；加序号看单张", group=GROUP)
+album_cmd = command("album", "相册", usage="/album [n]", brief="存档的照片；加序号看单张", group=GROUP, limit="image")
 
 
 @album_cmd.handle()

@@ -33,9 +33,10 @@ from .common import app, command, image, player_of, qq_of, render_pages, render_
 from .song_pick import EMPTY_CATALOGUE, group_line, not_found_text, pick_reply, pick_song
 
 GROUP = "曲库"
-chart_cmd = command("chart", "查歌", "id", usage="/chart <id|曲名|别名>", brief="查一首歌的谱面、定数和你的成绩", group=GROUP)
+chart_cmd = command("chart", "查歌", "id", usage="/chart <id|曲名|别名>", brief="查一首歌的谱面、定数和你的成绩", group=GROUP, limit="image")
 charts_cmd = command(
-    "charts", "定数表", "完成表", usage="/charts <等级> [dx|sd] [难度]", brief="某等级全部谱面按定数排列，标出你的评级", group=GROUP
+    "charts", "定数表", "完成表", usage="/charts <等级> [dx|sd] [难度]", brief="某等级全部谱面按定数排列，标出你的评级", group=GROUP,
+    limit="image",
 )
 alias_cmd = command("alias", "别名", usage="/alias add <别名> <歌曲>", brief="为歌曲添加别名（管理员审核）", group=GROUP)
 

@@ -56,9 +56,10 @@ def command(
     superuser: bool = False,
     priority: int = 10,
     rule: Rule | None = None,
+    limit: str | None = None,
 ) -> type[Matcher]:
     """A command matcher (like ``on_command``) that also records the command for /help and
-    the plugin metadata."""
+    the plugin metadata. ``limit`` names a per-user rate limit (``"image"``) checked first."""
     # One priority per command: NoneBot checks the matchers of one priority concurrently, a
     # task each, which cost ~30 ms of event loop per message with all ~27 commands on one
     # level; one level each, checked in turn, costs ~9 ms (bench/README.md "## load").
@@ -70,7 +71,30 @@ def command(
     checks = Rule(command_word(name, *aliases))
     if rule is not None:
         checks = checks & rule
-    return on_message(rule=checks, priority=priority, block=True, _depth=1)  # type: ignore[call-arg]
+    matcher = on_message(rule=checks, priority=priority, block=True, _depth=1)  # type: ignore[call-arg]
+    if limit is not None:
+        matcher.append_handler(_guard(limit))  # before the module's own handlers
+    return matcher
+
+
+TOO_OFTEN = {
+    "image": "图片请求太频繁了，请 {wait} 秒后再试。",
+    "bind": "绑定尝试太频繁了，请 {wait} 秒后再试。",
+}
+
+
+async def within_limit(kind: str, event: Event, matcher: Matcher) -> None:
+    """Finish with a short text when the asker went past the ``kind`` limit (the app's)."""
+    limit = app().limits[kind]
+    if not limit.allow(qq_of(event)):
+        await matcher.finish(TOO_OFTEN[kind].format(wait=max(1, round(limit.wait(qq_of(event))))))
+
+
+def _guard(kind: str) -> Callable[[Event, Matcher], Any]:
+    async def guard(event: Event, matcher: Matcher) -> None:
+        await within_limit(kind, event, matcher)
+
+    return guard
 
 
 class CommandWord(CommandRule):

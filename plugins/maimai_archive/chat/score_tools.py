@@ -31,7 +31,7 @@ GROUP = "成绩工具"
 line_cmd = command(
     "line", "分数线", usage="/line <曲名|id> [难度] [目标]", brief="谱面的分数线：SSS/SSS+ 能丢多少 TAP GREAT 和绝赞", group=GROUP
 )
-raise_cmd = command("raise", "推分", "上分", usage="/raise", brief="把哪些谱面推到下一评级涨分最多", group=GROUP)
+raise_cmd = command("raise", "推分", "上分", usage="/raise", brief="把哪些谱面推到下一评级涨分最多", group=GROUP, limit="image")
 
 LINE_USAGE = "用法：/line <曲名|id> [难度] [目标]，例如 /line 潘、/line 834 紫 100.5、/line 潘 白 sss"
 SSS, SSSP = 1_000_000, 1_005_000

@@ -27,6 +27,7 @@ from .covers import CoverCache, with_covers
 from .db.database import start_database, stop_database
 from .db.models import Best, Play, Player, SyncRun
 from .errors import BindingError
+from .guards import RateLimit
 from .parsed import ParsedProfile
 from .render.base import RenderThread
 from .secret import SecretBox, load_or_create_key
@@ -51,7 +52,15 @@ class ArchiveApp:
         self.sync: SyncService | None = None
         # Filled in place by start() and every refresh: holders of it see new songs.
         self.catalogue = Catalogue()
-        self.covers = CoverCache(config.data_dir / "covers", config.maimai_cover_url)
+        self.covers = CoverCache(
+            config.data_dir / "covers", config.maimai_cover_url,
+            max_bytes=config.maimai_max_image_bytes, max_pixels=config.maimai_max_image_pixels,
+        )
+        # Per-user limits of the chat commands, by kind (0 = no limit).
+        self.limits = {
+            "image": RateLimit(config.maimai_image_rate, config.maimai_image_period),
+            "bind": RateLimit(config.maimai_bind_rate, config.maimai_bind_period),
+        }
         self.renderer = RenderThread()
         # Autosync needs a way to tell players (the chat layer's private message).
         self.autosync: AutoSync | None = None
@@ -143,6 +152,9 @@ class ArchiveApp:
             timeout=self.config.maimai_request_timeout,
             backoff=self.config.maimai_retry_backoff,
             semaphore=self.site_slots,
+            max_page_bytes=self.config.maimai_max_page_bytes,
+            max_image_bytes=self.config.maimai_max_image_bytes,
+            max_image_pixels=self.config.maimai_max_image_pixels,
         ) as client:
             yield client
 
@@ -158,7 +170,7 @@ class ArchiveApp:
             # The configured site is followed too (a local simulator in tests).
             jar = await follow_oauth_callback(
                 given.url, request_timeout=self.config.maimai_request_timeout,
-                base_url=self.config.maimai_net_base_url,
+                base_url=self.config.maimai_net_base_url, max_bytes=self.config.maimai_max_page_bytes,
             )
         else:
             jar = dict(given.cookies)

@@ -23,6 +23,14 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from .caps import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    MAX_PAGE_BYTES,
+    OFFLOAD_BYTES,
+    check_image,
+    read_capped,
+)
 from .errors import (
     LoginFailed,
     Maintenance,
@@ -100,6 +108,9 @@ class MaimaiClient:
         retries: int = 3,
         backoff: float = 2.0,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        max_page_bytes: int = MAX_PAGE_BYTES,
+        max_image_bytes: int = MAX_IMAGE_BYTES,
+        max_image_pixels: int = MAX_IMAGE_PIXELS,
     ) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._cookies: dict[str, str] = dict(cookies or {})
@@ -109,6 +120,9 @@ class MaimaiClient:
         self._retries = retries
         self._backoff = backoff
         self._sleep = sleep
+        self._max_page = max_page_bytes
+        self._max_image = max_image_bytes
+        self._max_pixels = max_image_pixels
         self._lock = asyncio.Lock()
         self._last_request: float | None = None
         self._http = httpx.AsyncClient(
@@ -177,25 +191,28 @@ class MaimaiClient:
         if "logout" in path.lower():
             raise ValueError("refusing to request a logout page: it ends the session")
         async with self._lock:
-            return (await self._get_with_retries(urljoin(self.base_url, path), params)).text
+            response = await self._get_with_retries(urljoin(self.base_url, path), params, self._max_page)
+        return await _text(response)
 
     async def image(self, url: str) -> bytes:
         """An image the site serves to this account (album photos); same session, same pace."""
         if urlsplit(url).netloc not in ("", urlsplit(self.base_url).netloc):
             raise PageChanged("photo", "an image on the site's own host")
         async with self._lock:
-            response = await self._get_with_retries(urljoin(self.base_url, url), None)
+            response = await self._get_with_retries(urljoin(self.base_url, url), None, self._max_image)
         if not response.headers.get("content-type", "").startswith("image/"):
-            await asyncio.to_thread(check_status, response.text)  # an error page: its typed error
+            await asyncio.to_thread(check_status, await _text(response))  # an error page: its typed error
             raise PageChanged("photo", f"an image at {urlsplit(url).path}")
+        # From the header: nothing has decoded it (TooLarge for a bomb, PageChanged for no image).
+        await asyncio.to_thread(check_image, response.content, f"photo {urlsplit(url).path}", self._max_pixels)
         return response.content
 
-    async def _get_with_retries(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    async def _get_with_retries(self, url: str, params: Mapping[str, Any] | None, limit: int) -> httpx.Response:
         path = urlsplit(url).path
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
             try:
-                response = await self._send(url, params)
+                response = await self._send(url, params, limit)
             except httpx.TransportError as exc:
                 log.info("GET %s failed: %s (attempt %d)", path, type(exc).__name__, attempt + 1)
                 if last:
@@ -209,7 +226,7 @@ class MaimaiClient:
                 await self._sleep(self._backoff * 2**attempt)
                 continue
             if status >= 500:
-                if detect(make_tree(response.text)) is Status.MAINTENANCE:
+                if await asyncio.to_thread(_is_maintenance, response):
                     raise Maintenance(f"GET {path}: HTTP {status} maintenance page")
                 if last:
                     raise NetworkError(f"GET {path}: HTTP {status} after {attempt + 1} tries")
@@ -220,10 +237,10 @@ class MaimaiClient:
             return response
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    async def _send(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    async def _send(self, url: str, params: Mapping[str, Any] | None, limit: int) -> httpx.Response:
         """One logical GET: follows same-site redirects, refusing session-ending ones."""
         for _ in range(MAX_REDIRECTS + 1):
-            response = await self._request(url, params)
+            response = await self._request(url, params, limit)
             if not response.is_redirect:
                 return response
             location = urljoin(url, response.headers.get("location", ""))
@@ -234,27 +251,34 @@ class MaimaiClient:
             url, params = location, None
         raise NetworkError(f"too many redirects from {urlsplit(url).path}")
 
-    async def _request(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    async def _request(self, url: str, params: Mapping[str, Any] | None, limit: int) -> httpx.Response:
         if self._semaphore is not None:
             async with self._semaphore:
-                return await self._request_spaced(url, params)
-        return await self._request_spaced(url, params)
+                return await self._request_spaced(url, params, limit)
+        return await self._request_spaced(url, params, limit)
 
-    async def _request_spaced(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    async def _request_spaced(self, url: str, params: Mapping[str, Any] | None, limit: int) -> httpx.Response:
         if self._last_request is not None:
             wait = self._interval - (time.monotonic() - self._last_request)
             if wait > 0:
                 await self._sleep(wait)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self._cookies.items())}
         headers["Referer"] = self.base_url
+        request = self._http.build_request("GET", url, params=params, headers=headers)
         try:
-            response = await self._http.get(url, params=params, headers=headers)
+            response = await self._http.send(request, stream=True)
         finally:
             self._last_request = time.monotonic()
             self.requests += 1
-        self.bytes_received += len(response.content)
-        self._http.cookies.clear()  # our own jar is the only one
-        await self._absorb_cookies(response)
+        try:
+            self._http.cookies.clear()  # our own jar is the only one
+            # Before the body: a rotated _t must be kept even when the body is refused.
+            await self._absorb_cookies(response)
+            body = b"" if response.is_redirect else await read_capped(response, limit, urlsplit(url).path)
+        finally:
+            await response.aclose()
+        response._content = body  # what httpx's aread() sets; aread() itself has no cap
+        self.bytes_received += len(body)
         return response
 
     async def _absorb_cookies(self, response: httpx.Response) -> None:
@@ -311,6 +335,17 @@ async def _keeping_body(body: str, work: Callable[[], T]) -> T:
         raise
 
 
+async def _text(response: httpx.Response) -> str:
+    """The body as text; a large one is decoded in a worker thread."""
+    if len(response.content) > OFFLOAD_BYTES:
+        return await asyncio.to_thread(lambda: response.text)
+    return response.text
+
+
+def _is_maintenance(response: httpx.Response) -> bool:
+    return detect(make_tree(response.text)) is Status.MAINTENANCE
+
+
 def _require_complete(path: str, body: str) -> None:
     if not is_complete_html(body):
         # A body cut off in transfer still parses (libxml2 closes what is open) and would
@@ -340,6 +375,7 @@ async def follow_oauth_callback(
     request_timeout: float = 20.0,
     transport: httpx.AsyncBaseTransport | None = None,
     max_redirects: int = 5,
+    max_bytes: int = MAX_PAGE_BYTES,
 ) -> dict[str, str]:
     """Follow the WeChat OAuth callback URL (``…/wc_auth/oauth/callback/maimai-dx?…``) and
     return the cookies the site set on the way (``userId``, ``_t``, …).
@@ -360,15 +396,19 @@ async def follow_oauth_callback(
                 raise LoginFailed(f"OAuth chain left the site ({urlsplit(url).hostname})")
             headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
             try:
-                response = await http.get(url, headers=headers)
+                async with http.stream("GET", url, headers=headers) as response:
+                    body = b"" if response.is_redirect else await read_capped(response, max_bytes, "OAuth callback")
             except httpx.TransportError as exc:
                 raise NetworkError(f"OAuth callback: {type(exc).__name__}") from None
+            except (httpx.InvalidURL, ValueError) as exc:  # a URL urllib read and httpx does not
+                raise LoginFailed(f"OAuth callback URL unusable ({type(exc).__name__})") from None
+            response._content = body  # as in MaimaiClient._request_spaced
             http.cookies.clear()
             for cookie in response.cookies.jar:
                 if cookie.value is not None:
                     jar[cookie.name] = cookie.value
             if not response.is_redirect:
-                if detect(make_tree(response.text)) is Status.ERROR:
+                if await asyncio.to_thread(_is_error_page, response.text):
                     raise LoginFailed("OAuth callback ended on an error page")
                 break
             url = urljoin(url, response.headers.get("location", ""))
@@ -379,3 +419,7 @@ async def follow_oauth_callback(
     if "userId" not in jar:
         raise LoginFailed("OAuth callback set no userId cookie")
     return jar
+
+
+def _is_error_page(html: str) -> bool:
+    return detect(make_tree(html)) is Status.ERROR

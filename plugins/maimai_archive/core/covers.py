@@ -6,6 +6,8 @@ and DX sets). A cover is fetched once and kept; a song the host has no cover for
 for a while so that every image of it does not ask again. Nothing here ever fails a reply:
 errors are logged and the renderer draws its placeholder.
 
+Every download is streamed with a byte cap and measured from its header before anything
+decodes it (core/caps.py): an oversized file or a decompression bomb is a remembered miss.
 A slow host must not hold a reply back, so ``ensure`` waits at most ``timeout`` seconds;
 fetches still running then finish in the background and serve the next image.
 """
@@ -27,6 +29,8 @@ import httpx
 from PIL import Image, UnidentifiedImageError
 
 from .archive.queries import Archive
+from .caps import MAX_IMAGE_PIXELS, PNG_MAGIC, image_problem, read_capped
+from .errors import TooLarge
 from .songs.data import base_id
 
 log = logging.getLogger(__name__)
@@ -36,20 +40,18 @@ V = TypeVar("V")
 MAX_IDS = 50  # covers fetched for one image at most (a B50 holds 50 charts)
 CONCURRENCY = 4  # requests to the cover host at once, for the whole process
 REQUEST_TIMEOUT = 5.0  # one request; a background fetch never outlives this for long
-MAX_BYTES = 2_000_000  # a jacket is ~50 KB; anything far larger is not a jacket
+MAX_BYTES = 2_000_000  # a jacket is ~50 KB; anything far larger is not a jacket (a setting)
 MISS_TTL = 6 * 3600.0  # the host has no cover for this song: ask again after this
 ERROR_TTL = 600.0  # the host failed (timeout, 5xx): ask again sooner
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-JPEG_MAGIC = b"\xff\xd8\xff"
 
-
-def as_png(content: bytes) -> bytes | None:
-    """The bytes as a PNG file when they are a readable PNG or JPEG image, else None.
+def as_png(content: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> bytes | None:
+    """The bytes as a PNG file when they are a readable PNG or JPEG image of at most
+    ``max_pixels`` (read from the header, before any decoding), else None.
 
     JPEGs are re-encoded so that every cached file is what its ``.png`` name says.
     """
-    if not content.startswith((PNG_MAGIC, JPEG_MAGIC)):
+    if image_problem(content, max_pixels) is not None:
         return None
     try:
         with Image.open(io.BytesIO(content)) as img:
@@ -93,12 +95,16 @@ class CoverCache:
         *,
         concurrency: int = CONCURRENCY,
         clock: Callable[[], float] = time.monotonic,
+        max_bytes: int = MAX_BYTES,
+        max_pixels: int = MAX_IMAGE_PIXELS,
     ) -> None:
         self.directory = Path(directory)
         self.url_template = url_template
         self._http = http
         self._slots = asyncio.Semaphore(concurrency)
         self._clock = clock
+        self._max_bytes = max_bytes
+        self._max_pixels = max_pixels
         self._retry_after: dict[int, float] = {}  # song id → when a miss may be asked again
         self._inflight: set[int] = set()
         self._background: set[asyncio.Task[None]] = set()
@@ -171,16 +177,16 @@ class CoverCache:
         try:
             for candidate in _candidates(song_id):
                 async with self._slots:
-                    response = await http.get(self.url_template.format(id=candidate), timeout=REQUEST_TIMEOUT)
-                if response.status_code == 404:
+                    status, content = await self._download(http, self.url_template.format(id=candidate))
+                if status == 404:
                     continue
-                if response.status_code != 200:
+                if status != 200:
                     retry = ERROR_TTL  # the host is unwell, not missing the cover
-                    log.info("covers: %s answered HTTP %d for song %d", _host(self.url_template), response.status_code, candidate)
+                    log.info("covers: %s answered HTTP %d for song %d", _host(self.url_template), status, candidate)
                     continue
-                png = None if len(response.content) > MAX_BYTES else await asyncio.to_thread(as_png, response.content)
+                png = None if content is None else await asyncio.to_thread(as_png, content, self._max_pixels)
                 if png is None:
-                    log.warning("covers: song %d: the host sent something that is not a PNG/JPEG image", candidate)
+                    log.warning("covers: song %d: the host sent something that is not a PNG/JPEG image within the caps", candidate)
                     continue
                 await asyncio.to_thread(_write_atomic, self.directory / f"{candidate:05d}.png", png)
                 saved.append(song_id)
@@ -188,7 +194,19 @@ class CoverCache:
         except (httpx.HTTPError, OSError) as exc:
             retry = ERROR_TTL
             log.info("covers: song %d not fetched (%s)", song_id, type(exc).__name__)
+        except Exception:  # nothing here may fail a reply; a bug is logged and remembered as a miss
+            log.exception("covers: song %d", song_id)
         self._retry_after[song_id] = self._clock() + retry
+
+    async def _download(self, http: httpx.AsyncClient, url: str) -> tuple[int, bytes | None]:
+        """The status and the body, streamed up to the byte cap (None past it: not read on)."""
+        async with http.stream("GET", url, timeout=REQUEST_TIMEOUT) as response:
+            if response.status_code != 200:
+                return response.status_code, None
+            try:
+                return 200, await read_capped(response, self._max_bytes, "cover")
+            except TooLarge:
+                return 200, None
 
 
 def _candidates(song_id: int) -> tuple[int, ...]:

@@ -13,7 +13,8 @@
     ├── PageChanged             the page no longer has the structure we read
     │   ├── UnsupportedPage     a real page of the site that we have no parser for
     │   ├── TruncatedPage       the body stops before ``</html>`` (cut off in transfer)
-    │   └── PageMissing         HTTP 404 (or another 4xx) where a page should be
+    │   ├── PageMissing         HTTP 404 (or another 4xx) where a page should be
+    │   └── TooLarge            a body or image past its cap (bytes, or pixels before decoding)
     ├── SyncStopped             the sync itself stopped (not the site)
     │   ├── BindingChanged      the binding was deleted or replaced during the sync
     │   ├── LeaseLost           another process took the account over
@@ -136,6 +137,11 @@ class SyncCrashed(SyncStopped):
     """An unexpected exception (a bug) inside the sync; the original is chained as the cause."""
 
     user_message = "同步时出了内部错误，已写入日志，请告诉机器人管理员；已取得的数据都已保存。"
+class TooLarge(PageChanged):
+    """Past a cap: a body over its byte limit (not read further), or an image over its pixel
+    limit (checked from the header, never decoded)."""
+
+    user_message = "舞萌DX网站返回的内容过大，已跳过；请告诉机器人管理员。"
 
 
 class UnknownChart(MaimaiError):

@@ -4,7 +4,9 @@ A player who just played is synced again soon (a session can add ~20 plays an ho
 who has not played for a while is checked less and less often, up to ``MAX_INTERVAL`` (at
 the fastest play rate the ring needs ~2.5 h to turn over). Times are spread by a
 per-player offset so that 200 accounts do not all hit the site in the same minute.
-Maintenance or rate limits pause every autosync for a while. A failure is told to the
+Maintenance (the whole site is down) pauses every autosync for a while. A rate limit (HTTP
+567) or a challenge page is about one account's traffic: that account backs off, longer at
+each repeat, and the others go on more slowly for a while (fewer started per tick). A failure is told to the
 player in private once per kind, not at every attempt.
 """
 
@@ -16,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from ..db.models import Player
-from ..errors import MaimaiError, SiteUnavailable
+from ..errors import MaimaiError, Maintenance, SiteUnavailable
 from .sync import SyncReport, SyncService, SyncStatus
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,10 @@ MIN_INTERVAL = timedelta(minutes=30)
 MAX_INTERVAL = timedelta(hours=2)
 PAUSE = timedelta(minutes=30)
 BATCH = 20  # players started per tick at most; the sync pool bounds what runs at once
+BACKOFF = timedelta(minutes=30)  # a throttled account waits this, doubled at each repeat…
+MAX_BACKOFF = timedelta(hours=4)  # …up to this
+SLOW = timedelta(minutes=10)  # after a 567, the others go on at SLOW_BATCH per tick for this long
+SLOW_BATCH = 2
 
 Notify = Callable[[str, str], Awaitable[None]]
 
@@ -49,12 +55,15 @@ class AutoSync:
         self.notify = notify
         self.clock = clock
         self.paused_until: datetime | None = None
+        self.slow_until: datetime | None = None
+        self._throttled: dict[int, int] = {}  # player id → throttled syncs in a row
 
     async def due(self) -> list[Player]:
         now = self.clock()
+        batch = SLOW_BATCH if self.slow_until and now < self.slow_until else BATCH
         return await Player.filter(
             autosync=True, next_autosync_at__lte=now, binding__status="ok"
-        ).order_by("next_autosync_at").limit(BATCH)
+        ).order_by("next_autosync_at").limit(batch)
 
     async def tick(self) -> list[SyncReport]:
         """Sync every player who is due (the scheduler calls this every minute)."""
@@ -77,9 +86,17 @@ class AutoSync:
             report = SyncReport(SyncStatus.FAILED, player.id, error=MaimaiError(type(e).__name__))
         now = self.clock()
         interval = next_interval(report, previous)
-        if isinstance(report.error, SiteUnavailable):
-            self.paused_until = now + PAUSE  # the site is down or throttling: everyone waits
+        if isinstance(report.error, Maintenance):
+            self.paused_until = now + PAUSE  # the site is down: everyone waits
             interval = max(interval, PAUSE)
+        elif isinstance(report.error, SiteUnavailable):
+            # This account's traffic was refused: it backs off, the others slow down.
+            strikes = self._throttled.get(player.id, 0) + 1
+            self._throttled[player.id] = strikes
+            interval = max(interval, min(BACKOFF * 2 ** (strikes - 1), MAX_BACKOFF))
+            self.slow_until = now + SLOW
+        else:
+            self._throttled.pop(player.id, None)
         await Player.filter(id=player.id).update(next_autosync_at=now + interval + spread(player.id, interval))
         await self._tell(player, report)
         return report

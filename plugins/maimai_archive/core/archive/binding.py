@@ -4,6 +4,9 @@ Accepted shapes: a Cookie header (``userId=…; _t=…; …`` in any order), a J
 (``{"userId": "…", "_t": "…"}``), a browser export (``[{"name": …, "value": …}, …]``), or
 the WeChat OAuth callback URL (the caller follows it to get cookies). Every cookie given is
 kept — the WAF's (``__tst_status``, ``EO_Bot_Ssid``) are needed too.
+
+Anything else ends in a BindingError with a message for the user, never another exception:
+every /bind gets a reply (deeply nested JSON, a URL urllib refuses, control characters).
 """
 
 from __future__ import annotations
@@ -43,8 +46,12 @@ def parse_bind_input(text: str) -> CookieJar | CallbackUrl:
     if not text:
         raise BindingError("empty", user_message=USAGE)
     if text.startswith(("http://", "https://")):
-        parts = urlsplit(text)
-        query = parse_qs(parts.query)
+        try:  # a bracketed IPv6 host, characters NFKC turns into / ? # @ : …
+            parts = urlsplit(text)
+            query = parse_qs(parts.query)
+            parts.port  # noqa: B018  (raises on a port that is not a number)
+        except ValueError:
+            raise BindingError("unreadable URL", user_message=BAD_URL) from None
         if CALLBACK_PATH in parts.path and "code" in query:
             return CallbackUrl(text)
         raise BindingError(
@@ -55,6 +62,11 @@ def parse_bind_input(text: str) -> CookieJar | CallbackUrl:
         cookies = _from_json(text)
     else:
         cookies = _from_header(text)
+    if any(not _printable(k + v) for k, v in cookies.items() if (k + v).isascii()):
+        raise BindingError(
+            "control character in a cookie",
+            user_message="Cookie 里有换行以外的控制字符（看不见的字符）：请从浏览器直接复制原文。",
+        )
     if any(not (k + v).isascii() for k, v in cookies.items()):
         raise BindingError(
             "non-ascii cookie",
@@ -74,6 +86,8 @@ def _from_json(text: str) -> dict[str, str]:
         data = json.loads(text)
     except ValueError:
         raise BindingError("bad json", user_message="JSON 格式不对，请检查是否复制完整。") from None
+    except RecursionError:  # [[[[…]]]] thousands deep
+        raise BindingError("json too deep", user_message="JSON 嵌套太深，不像浏览器导出的 Cookie：请直接复制 Cookie。") from None
     if isinstance(data, dict):
         return {str(k): str(v) for k, v in data.items() if isinstance(v, (str, int))}
     if isinstance(data, list):
@@ -102,6 +116,13 @@ def _from_header(text: str) -> dict[str, str]:
             pass
     return out
 
+
+def _printable(text: str) -> bool:
+    """No control characters (a cookie value never holds one; the header would be refused)."""
+    return not any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
+
+
+BAD_URL = "这个链接无法识别（格式不对）：请复制登录后地址栏里完整的回调链接（…/wc_auth/oauth/callback/maimai-dx?…code=…）。"
 
 USAGE = (
     "用法（仅私聊）：/bind 加上以下任意一种：\n"
