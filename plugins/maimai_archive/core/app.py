@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from ..config import MaimaiConfig
 from . import redact
 from .archive.binding import BindingStore, CallbackUrl, CookieJar
+from .archive.forget import forget_player
 from .archive.queries import Archive
 from .archive.resolve import resolve_pending
 from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncService
@@ -149,11 +150,8 @@ class ArchiveApp:
         return await self.store.delete(player)
 
     async def forget(self, player: Player) -> None:
-        """Delete the player's whole archive: rows (cascade) and photo files."""
-        import shutil
-
-        shutil.rmtree(self.config.data_dir / "photos" / str(player.id), ignore_errors=True)
-        await player.delete()
+        """Delete the player's whole archive: rows (in short batches) and photo files."""
+        await forget_player(player, self.config.data_dir)
 
     def secret_box(self) -> SecretBox:
         if self.box is None:

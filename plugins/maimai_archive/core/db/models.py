@@ -8,6 +8,7 @@ player by the unix time in their ``idx``. Achievements are ints in 1/10000 perce
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 # What a play and a best both hold about a score (same names, same codes).
@@ -74,6 +75,7 @@ class SyncRun(Model):
 
     class Meta:
         table = "sync_run"
+        indexes = (Index(fields=("player", "started_at")),)
 
 
 class Play(Model):
@@ -108,6 +110,8 @@ class Play(Model):
     class Meta:
         table = "play"
         unique_together = (("player", "played_unix"),)
+        # A chart's plays in order (/play, /history); nulling ``sync`` when a run goes.
+        indexes = (Index(fields=("player", "chart_key", "played_unix")), Index(fields=("sync",)))
         ordering = ["-played_unix"]
 
 
@@ -180,6 +184,7 @@ class BestChange(Model):
 
     class Meta:
         table = "best_change"
+        indexes = (Index(fields=("player", "changed_at")), Index(fields=("sync",)))
 
 
 class ProfileSnapshot(Model):
@@ -200,6 +205,7 @@ class ProfileSnapshot(Model):
 
     class Meta:
         table = "profile_snapshot"
+        indexes = (Index(fields=("player", "taken_at")), Index(fields=("sync",)))
         ordering = ["taken_at"]
 
 

@@ -1,0 +1,42 @@
+"""Indexes for a big archive (issue 15): per-player time order, the ``sync`` foreign keys,
+plays by player + chart + time."""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('maimai', '0001_initial')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='BestChange',
+            index=Index(fields=['player', 'changed_at']),
+        ),
+        ops.AddIndex(
+            model_name='BestChange',
+            index=Index(fields=['sync']),
+        ),
+        ops.AddIndex(
+            model_name='Play',
+            index=Index(fields=['player', 'chart_key', 'played_unix']),
+        ),
+        ops.AddIndex(
+            model_name='Play',
+            index=Index(fields=['sync']),
+        ),
+        ops.AddIndex(
+            model_name='ProfileSnapshot',
+            index=Index(fields=['player', 'taken_at']),
+        ),
+        ops.AddIndex(
+            model_name='ProfileSnapshot',
+            index=Index(fields=['sync']),
+        ),
+        ops.AddIndex(
+            model_name='SyncRun',
+            index=Index(fields=['player', 'started_at']),
+        ),
+    ]
