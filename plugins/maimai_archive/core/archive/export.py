@@ -6,11 +6,13 @@ play-detail fields when known.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta, timezone
+from types import SimpleNamespace
 
 from ..db.models import SCORE_FIELDS, Play, PlayDetail, Player
 
@@ -25,7 +27,7 @@ COLUMNS = (
 )
 
 
-def play_record(play: Play, detail: PlayDetail | None) -> dict:
+def play_record(play: Play | SimpleNamespace, detail: PlayDetail | SimpleNamespace | None) -> dict:
     record = {name: getattr(play, name) for name in SCORE_FIELDS}
     record["achievement"] = round(play.achievement / 10000, 4)
     record |= {
@@ -42,21 +44,55 @@ def play_record(play: Play, detail: PlayDetail | None) -> dict:
     return record
 
 
-async def iter_plays(player: Player) -> Iterator[dict]:
-    plays = await Play.filter(player=player).order_by("played_unix")
-    details = {d.play_id: d for d in await PlayDetail.filter(play__player=player)}
-    return (play_record(p, details.get(p.id)) for p in plays)
+CHUNK = 1000  # plays per read: one chunk's rows and text stay well under 50 ms of loop time
+PLAY_FIELDS = ("id", "played_unix", *SCORE_FIELDS, "played_at", "track", "idx", "new_record", "new_dx_record",
+               "place", "chart_key")
+
+
+async def iter_chunks(player: Player, chunk: int = CHUNK) -> AsyncIterator[list[dict]]:
+    """The player's plays oldest first, ``chunk`` at a time (by time, not by offset), as
+    values: a model per play held the event loop for ~0.6 s on a 5,000-play archive."""
+    after = -1
+    while True:
+        rows = await Play.filter(player=player, played_unix__gt=after).order_by("played_unix").limit(chunk).values(
+            *PLAY_FIELDS
+        )
+        if not rows:
+            return
+        details = await PlayDetail.filter(play_id__in=[r["id"] for r in rows]).values("play_id", *DETAIL_KEYS)
+        by_play = {d["play_id"]: SimpleNamespace(**d) for d in details}
+        yield [play_record(SimpleNamespace(**r), by_play.get(r["id"])) for r in rows]
+        after = rows[-1]["played_unix"]
+
+
+def _jsonl(records: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def _csv(records: list[dict], header: bool) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    if header:
+        writer.writeheader()
+    for r in records:
+        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+    return out.getvalue()
+
+
+async def export_chunks(player: Player, fmt: str = "jsonl") -> AsyncIterator[str]:
+    """The export as pieces of text; each chunk is formatted in a worker thread."""
+    if fmt not in ("jsonl", "csv"):
+        raise ValueError(f"unknown export format {fmt!r} (jsonl or csv)")
+    first = True
+    async for records in iter_chunks(player):
+        if fmt == "jsonl":
+            yield await asyncio.to_thread(_jsonl, records)
+        else:
+            yield await asyncio.to_thread(_csv, records, first)
+        first = False
+    if first and fmt == "csv":
+        yield _csv([], True)
 
 
 async def export_plays(player: Player, fmt: str = "jsonl") -> str:
-    records = await iter_plays(player)
-    if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        for r in records:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
-        return out.getvalue()
-    raise ValueError(f"unknown export format {fmt!r} (jsonl or csv)")
+    return "".join([piece async for piece in export_chunks(player, fmt)])

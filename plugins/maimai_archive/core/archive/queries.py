@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from ..db.models import Best, BestChange, Photo, Play, PlayDetail, Player, ProfileSnapshot, SyncRun
-from ..game import FC, FS, ChartType, Difficulty
-from ..rating import Score, b50, chart_rating
+from ..game import ChartType, Difficulty
+from ..rating import b50, chart_rating
 from ..render.views import (
     AlbumPhoto,
     AlbumView,
@@ -36,6 +36,7 @@ from ..render.views import (
 )
 from ..songs.catalogue import Catalogue
 from ..songs.data import Chart, base_id
+from .scores import ScoreRow, Scores, current_scores, scores_at
 
 # The CN site's clock; stored times are UTC, images show the player's wall-clock time.
 SITE_TZ = timezone(timedelta(hours=8))
@@ -44,7 +45,7 @@ PREVIOUS_MAX = 12
 RECORDS_PAGE_SIZE = 25
 
 # The fields a play, best or best change shares: enough to find its chart.
-ChartRow = Play | Best | BestChange
+ChartRow = Play | Best | BestChange | ScoreRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,10 +193,12 @@ async def records_view(
 
 
 async def rating_history_view(player: Player) -> RatingHistoryView | None:
-    shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).order_by("taken_at")
+    shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).order_by("taken_at").values_list(
+        "taken_at", "rating"
+    )
     if not shots:
         return None
-    return RatingHistoryView(header(player), tuple(RatingPoint(local(s.taken_at), s.rating) for s in shots))
+    return RatingHistoryView(header(player), tuple(RatingPoint(local(at), rating) for at, rating in shots))
 
 
 async def find_played_chart(
@@ -209,40 +212,39 @@ async def find_played_chart(
     filters: dict[str, object] = {"player": player}
     if difficulty is not None:
         filters["difficulty"] = difficulty.value
-    plays: list[Play] = []
+    fields = ("id", "chart_key", "title", "type", "difficulty")
+    plays: list[tuple] = []
     if song_ids:
-        plays = await Play.filter(song_id__in=song_ids, **filters).order_by("-played_unix")
+        plays = await Play.filter(song_id__in=song_ids, **filters).order_by("-played_unix").values_list(*fields)
     if not plays:  # unresolved plays, or a title the catalogue does not know yet
-        plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix")
+        plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix").values_list(*fields)
     if not plays:
         return None
     counts: dict[tuple, int] = {}
-    for p in plays:
-        key = tuple(sorted(_same_chart(p).items()))
+    for _, *chart in plays:
+        key = (chart[0],) if chart[0] else tuple(chart)
         counts[key] = counts.get(key, 0) + 1
     most = max(counts.values())
-    return next(p for p in plays if counts[tuple(sorted(_same_chart(p).items()))] == most)
+    return await Play.get(id=next(i for i, *c in plays if counts[(c[0],) if c[0] else tuple(c)] == most))
 
 
 async def chart_history_view(player: Player, archive: Archive, play: Play) -> ChartHistoryView:
     """Every archived play on the chart of ``play``, oldest first, with best-raising plays marked."""
-    plays = await Play.filter(player=player, **_same_chart(play)).order_by("played_unix")
+    plays = await Play.filter(player=player, **_same_chart(play)).order_by("played_unix").values_list(
+        "played_at", "achievement", "dx_score"
+    )
     points = []
     best = -1
-    for p in plays:
-        points.append(ChartPoint(local(p.played_at), p.achievement, p.dx_score, p.achievement > best))
-        best = max(best, p.achievement)
+    for at, achievement, dx_score in plays:
+        points.append(ChartPoint(local(at), achievement, dx_score, achievement > best))
+        best = max(best, achievement)
     return ChartHistoryView(header(player), archive.ref(play), tuple(points))
 
 
 # --- B50 now and then -----------------------------------------------------------------------
 
 
-def _score(chart: Chart, achievement: int, fc: str | None, fs: str | None, dx: int | None) -> Score:
-    return Score(chart, achievement, FC(fc) if fc else None, FS(fs) if fs else None, dx)
-
-
-def _b50_view(player: Player, archive: Archive, scores: dict[str, tuple[Score, ChartRow]], as_of: date | None) -> B50View:
+def _b50_view(player: Player, archive: Archive, scores: Scores, as_of: date | None) -> B50View:
     board = b50(score for score, _ in scores.values())
 
     def entry(e) -> B50Entry:
@@ -260,69 +262,6 @@ def _b50_view(player: Player, archive: Archive, scores: dict[str, tuple[Score, C
         )
 
     return B50View(header(player), tuple(map(entry, board.old)), tuple(map(entry, board.new)), as_of)
-
-
-async def current_scores(player: Player, archive: Archive) -> dict[str, tuple[Score, ChartRow]]:
-    """chart key → (the player's best as the rating engine takes it, its row)."""
-    out: dict[str, tuple[Score, ChartRow]] = {}
-    for best in await Best.filter(player=player):
-        chart = archive.chart(best)
-        if chart is not None:
-            _keep(out, _score(chart, best.achievement, best.fc, best.fs, best.dx_score), best)
-    return out
-
-
-def _keep(out: dict[str, tuple[Score, ChartRow]], score: Score, row: ChartRow) -> None:
-    held = out.get(score.chart.key)
-    if held is None or score.achievement > held[0].achievement:
-        out[score.chart.key] = (score, row)
-
-
-async def scores_at(player: Player, archive: Archive, until: datetime) -> dict[str, tuple[Score, ChartRow]]:
-    """The bests as they were at ``until``, rebuilt from the archive: plays up to then, best
-    changes up to then, and — for charts improved later — the value each later change replaced."""
-    out: dict[str, tuple[Score, ChartRow]] = {}
-    for play in await _best_plays(player, until):
-        chart = archive.chart(play)
-        if chart is not None:
-            _keep(out, _score(chart, play.achievement, play.fc, play.fs, play.dx_score), play)
-    changes = await BestChange.filter(player=player).order_by("changed_at")
-    first_later: dict[str, BestChange] = {}
-    for change in changes:
-        chart = archive.chart(change)
-        if chart is None:
-            continue
-        if change.changed_at <= until:
-            _keep(out, _score(chart, change.new_achievement, change.new_fc, change.new_fs, change.new_dx_score), change)
-        else:
-            first_later.setdefault(chart.key, change)
-    for key, change in first_later.items():
-        if change.old_achievement is not None and (chart := archive.catalogue.chart(key) or archive.chart(change)):
-            _keep(out, _score(chart, change.old_achievement, change.old_fc, change.old_fs, change.old_dx_score), change)
-    # Bests never changed since ``until`` (score-list imports) held then what they hold now.
-    for best in await Best.filter(player=player, updated_at__lte=until):
-        chart = archive.chart(best)
-        if chart is not None and chart.key not in first_later:
-            _keep(out, _score(chart, best.achievement, best.fc, best.fs, best.dx_score), best)
-    return out
-
-
-async def _best_plays(player: Player, until: datetime) -> list[Play]:
-    """The highest-achievement play per chart up to ``until``. Thousands of plays are read
-    as plain tuples and only the winners become model objects: building a model per play
-    held the event loop for ~0.15 s on a 5,000-play archive."""
-    best: dict[tuple, tuple[int, int]] = {}
-    rows = await Play.filter(player=player, played_at__lte=until).values_list(
-        "id", "chart_key", "title", "type", "difficulty", "dx_score_max", "achievement"
-    )
-    for play_id, key, title, type_, difficulty, dx_max, achievement in rows:
-        group = (key,) if key else (title, type_, difficulty, dx_max)
-        held = best.get(group)
-        if held is None or achievement > held[1]:
-            best[group] = (play_id, achievement)
-    if not best:
-        return []
-    return await Play.filter(id__in=[play_id for play_id, _ in best.values()])
 
 
 async def archive_start(player: Player) -> datetime | None:
@@ -373,7 +312,7 @@ async def diff_view(player: Player, archive: Archive, since: date | None = None)
         before = await ProfileSnapshot.filter(player=player, taken_at__lt=start, rating__not_isnull=True).order_by("-taken_at").first()
         rating_before = before.rating if before else None
         rating_after = player.rating
-        new_plays = await Play.filter(player=player, played_at__gte=start).count()
+        new_plays = await Play.filter(player=player, played_unix__gte=int(start.timestamp())).count()
     return await _diff(player, archive, changes, start, label, rating_before, rating_after, new_plays)
 
 
@@ -425,7 +364,7 @@ async def _diff(
     return DiffView(header(player), label, rating_before, rating_after, tuple(entries), left, new_plays)
 
 
-def _board_entries(scores: dict[str, tuple[Score, ChartRow]]):
+def _board_entries(scores: Scores):
     board = b50(score for score, _ in scores.values())
     return board.old + board.new
 

@@ -75,7 +75,7 @@ class SyncRun(Model):
 
     class Meta:
         table = "sync_run"
-        indexes = (Index(fields=("player", "started_at")),)
+        indexes = (Index(fields=("player_id", "started_at")),)
 
 
 class Play(Model):
@@ -111,7 +111,7 @@ class Play(Model):
         table = "play"
         unique_together = (("player", "played_unix"),)
         # A chart's plays in order (/play, /history); nulling ``sync`` when a run goes.
-        indexes = (Index(fields=("player", "chart_key", "played_unix")), Index(fields=("sync",)))
+        indexes = (Index(fields=("player_id", "chart_key", "played_unix")), Index(fields=("sync_id",)))
         ordering = ["-played_unix"]
 
 
@@ -184,7 +184,7 @@ class BestChange(Model):
 
     class Meta:
         table = "best_change"
-        indexes = (Index(fields=("player", "changed_at")), Index(fields=("sync",)))
+        indexes = (Index(fields=("player_id", "changed_at")), Index(fields=("sync_id",)))
 
 
 class ProfileSnapshot(Model):
@@ -205,7 +205,7 @@ class ProfileSnapshot(Model):
 
     class Meta:
         table = "profile_snapshot"
-        indexes = (Index(fields=("player", "taken_at")), Index(fields=("sync",)))
+        indexes = (Index(fields=("player_id", "taken_at")), Index(fields=("sync_id",)))
         ordering = ["taken_at"]
 
 

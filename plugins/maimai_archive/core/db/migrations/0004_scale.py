@@ -1,5 +1,6 @@
 """Indexes for a big archive (issue 15): per-player time order, the ``sync`` foreign keys,
-plays by player + chart + time."""
+plays by player + chart + time. Fields are column names: SQLite reads an unknown quoted
+name as a string constant, which makes an index on nothing."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -13,30 +14,30 @@ class Migration(migrations.Migration):
     operations = [
         ops.AddIndex(
             model_name='BestChange',
-            index=Index(fields=['player', 'changed_at']),
+            index=Index(fields=['player_id', 'changed_at']),
         ),
         ops.AddIndex(
             model_name='BestChange',
-            index=Index(fields=['sync']),
+            index=Index(fields=['sync_id']),
         ),
         ops.AddIndex(
             model_name='Play',
-            index=Index(fields=['player', 'chart_key', 'played_unix']),
+            index=Index(fields=['player_id', 'chart_key', 'played_unix']),
         ),
         ops.AddIndex(
             model_name='Play',
-            index=Index(fields=['sync']),
+            index=Index(fields=['sync_id']),
         ),
         ops.AddIndex(
             model_name='ProfileSnapshot',
-            index=Index(fields=['player', 'taken_at']),
+            index=Index(fields=['player_id', 'taken_at']),
         ),
         ops.AddIndex(
             model_name='ProfileSnapshot',
-            index=Index(fields=['sync']),
+            index=Index(fields=['sync_id']),
         ),
         ops.AddIndex(
             model_name='SyncRun',
-            index=Index(fields=['player', 'started_at']),
+            index=Index(fields=['player_id', 'started_at']),
         ),
     ]
