@@ -23,12 +23,14 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from tortoise import connections
+from tortoise.backends.base.config_generator import expand_db_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -271,112 +273,187 @@ async def record_page(player: Player, catalogue: Catalogue, round_: int) -> list
     return sorted(new, key=lambda p: -p.played_unix) + old
 
 
-async def measure(name: str, make, rounds: int = ROUNDS) -> tuple[float, float]:
-    """Median ms of ``rounds`` calls and the longest event-loop stretch (ms) among them."""
-    times, longest = [], 0.0
+@contextmanager
+def using(conn):
+    """Route the models' queries to ``conn`` (this task and the tasks it starts)."""
+    token = connections.set("default", conn)
+    try:
+        yield
+    finally:
+        connections.reset(token)
+
+
+@dataclass
+class Side:
+    """One archive under test: the big one or the player alone."""
+
+    name: str
+    conn: object
+    forget: list[int]  # whose /forget is timed in each round
+    rebuild: object  # async (number) -> None: rows back for a player /forget took
+    ctx: dict = field(default_factory=dict)
+
+
+async def measure(sides: list[Side], make, rounds: int = ROUNDS, before=None) -> dict[str, tuple[float, float]]:
+    """Per side: median ms of ``rounds`` calls and the longest event-loop stretch (ms). The
+    sides take turns in every round, so a load that comes and goes hits both alike."""
+    times: dict[str, list[float]] = {s.name: [] for s in sides}
+    longest = dict.fromkeys(times, 0.0)
     for i in range(rounds):
-        call = make(i)
-        async with LoopWatch() as watch:
-            t = time.perf_counter()
-            await call
-            times.append(time.perf_counter() - t)
-        longest = max(longest, watch.longest)
-    return statistics.median(times) * 1000, longest * 1000
+        for side in sides:
+            with using(side.conn):
+                if before is not None:
+                    await before(side, i)
+                async with LoopWatch() as watch:
+                    t = time.perf_counter()
+                    await make(side, i)
+                    times[side.name].append(time.perf_counter() - t)
+                longest[side.name] = max(longest[side.name], watch.longest)
+    return {n: (statistics.median(ts) * 1000, longest[n] * 1000) for n, ts in times.items()}
 
 
-async def views(catalogue: Catalogue, data_dir: Path, forget_numbers: list[int], rebuild) -> dict[str, tuple]:
-    """Each view for player 100001; /forget of ``forget_numbers`` (rebuilt by ``rebuild``)."""
-    arc = queries.Archive(catalogue)
-    p = await Player.get(qq=str(QQ0 + 1))
-    today = datetime.now(queries.SITE_TZ).date()
-    most = (await Best.filter(player=p).order_by("-updated_at").first()).title
-    level_keys = [c.key for c in catalogue.charts_at_level("13")]
-
-    async def raise_rows():
-        scores = await queries.current_scores(p, arc)
-        return what_raises(b50(s for s, _ in scores.values()), [s for s, _ in scores.values()])[:12]
-
-    async def history_song():
-        play = await queries.find_played_chart(p, arc, most)
-        return await queries.chart_history_view(p, arc, play)
-
-    out = {
-        "/recent": await measure("recent", lambda i: queries.recent_view(p, arc, 10)),
-        "/play": await measure("play", lambda i: queries.play_detail_view(p, arc, 1)),
-        "/diff": await measure("diff", lambda i: queries.diff_view(p, arc)),
-        "/diff <date>": await measure("diff date", lambda i: queries.diff_view(p, arc, today - timedelta(days=30))),
-        "/history": await measure("history", lambda i: queries.rating_history_view(p)),
-        "/history <song>": await measure("history song", lambda i: history_song()),
-        "/b50": await measure("b50", lambda i: queries.b50_view(p, arc)),
-        "/b50 <date>": await measure("b50 date", lambda i: queries.b50_view(p, arc, today - timedelta(days=365))),
-        "/records": await measure("records", lambda i: queries.records_view(p, arc, 3)),
-        "/charts": await measure("charts", lambda i: Best.filter(player=p, chart_key__in=level_keys)),
-        "/raise": await measure("raise", lambda i: raise_rows()),
-        "export": await measure("export", lambda i: export_plays(p, "jsonl")),
-    }
+async def setup(side: Side, catalogue: Catalogue, data_dir: Path) -> None:
+    ctx = side.ctx
+    p = ctx["player"] = await Player.get(qq=str(QQ0 + 1))
+    ctx["most"] = (await Best.filter(player=p).order_by("-updated_at").first()).title
     store = BindingStore(SecretBox(Fernet.generate_key()))
     await store.save(p, COOKIES)
     profile = ParsedProfile(p.name or "", p.rating, p.friend_code)
-    pages: list = []
+    ctx["pages"] = pages = []
 
     @asynccontextmanager
     async def source(cookies, on_cookies):
         yield BenchSource(pages[-1], profile)
 
-    service = SyncService(store, lambda: catalogue, source, data_dir=data_dir, max_syncs=1)
+    ctx["sync"] = SyncService(store, lambda: catalogue, source, data_dir=data_dir, max_syncs=1)
 
-    async def sync(i):
-        pages.append(await record_page(p, catalogue, i))
-        report = await service.sync(p, trigger="cli")
+
+async def views(sides: list[Side], catalogue: Catalogue, data_dir: Path) -> dict[str, dict]:
+    """Each view for player 100001 on every side; /forget of the sides' ``forget`` players."""
+    arc = queries.Archive(catalogue)
+    today = datetime.now(queries.SITE_TZ).date()
+    level_keys = [c.key for c in catalogue.charts_at_level("13")]
+    for side in sides:
+        with using(side.conn):
+            await setup(side, catalogue, data_dir)
+
+    def player(side):
+        return side.ctx["player"]
+
+    async def raise_rows(side, i):
+        scores = await queries.current_scores(player(side), arc)
+        return what_raises(b50(s for s, _ in scores.values()), [s for s, _ in scores.values()])[:12]
+
+    async def history_song(side, i):
+        play = await queries.find_played_chart(player(side), arc, side.ctx["most"])
+        return await queries.chart_history_view(player(side), arc, play)
+
+    async def sync(side, i):
+        side.ctx["pages"].append(await record_page(player(side), catalogue, i))
+        report = await side.ctx["sync"].sync(player(side), trigger="cli")
         assert report.new_plays == 10, report
 
-    out["sync of 10 new plays"] = await measure("sync", sync)
+    async def rebuild(side, i):
+        await side.rebuild(side.forget[i])
+        side.ctx["gone"] = await Player.get(qq=str(QQ0 + side.forget[i]))
 
-    times, longest = [], 0.0
-    for i in range(ROUNDS):  # timed without the rebuild
-        await rebuild(forget_numbers[i])
-        player = await Player.get(qq=str(QQ0 + forget_numbers[i]))
-        async with LoopWatch() as watch:
-            t = time.perf_counter()
-            await forget_player(player, data_dir)
-            times.append(time.perf_counter() - t)
-        longest = max(longest, watch.longest)
-        assert not await Play.filter(player_id=player.id).exists()
-    out["/forget"] = (statistics.median(times) * 1000, longest * 1000)
+    async def forget(side, i):
+        await forget_player(side.ctx["gone"], data_dir)
+
+    cases = {
+        "/recent": lambda s, i: queries.recent_view(player(s), arc, 10),
+        "/play": lambda s, i: queries.play_detail_view(player(s), arc, 1),
+        "/diff": lambda s, i: queries.diff_view(player(s), arc),
+        "/diff <date>": lambda s, i: queries.diff_view(player(s), arc, today - timedelta(days=30)),
+        "/history": lambda s, i: queries.rating_history_view(player(s)),
+        "/history <song>": history_song,
+        "/b50": lambda s, i: queries.b50_view(player(s), arc),
+        "/b50 <date>": lambda s, i: queries.b50_view(player(s), arc, today - timedelta(days=365)),
+        "/records": lambda s, i: queries.records_view(player(s), arc, 3),
+        "/charts": lambda s, i: Best.filter(player=player(s), chart_key__in=level_keys),
+        "/raise": raise_rows,
+        "export": lambda s, i: export_plays(player(s), "jsonl"),
+        "sync of 10 new plays": sync,
+    }
+    out = {name: await measure(sides, make) for name, make in cases.items()}
+    out["/forget"] = await measure(sides, forget, before=rebuild)
     return out
 
 
-async def one_database(label: str, url: str, numbers: list[int], plays: int, catalogue: Catalogue, charts: list,
-                       forget_numbers: list[int], data_dir: Path, fresh: bool) -> dict[str, tuple]:
-    from tortoise import connections
-
+async def fill(label: str, url: str, numbers: list[int], plays: int, catalogue: Catalogue, charts: list,
+               now: datetime) -> None:
     await start_database(url)
     try:
-        conn = connections.get("default")
-        now = datetime.now(UTC).replace(microsecond=0)
-        if fresh:
-            await reset_database()
-            await catalogue.refresh(str(SONGDB))  # the songs, stored as the bot stores them
-            t = time.perf_counter()
-            await build(conn, numbers, plays, charts, now)
-            print(f"{label}: built {len(numbers)} x {plays} plays in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-
-        async def rebuild(number: int) -> None:
-            if not await Player.exists(qq=str(QQ0 + number)):
-                await build(conn, [number], plays, charts, now)
-
-        return await views(catalogue, data_dir, forget_numbers, rebuild)
+        await reset_database()
+        await catalogue.refresh(str(SONGDB))  # the songs, stored as the bot stores them
+        t = time.perf_counter()
+        await build(connections.get("default"), numbers, plays, charts, now)
+        print(f"{label}: built {len(numbers)} x {plays:,} plays in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     finally:
         await stop_database()
 
 
-def table(label: str, big: dict, alone: dict, players: int, plays: int) -> str:
-    lines = [f"### {label}: player 100001 among {players} x {plays:,} plays vs alone (median of {ROUNDS}, ms)", "",
-             "| view | big archive | alone | big/alone | longest loop stretch (big) |", "|---|---|---|---|---|"]
-    for name, (ms, loop) in big.items():
-        a = alone[name][0]
-        lines.append(f"| {name} | {ms:.1f} | {a:.1f} | {ms / a if a else float('nan'):.2f} | {loop:.1f} |")
+async def open_client(url: str):
+    """A second connection next to the app's (the models are routed to it by ``using``)."""
+    info = expand_db_url(url)
+    client = connections._discover_client_class(info)(**info["credentials"], connection_name="default")
+    await client.create_connection(with_db=True)
+    return client
+
+
+async def compare(label: str, big_url: str, alone_url: str, args, catalogue: Catalogue, charts: list,
+                  data_dir: Path) -> str:
+    now = datetime.now(UTC).replace(microsecond=0)
+    numbers = list(range(1, args.players + 1))
+    # /forget takes players 2..6 on the big archive; alone, the one player is rebuilt each round.
+    forget_big = numbers[1:ROUNDS + 1] or [1] * ROUNDS
+    await fill(label, big_url, numbers, args.plays, catalogue, charts, now)
+    await fill(label, alone_url, [1], args.plays, catalogue, charts, now)
+    await start_database(big_url)
+    alone_conn = await open_client(alone_url)
+    try:
+        def rebuilder(conn):
+            async def rebuild(number: int) -> None:
+                if not await Player.exists(qq=str(QQ0 + number)):
+                    await build(conn, [number], args.plays, charts, now)
+            return rebuild
+
+        big_conn = connections.get("default")
+        sides = [Side("big", big_conn, forget_big, rebuilder(big_conn)),
+                 Side("alone", alone_conn, [1] * ROUNDS, rebuilder(alone_conn))]
+        found = await views(sides, catalogue, data_dir)
+        if args.keep and big_url.startswith("sqlite"):
+            for number in forget_big:  # the kept archive gets back the players /forget took
+                await sides[0].rebuild(number)
+    finally:
+        await alone_conn.close()
+        await stop_database()
+    return table(label, found, args.players, args.plays)
+
+
+def table(label: str, found: dict, players: int, plays: int) -> str:
+    lines = [f"### {label}: player 100001 among {players} x {plays:,} plays, and alone (median of {ROUNDS}, ms)", "",
+             "| view | big archive | alone | big/alone | longest loop stretch, big (alone) |", "|---|---|---|---|---|"]
+    for name, sides in found.items():
+        (ms, loop), (a, aloop) = sides["big"], sides["alone"]
+        lines.append(f"| {name} | {ms:.1f} | {a:.1f} | {ms / a if a else float('nan'):.2f} | {loop:.1f} ({aloop:.1f}) |")
     return "\n".join(lines)
+
+
+async def alone_url_beside(url: str) -> str:
+    """PostgreSQL: the player alone lives in a second database, ``<name>_alone``."""
+    import asyncpg
+
+    info = expand_db_url(url)["credentials"]
+    name = f"{info['database']}_alone"
+    conn = await asyncpg.connect(host=info["host"], port=info["port"], user=info["user"],
+                                 password=info.get("password"), database=info["database"])
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return url.rsplit("/", 1)[0] + "/" + name + ("?" + url.split("?", 1)[1] if "?" in url else "")
 
 
 async def main() -> int:
@@ -393,25 +470,13 @@ async def main() -> int:
     charts = [c for c in catalogue.charts() if c.type is not ChartType.UTAGE]
     tmp = Path(tempfile.mkdtemp(prefix="maimai-scale-"))
     big_path = args.keep or tmp / "big.sqlite3"
-    if big_path.exists():
-        big_path.unlink()
-    numbers = list(range(1, args.players + 1))
-    # /forget takes players 2..6 on the big archive; alone, the one player is rebuilt each round.
-    forget_big = [n for n in numbers[1:ROUNDS + 1]] or [1] * ROUNDS
-    targets = [("SQLite", f"sqlite://{big_path}", f"sqlite://{tmp / 'alone.sqlite3'}")]
-    if os.environ.get("MAIMAI_TEST_DB_URL"):
-        url = os.environ["MAIMAI_TEST_DB_URL"]
-        targets.append(("PostgreSQL", url, url))
-    for label, big_url, alone_url in targets:
-        big = await one_database(label, big_url, numbers, args.plays, catalogue, charts, forget_big, tmp, True)
-        if big_url.startswith("sqlite") and args.keep:
-            await start_database(big_url)  # the kept archive gets back the players /forget took
-            from tortoise import connections
-            await build(connections.get("default"), forget_big, args.plays, charts, datetime.now(UTC).replace(microsecond=0))
-            await stop_database()
-        alone = await one_database(label, alone_url, [1], args.plays, catalogue, charts, [1] * ROUNDS, tmp, True)
-        print(table(label, big, alone, args.players, args.plays))
+    for path in (big_path, tmp / "alone.sqlite3"):
+        path.unlink(missing_ok=True)
+    print(await compare("SQLite", f"sqlite://{big_path}", f"sqlite://{tmp / 'alone.sqlite3'}", args, catalogue,
+                        charts, tmp))
+    if url := os.environ.get("MAIMAI_TEST_DB_URL"):
         print()
+        print(await compare("PostgreSQL", url, await alone_url_beside(url), args, catalogue, charts, tmp))
     return 0
 
 

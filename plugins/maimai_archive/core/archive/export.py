@@ -49,9 +49,10 @@ PLAY_FIELDS = ("id", "played_unix", *SCORE_FIELDS, "played_at", "track", "idx", 
                "place", "chart_key")
 
 
-async def iter_chunks(player: Player, chunk: int = CHUNK) -> AsyncIterator[list[dict]]:
+async def iter_chunks(player: Player, chunk: int | None = None) -> AsyncIterator[list[dict]]:
     """The player's plays oldest first, ``chunk`` at a time (by time, not by offset), as
     values: a model per play held the event loop for ~0.6 s on a 5,000-play archive."""
+    chunk = chunk or CHUNK
     after = -1
     while True:
         rows = await Play.filter(player=player, played_unix__gt=after).order_by("played_unix").limit(chunk).values(

@@ -34,10 +34,25 @@ class ScoreRow(NamedTuple):
     dx_score: int | None
     fc: str | None
     fs: str | None
-    at: datetime  # Best.updated_at, Play.played_at
 
 
-ROW_FIELDS = ScoreRow._fields[:-1]
+# No datetime among them: parsing one per row cost more than the rest of the row.
+ROW_FIELDS = ScoreRow._fields
+class UndoRow(NamedTuple):
+    """What a best change replaced, as values."""
+
+    chart_key: str
+    song_id: int | None
+    title: str
+    type: str
+    difficulty: str
+    level: str | None
+    old_achievement: int | None
+    old_dx_score: int | None
+    old_fc: str | None
+    old_fs: str | None
+
+
 Scores = dict[str, tuple[Score, "ChartRow | ScoreRow"]]
 
 
@@ -52,7 +67,7 @@ def keep(out: Scores, score: Score, row) -> None:
 
 
 async def best_rows(player: Player, **filters) -> list[ScoreRow]:
-    rows = await Best.filter(player=player, **filters).values_list(*ROW_FIELDS, "updated_at")
+    rows = await Best.filter(player=player, **filters).values_list(*ROW_FIELDS)
     return [ScoreRow(*r) for r in rows]
 
 
@@ -75,31 +90,29 @@ async def scores_at(player: Player, archive: Archive, until: datetime) -> Scores
     undone — the first later change of a chart holds the value it replaced (none: the chart
     had no best then). A best updated later without a recorded change (the first sync's
     reads) falls back to its best play up to ``until``."""
-    rows = await best_rows(player)
-    later = await BestChange.filter(player=player, changed_at__gt=until).order_by("changed_at")
-    undo: dict[str, BestChange] = {}
-    for change in later:
+    rows = await best_rows(player, updated_at__lte=until)
+    # Bests updated later without a recorded change (the first sync's reads).
+    unrecorded = set(await Best.filter(player=player, updated_at__gt=until).values_list("chart_key", flat=True))
+    later = await BestChange.filter(player=player, changed_at__gt=until).order_by("changed_at").values_list(
+        *UndoRow._fields
+    )
+    undo: dict[str, UndoRow] = {}
+    for change in map(UndoRow._make, later):
         chart = archive.chart(change)
         if chart is not None:
             undo.setdefault(chart.key, change)
+            unrecorded.discard(change.chart_key)
     out: Scores = {}
-    unrecorded: list[str] = []
     for row in rows:
         chart = archive.chart(row)
-        if chart is None or chart.key in undo:
-            continue
-        if row.at > until:
-            unrecorded.append(row.chart_key)
-            continue
-        keep(out, score_of(chart, row.achievement, row.fc, row.fs, row.dx_score), row)
+        if chart is not None and chart.key not in undo:
+            keep(out, score_of(chart, row.achievement, row.fc, row.fs, row.dx_score), row)
     for key, change in undo.items():
         if change.old_achievement is not None:
             chart = archive.catalogue.chart(key) or archive.chart(change)
             score = score_of(chart, change.old_achievement, change.old_fc, change.old_fs, change.old_dx_score)
             keep(out, score, change)
     if unrecorded:
-        plays = await Play.filter(player=player, chart_key__in=unrecorded, played_at__lte=until).values_list(
-            *ROW_FIELDS, "played_at"
-        )
+        plays = await Play.filter(player=player, chart_key__in=unrecorded, played_at__lte=until).values_list(*ROW_FIELDS)
         fold(archive, [ScoreRow(*p) for p in plays], out)
     return out
