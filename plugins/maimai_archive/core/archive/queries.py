@@ -335,7 +335,7 @@ async def _diff(
     # "Before" is before the first change shown: a sync records an improvement at the time
     # of the play, which is before the sync itself started.
     changed_at = [last.changed_at for _, last in merged.values()] + [first.changed_at for first, _ in merged.values()]
-    then = await scores_at(player, archive, min([start, *changed_at]) - timedelta(microseconds=1))
+    then = await scores_at(player, archive, min([start, *changed_at]) - timedelta(microseconds=1), now)
     now_b50 = {e.chart.key for e in _board_entries(now)}
     then_b50 = {e.chart.key for e in _board_entries(then)}
     entries = []

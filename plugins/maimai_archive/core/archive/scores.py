@@ -85,28 +85,25 @@ async def current_scores(player: Player, archive: Archive) -> Scores:
     return fold(archive, await best_rows(player))
 
 
-async def scores_at(player: Player, archive: Archive, until: datetime) -> Scores:
-    """The bests as they were at ``until``: today's bests with every change after ``until``
-    undone — the first later change of a chart holds the value it replaced (none: the chart
-    had no best then). A best updated later without a recorded change (the first sync's
-    reads) falls back to its best play up to ``until``."""
-    rows = await best_rows(player, updated_at__lte=until)
-    # Bests updated later without a recorded change (the first sync's reads).
-    unrecorded = set(await Best.filter(player=player, updated_at__gt=until).values_list("chart_key", flat=True))
+async def scores_at(player: Player, archive: Archive, until: datetime, now: Scores | None = None) -> Scores:
+    """The bests as they were at ``until``: today's bests (``now`` when the caller has them)
+    with every change after ``until`` undone — the first later change of a chart holds the
+    value it replaced (none: the chart had no best then). A best updated later without a
+    recorded change (the first sync's reads) falls back to its best play up to ``until``."""
+    if now is None:
+        now = fold(archive, await best_rows(player, updated_at__lte=until))
+    after = set(await Best.filter(player=player, updated_at__gt=until).values_list("chart_key", flat=True))
     later = await BestChange.filter(player=player, changed_at__gt=until).order_by("changed_at").values_list(
         *UndoRow._fields
     )
     undo: dict[str, UndoRow] = {}
+    unrecorded = set(after)
     for change in map(UndoRow._make, later):
         chart = archive.chart(change)
         if chart is not None:
             undo.setdefault(chart.key, change)
             unrecorded.discard(change.chart_key)
-    out: Scores = {}
-    for row in rows:
-        chart = archive.chart(row)
-        if chart is not None and chart.key not in undo:
-            keep(out, score_of(chart, row.achievement, row.fc, row.fs, row.dx_score), row)
+    out: Scores = {k: v for k, v in now.items() if k not in undo and v[1].chart_key not in after}
     for key, change in undo.items():
         if change.old_achievement is not None:
             chart = archive.catalogue.chart(key) or archive.chart(change)
