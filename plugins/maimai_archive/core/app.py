@@ -6,6 +6,7 @@ The bot (chat layer) and the ``mai-archive`` CLI both build one ``ArchiveApp``.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,6 +57,9 @@ class ArchiveApp:
             data_dir=self.config.data_dir,
             max_syncs=self.config.maimai_max_concurrent_syncs,
         )
+        # What lives as long as the process (catalogue, modules) leaves the collector's
+        # view: a full collection over it held the event loop ~0.1 s mid-request.
+        gc.freeze()
         if refresh_catalogue:
             # In the background: the bot answers while song data downloads (or fails to).
             self._refresh_task = asyncio.create_task(self.refresh_catalogue())

@@ -8,6 +8,7 @@ and ratings come from the song catalogue and ``rating.py``; a chart the catalogu
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -207,7 +208,8 @@ async def find_played_chart(
     """The latest play on the chart a player means by ``query`` (title, alias or id): among
     the songs the catalogue matches, the chart they played most (or of ``difficulty``)."""
     song_ids: list[int] = []
-    for match in archive.catalogue.search(query, limit=10):
+    # The fuzzy search is tens of ms of pure Python: off the event loop.
+    for match in await asyncio.to_thread(archive.catalogue.search, query, 10):
         song_ids.extend(s.id for s in archive.catalogue.siblings(match.song) or [match.song])
     filters: dict[str, object] = {"player": player}
     if difficulty is not None:
