@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 
 import scale
+import synthetic
 from tortoise import connections
 
 BIG = 100_000
@@ -65,13 +64,9 @@ async def record(path: Path, data_dir: Path) -> dict[str, list[tuple[str, tuple]
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
-        print(__doc__)
+    if (path := synthetic.kept_copy(sys.argv, __doc__)) is None:
         return 2
-    tmp = Path(tempfile.mkdtemp(prefix="maimai-plans-"))
-    path = tmp / "copy.sqlite3"
-    shutil.copyfile(sys.argv[1], path)
-    found = asyncio.run(record(path, tmp))
+    found = asyncio.run(record(path, path.parent))
     db = sqlite3.connect(path)
     sizes = {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
              for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from plugins.maimai_archive.core.db.models import Binding, Player
 from plugins.maimai_archive.core.game import FC, FS, rank_for
@@ -155,3 +158,13 @@ async def build(conn, numbers: list[int], plays: int, charts: list, now: datetim
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))")
     else:
         await conn.execute_script("ANALYZE")
+
+
+def kept_copy(argv: list[str], doc: str) -> Path | None:
+    """A copy of the archive named on the command line (the scripts that read it delete)."""
+    if len(argv) != 2:
+        print(doc)
+        return None
+    path = Path(tempfile.mkdtemp(prefix="maimai-scale-")) / "big.sqlite3"
+    shutil.copyfile(argv[1], path)
+    return path
