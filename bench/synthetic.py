@@ -132,7 +132,8 @@ def _insert(conn, table: str) -> str:
         marks = ", ".join(f"${i + 1}" for i in range(len(cols)))
     else:
         marks = ", ".join("?" * len(cols))
-    return f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({marks})'
+    names = ", ".join('"' + c + '"' for c in cols)  # "full" is a word of PostgreSQL's
+    return f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
 
 
 async def build(conn, numbers: list[int], plays: int, charts: list, now: datetime) -> None:
@@ -156,7 +157,7 @@ async def build(conn, numbers: list[int], plays: int, charts: list, now: datetim
         for table in (*COLUMNS, "player", "binding"):
             await conn.execute_script(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))")
-    else:
+        # Autovacuum would have analyzed a grown archive; SQLite's never is (the bot does not).
         await conn.execute_script("ANALYZE")
 
 
