@@ -6,9 +6,11 @@ All arithmetic is on ints: constants in tenths (13.7 → 137), achievements in 1
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from .game import FC, FS, ChartType, Rank, rank_for
 from .pages.common import stars_for
@@ -148,25 +150,29 @@ class B50:
         return section[-1].rating if len(section) >= slots else 0
 
 
-def _order(entry: B50Entry) -> tuple[int, int, int, str]:
-    # Ties: higher achievement, then higher constant, then a stable key.
-    return (-entry.rating, -entry.achievement, -entry.chart.constant, entry.chart.key)
-
-
 def b50(scores: Iterable[Score]) -> B50:
     """Best 35 older-version + best 15 current-version charts; Utage never counts, and a
     chart given twice counts once (its higher achievement)."""
     best: dict[str, Score] = {}
     for score in scores:
-        if score.chart.type is ChartType.UTAGE:
+        chart = score.chart
+        if chart.type is ChartType.UTAGE:
             continue
-        held = best.get(score.chart.key)
+        key = chart.key
+        held = best.get(key)
         if held is None or score.achievement > held.achievement:
-            best[score.chart.key] = score
-    entries = sorted((B50Entry(s, chart_rating(s.chart, s.achievement)) for s in best.values()), key=_order)
-    old = tuple(e for e in entries if not e.chart.is_new)[:OLD_SLOTS]
-    new = tuple(e for e in entries if e.chart.is_new)[:NEW_SLOTS]
-    return B50(old, new)
+            best[key] = score
+    # Only the winners become entries: an archive holds ~1,500 bests, the board 50.
+    rated = [(-rating(s.chart.constant, s.achievement), -s.achievement, -s.chart.constant, key, s)
+             for key, s in best.items()]
+    old = heapq.nsmallest(OLD_SLOTS, (r for r in rated if not r[4].chart.is_new), key=_rank_key)
+    new = heapq.nsmallest(NEW_SLOTS, (r for r in rated if r[4].chart.is_new), key=_rank_key)
+    return B50(tuple(B50Entry(r[4], -r[0]) for r in old), tuple(B50Entry(r[4], -r[0]) for r in new))
+
+
+def _rank_key(rated: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Higher rating first; ties: higher achievement, then higher constant, then a stable key.
+    return rated[:4]
 
 
 @dataclass(frozen=True, slots=True)

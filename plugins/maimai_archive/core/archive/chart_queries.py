@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from typing import Any
 
 from ..db.models import Best, Play, Player
 from ..game import Difficulty
@@ -13,7 +15,8 @@ from ..render.chart import ChartBest
 from ..render.raise_list import RaiseRow, RaiseView
 from ..render.view_models import ChartHistoryView, ChartPoint, PlayerHeader
 from ..songs.data import Chart
-from .queries import Archive, current_scores, header, local, same_chart
+from .queries import Archive, header, local, same_chart
+from .scores import current_scores
 
 RAISE_ROWS = 10
 
@@ -71,32 +74,39 @@ async def find_played_chart(
     """The latest play on the chart a player means by ``query`` (title, alias or id): among
     the songs the catalogue matches, the chart they played most (or of ``difficulty``)."""
     song_ids: list[int] = []
-    for match in archive.catalogue.search(query, limit=10):
+    # The fuzzy search is tens of ms of pure Python: off the event loop.
+    for match in await asyncio.to_thread(archive.catalogue.search, query, 10):
         song_ids.extend(s.id for s in archive.catalogue.siblings(match.song) or [match.song])
     filters: dict[str, object] = {"player": player}
     if difficulty is not None:
         filters["difficulty"] = difficulty.value
-    plays: list[Play] = []
+    fields = ("id", "chart_key", "title", "type", "difficulty")
+    plays: list[tuple[Any, ...]] = []
     if song_ids:
-        plays = await Play.filter(song_id__in=song_ids, **filters).order_by("-played_unix")
+        plays = await Play.filter(song_id__in=song_ids, **filters).order_by("-played_unix").values_list(*fields)
     if not plays:  # unresolved plays, or a title the catalogue does not know yet
-        plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix")
+        plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix").values_list(*fields)
     if not plays:
         return None
-    counts: dict[tuple[tuple[str, object], ...], int] = {}
-    for p in plays:
-        key = tuple(sorted(same_chart(p).items()))
+    counts: dict[tuple[Any, ...], int] = {}
+    for _, *chart in plays:
+        key = (chart[0],) if chart[0] else tuple(chart)
         counts[key] = counts.get(key, 0) + 1
     most = max(counts.values())
-    return next(p for p in plays if counts[tuple(sorted(same_chart(p).items()))] == most)
+    return await Play.get(id=next(i for i, *c in plays if counts[(c[0],) if c[0] else tuple(c)] == most))
 
 
 async def chart_history_view(player: Player, archive: Archive, play: Play) -> ChartHistoryView:
     """Every archived play on the chart of ``play``, oldest first, with best-raising plays marked."""
-    plays = await Play.filter(player=player, **same_chart(play)).order_by("played_unix")
+    plays = await Play.filter(player=player, **same_chart(play)).order_by("played_unix").values_list(
+        "played_at", "achievement", "dx_score"
+    )
     points = []
     best = -1
-    for p in plays:
-        points.append(ChartPoint(local(p.played_at), p.achievement, p.dx_score, p.achievement > best))
-        best = max(best, p.achievement)
+    for at, achievement, dx_score in plays:
+        points.append(ChartPoint(local(at), achievement, dx_score, achievement > best))
+        best = max(best, achievement)
     return ChartHistoryView(header(player), archive.ref(play), tuple(points))
+
+
+# --- B50 now and then -----------------------------------------------------------------------

@@ -6,11 +6,13 @@ play-detail fields when known.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 from ..db.models import SCORE_FIELDS, Play, PlayDetail, Player
@@ -26,7 +28,7 @@ COLUMNS = (
 )
 
 
-def play_record(play: Play, detail: PlayDetail | None) -> dict[str, Any]:
+def play_record(play: Play | SimpleNamespace, detail: PlayDetail | SimpleNamespace | None) -> dict[str, Any]:
     record = {name: getattr(play, name) for name in SCORE_FIELDS}
     record["achievement"] = round(play.achievement / 10000, 4)
     record |= {
@@ -43,21 +45,64 @@ def play_record(play: Play, detail: PlayDetail | None) -> dict[str, Any]:
     return record
 
 
-async def iter_plays(player: Player) -> Iterator[dict[str, Any]]:
-    plays = await Play.filter(player=player).order_by("played_unix")
-    details = {d.play_id: d for d in await PlayDetail.filter(play__player=player)}
-    return (play_record(p, details.get(p.id)) for p in plays)
+CHUNK = 100  # plays per read: converting one chunk's rows holds the event loop a few ms
+PLAY_FIELDS = ("id", "played_unix", *SCORE_FIELDS, "played_at", "track", "idx", "new_record", "new_dx_record",
+               "place", "chart_key")
+
+
+async def iter_rows(player: Player, chunk: int | None = None) -> AsyncIterator[tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]]:
+    """The player's plays oldest first, ``chunk`` at a time (by time, not by offset), as
+    values with their details: a model per play held the event loop for ~0.6 s on a
+    5,000-play archive."""
+    chunk = chunk or CHUNK
+    after = -1
+    while True:
+        rows = await Play.filter(player=player, played_unix__gt=after).order_by("played_unix").limit(chunk).values(
+            *PLAY_FIELDS
+        )
+        if not rows:
+            return
+        details = await PlayDetail.filter(play_id__in=[r["id"] for r in rows]).values("play_id", *DETAIL_KEYS)
+        yield rows, {d["play_id"]: d for d in details}
+        after = rows[-1]["played_unix"]
+
+
+def _records(rows: list[dict[str, Any]], details: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        detail = details.get(r["id"])
+        out.append(play_record(SimpleNamespace(**r), SimpleNamespace(**detail) if detail else None))
+    return out
+
+
+def _jsonl(rows: list[dict[str, Any]], details: dict[int, dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(rows, details))
+
+
+def _csv(rows: list[dict[str, Any]], details: dict[int, dict[str, Any]], header: bool) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    if header:
+        writer.writeheader()
+    for r in _records(rows, details):
+        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+    return out.getvalue()
+
+
+async def export_chunks(player: Player, fmt: str = "jsonl") -> AsyncIterator[str]:
+    """The export as pieces of text; each chunk becomes text in a worker thread."""
+    if fmt not in ("jsonl", "csv"):
+        raise ValueError(f"unknown export format {fmt!r} (jsonl or csv)")
+    first = True
+    async for rows, details in iter_rows(player):
+        if fmt == "jsonl":
+            yield await asyncio.to_thread(_jsonl, rows, details)
+        else:
+            yield await asyncio.to_thread(_csv, rows, details, first)
+        first = False
+    if first and fmt == "csv":
+        yield _csv([], {}, True)
 
 
 async def export_plays(player: Player, fmt: str = "jsonl") -> str:
-    records = await iter_plays(player)
-    if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        for r in records:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
-        return out.getvalue()
-    raise ValueError(f"unknown export format {fmt!r} (jsonl or csv)")
+    return "".join([piece async for piece in export_chunks(player, fmt)])

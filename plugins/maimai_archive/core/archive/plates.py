@@ -24,6 +24,7 @@ from ..songs.catalogue import Catalogue
 from ..songs.data import Chart
 from . import queries
 from .queries import SITE_TZ, Archive, header
+from .scores import scores_at
 from .versions import DX_VERSIONS, OLD_VERSIONS
 
 _DX = dict(zip(("熊", "爽", "宙", "祭", "双", "镜", "彩", "丸"), DX_VERSIONS, strict=True))
@@ -141,7 +142,7 @@ async def plate_view(player: Player, archive: Archive, plate: Plate, as_of: date
         start = await queries.archive_start(player)
         if start is None or until < start:
             return None
-        scores = {key: score for key, (score, _) in (await queries.scores_at(player, archive, until)).items()}
+        scores = {key: score for key, (score, _) in (await scores_at(player, archive, until)).items()}
     counts, missing = progress(plate, archive.catalogue, scores)
     rows = tuple(
         PlateMissing(

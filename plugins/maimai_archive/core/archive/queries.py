@@ -1,5 +1,4 @@
-"""Archive → view objects: what each image shows, read from the database (the chart-centred
-ones — /chart, /charts, /raise, a chart's history — are in ``chart_queries.py``).
+"""Archive → view objects: what each image shows, read from the database.
 
 Every function takes the ``Player`` row and returns a frozen view (``render/view_models.py``) or
 ``None`` when there is nothing to show; renderers never touch the database. Chart constants
@@ -13,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import cast
 
 from ..db.models import Best, BestChange, Photo, Play, PlayDetail, Player, ProfileSnapshot, SyncRun
-from ..game import FC, FS, ChartType
-from ..rating import B50Entry, Score, b50, chart_rating
+from ..game import ChartType
+from ..rating import B50Entry, b50, chart_rating
 from ..render.view_models import (
     AlbumPhoto,
     AlbumView,
@@ -35,6 +35,7 @@ from ..render.view_models import (
 )
 from ..songs.catalogue import Catalogue
 from ..songs.data import Chart, base_id
+from .scores import ScoreRow, Scores, UndoRow, current_scores, scores_at
 from .syncs import latest_changed_sync
 
 # The CN site's clock; stored times are UTC, images show the player's wall-clock time.
@@ -44,7 +45,7 @@ PREVIOUS_MAX = 12
 RECORDS_PAGE_SIZE = 25
 
 # The fields a play, best or best change shares: enough to find its chart.
-ChartRow = Play | Best | BestChange
+ChartRow = Play | Best | BestChange | ScoreRow | UndoRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,20 +193,15 @@ async def records_view(
 
 
 async def rating_history_view(player: Player) -> RatingHistoryView | None:
-    shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).order_by("taken_at")
+    shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).order_by("taken_at").values_list(
+        "taken_at", "rating"
+    )
     if not shots:
         return None
-    return RatingHistoryView(header(player), tuple(RatingPoint(local(s.taken_at), s.rating) for s in shots if s.rating is not None))
+    return RatingHistoryView(header(player), tuple(RatingPoint(local(at), rating) for at, rating in shots))
 
 
-# --- B50 now and then -----------------------------------------------------------------------
-
-
-def _score(chart: Chart, achievement: int, fc: str | None, fs: str | None, dx: int | None) -> Score:
-    return Score(chart, achievement, FC(fc) if fc else None, FS(fs) if fs else None, dx)
-
-
-def _b50_view(player: Player, archive: Archive, scores: dict[str, tuple[Score, ChartRow]], as_of: date | None) -> B50View:
+def _b50_view(player: Player, archive: Archive, scores: Scores, as_of: date | None) -> B50View:
     board = b50(score for score, _ in scores.values())
 
     def entry(e: B50Entry) -> B50Tile:
@@ -225,78 +221,15 @@ def _b50_view(player: Player, archive: Archive, scores: dict[str, tuple[Score, C
     return B50View(header(player), tuple(map(entry, board.old)), tuple(map(entry, board.new)), as_of)
 
 
-async def current_scores(player: Player, archive: Archive) -> dict[str, tuple[Score, ChartRow]]:
-    """chart key → (the player's best as the rating engine takes it, its row)."""
-    out: dict[str, tuple[Score, ChartRow]] = {}
-    for best in await Best.filter(player=player):
-        chart = archive.chart(best)
-        if chart is not None:
-            _keep(out, _score(chart, best.achievement, best.fc, best.fs, best.dx_score), best)
-    return out
-
-
-def _keep(out: dict[str, tuple[Score, ChartRow]], score: Score, row: ChartRow) -> None:
-    held = out.get(score.chart.key)
-    if held is None or score.achievement > held[0].achievement:
-        out[score.chart.key] = (score, row)
-
-
-async def scores_at(player: Player, archive: Archive, until: datetime) -> dict[str, tuple[Score, ChartRow]]:
-    """The bests as they were at ``until``, rebuilt from the archive: plays up to then, best
-    changes up to then, and — for charts improved later — the value each later change replaced."""
-    out: dict[str, tuple[Score, ChartRow]] = {}
-    for play in await _best_plays(player, until):
-        chart = archive.chart(play)
-        if chart is not None:
-            _keep(out, _score(chart, play.achievement, play.fc, play.fs, play.dx_score), play)
-    changes = await BestChange.filter(player=player).order_by("changed_at")
-    first_later: dict[str, BestChange] = {}
-    for change in changes:
-        chart = archive.chart(change)
-        if chart is None:
-            continue
-        if change.changed_at <= until:
-            _keep(out, _score(chart, change.new_achievement, change.new_fc, change.new_fs, change.new_dx_score), change)
-        else:
-            first_later.setdefault(chart.key, change)
-    for key, change in first_later.items():
-        if change.old_achievement is not None and (chart := archive.catalogue.chart(key) or archive.chart(change)):
-            _keep(out, _score(chart, change.old_achievement, change.old_fc, change.old_fs, change.old_dx_score), change)
-    # Bests never changed since ``until`` (score-list imports) held then what they hold now.
-    for best in await Best.filter(player=player, updated_at__lte=until):
-        chart = archive.chart(best)
-        if chart is not None and chart.key not in first_later:
-            _keep(out, _score(chart, best.achievement, best.fc, best.fs, best.dx_score), best)
-    return out
-
-
-async def _best_plays(player: Player, until: datetime) -> list[Play]:
-    """The highest-achievement play per chart up to ``until``. Thousands of plays are read
-    as plain tuples and only the winners become model objects: building a model per play
-    held the event loop for ~0.15 s on a 5,000-play archive."""
-    best: dict[tuple[object, ...], tuple[int, int]] = {}
-    rows = await Play.filter(player=player, played_at__lte=until).values_list(
-        "id", "chart_key", "title", "type", "difficulty", "dx_score_max", "achievement"
-    )
-    for play_id, key, title, type_, difficulty, dx_max, achievement in rows:
-        group = (key,) if key else (title, type_, difficulty, dx_max)
-        held = best.get(group)
-        if held is None or achievement > held[1]:
-            best[group] = (play_id, achievement)
-    if not best:
-        return []
-    return await Play.filter(id__in=[play_id for play_id, _ in best.values()])
-
-
 async def archive_start(player: Player) -> datetime | None:
     """The earliest moment the archive knows anything about the player."""
-    firsts: list[object] = [
+    firsts = [
         await SyncRun.filter(player=player).order_by("started_at").first().values_list("started_at", flat=True),
         await Play.filter(player=player).order_by("played_unix").first().values_list("played_at", flat=True),
         await Best.filter(player=player).order_by("updated_at").first().values_list("updated_at", flat=True),
         await BestChange.filter(player=player).order_by("changed_at").first().values_list("changed_at", flat=True),
     ]
-    known = [t for t in firsts if isinstance(t, datetime)]
+    known = [cast(datetime, t) for t in firsts if t is not None]
     return min(known) if known else None
 
 
@@ -337,7 +270,7 @@ async def diff_view(player: Player, archive: Archive, since: date | None = None)
         before = await ProfileSnapshot.filter(player=player, taken_at__lt=start, rating__not_isnull=True).order_by("-taken_at").first()
         rating_before = before.rating if before else None
         rating_after = player.rating
-        new_plays = await Play.filter(player=player, played_at__gte=start).count()
+        new_plays = await Play.filter(player=player, played_unix__gte=int(start.timestamp())).count()
     return await _diff(player, archive, changes, start, label, rating_before, rating_after, new_plays)
 
 
@@ -360,7 +293,7 @@ async def _diff(
     # "Before" is before the first change shown: a sync records an improvement at the time
     # of the play, which is before the sync itself started.
     changed_at = [last.changed_at for _, last in merged.values()] + [first.changed_at for first, _ in merged.values()]
-    then = await scores_at(player, archive, min([start, *changed_at]) - timedelta(microseconds=1))
+    then = await scores_at(player, archive, min([start, *changed_at]) - timedelta(microseconds=1), now)
     now_b50 = {e.chart.key for e in _board_entries(now)}
     then_b50 = {e.chart.key for e in _board_entries(then)}
     entries = []
@@ -389,7 +322,7 @@ async def _diff(
     return DiffView(header(player), label, rating_before, rating_after, tuple(entries), left, new_plays)
 
 
-def _board_entries(scores: dict[str, tuple[Score, ChartRow]]) -> tuple[B50Entry, ...]:
+def _board_entries(scores: Scores) -> tuple[B50Entry, ...]:
     board = b50(score for score, _ in scores.values())
     return board.old + board.new
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 # What a play and a best both hold about a score (same names, same codes).
@@ -78,6 +79,7 @@ class SyncRun(Model):
 
     class Meta:
         table = "sync_run"
+        indexes = (Index(fields=("player_id", "started_at")),)
 
 
 class Play(Model):
@@ -112,6 +114,8 @@ class Play(Model):
     class Meta:
         table = "play"
         unique_together = (("player", "played_unix"),)
+        # A chart's plays in order (/play, /history); nulling ``sync`` when a run goes.
+        indexes = (Index(fields=("player_id", "chart_key", "played_unix")), Index(fields=("sync_id",)))
         ordering = ["-played_unix"]
 
 
@@ -188,6 +192,7 @@ class BestChange(Model):
 
     class Meta:
         table = "best_change"
+        indexes = (Index(fields=("player_id", "changed_at")), Index(fields=("sync_id",)))
 
 
 class ProfileSnapshot(Model):
@@ -208,6 +213,7 @@ class ProfileSnapshot(Model):
 
     class Meta:
         table = "profile_snapshot"
+        indexes = (Index(fields=("player_id", "taken_at")), Index(fields=("sync_id",)))
         ordering = ["taken_at"]
 
 
