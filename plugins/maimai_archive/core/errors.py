@@ -150,9 +150,3 @@ class UnknownChart(MaimaiError):
 
 class BindingError(MaimaiError):
     user_message = "Cookie 格式不对：需要至少包含 userId 和 _t。"
-
-
-# BindingChanged: from ..errors import BindingChanged
-    """The binding was deleted or replaced while a sync ran on the old session."""
-
-    user_message = "同步期间绑定有变化（解绑或重新绑定），这次同步已停止；请重新 /sync。"
