@@ -19,6 +19,7 @@ from plugins.maimai_archive.core.db.models import Best, TrackerLink
 from plugins.maimai_archive.core.pages import parse_profile, parse_record
 from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue
+from plugins.maimai_archive.core.trackers import base, divingfish, lxns
 from plugins.maimai_archive.core.trackers import push as push_module
 from plugins.maimai_archive.core.trackers.push import TrackerService
 from tests.core.test_pages_support import real_page
@@ -241,6 +242,58 @@ async def test_a_rejected_token_is_marked_invalid_and_told_once(harness, tracker
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert len(bodies(df)[-1]) == len(bodies(lx)[-1]["scores"]) == 2
     assert len(told) == 2
+
+
+CHALLENGE = "<html><title>Just a moment...</title></html>"  # what a WAF/CDN answers
+
+
+@pytest.mark.parametrize(("module", "status", "answer", "kind"), [
+    (divingfish, 400, {"message": "导入token有误"}, base.TokenRejected),
+    (divingfish, 401, {"message": "unauthorized"}, base.TokenRejected),
+    (divingfish, 403, CHALLENGE, base.TrackerDown),
+    (divingfish, 403, {"message": "forbidden"}, base.TrackerDown),
+    (divingfish, 404, CHALLENGE, base.TrackerDown),
+    (divingfish, 400, {"message": "bad records"}, base.PayloadRejected),
+    (lxns, 401, {"success": False, "code": 401, "message": "invalid token"}, base.TokenRejected),
+    (lxns, 200, {"success": False, "code": 401, "message": "invalid token"}, base.TokenRejected),
+    (lxns, 403, CHALLENGE, base.TrackerDown),
+    (lxns, 200, {"success": False, "code": 403, "message": "privacy"}, base.TrackerDown),
+    (lxns, 400, {"success": False, "code": 400, "message": "bad scores"}, base.PayloadRejected),
+])  # fmt: skip
+async def test_only_a_refusal_of_the_token_rejects_it(module, status, answer, kind) -> None:
+    url = DF if module is divingfish else LX
+    response = (httpx.Response(status, json=answer) if isinstance(answer, dict)
+                else httpx.Response(status, text=answer, headers={"content-type": "text/html"}))
+    with respx.mock() as mock:
+        mock.post(url + module.PATH).mock(return_value=response)
+        async with httpx.AsyncClient() as http:
+            with pytest.raises(kind):
+                await module.send(http, url, "t0123456789", [])
+
+
+async def test_a_challenge_page_keeps_the_link_and_a_push_that_goes_through_revives_it(
+    harness, trackers, services, told, plays, profile
+) -> None:
+    df, lx = services
+    df.mock(return_value=httpx.Response(403, text=CHALLENGE))
+    lx.mock(return_value=httpx.Response(403, text=CHALLENGE))
+    player = await linked(harness, trackers)
+    report = await harness.sync(player, SavedPages(plays[1:], profile))
+    await trackers.after_sync(player.id, report.run_id, report.first)
+    links = await TrackerLink.filter(player=player).order_by("service")
+    assert [(r.status, r.pending_all) for r in links] == [("ok", True), ("ok", True)] and told == []
+    # A link marked invalid by an earlier refusal: a /push the service takes makes it ok again.
+    await TrackerLink.filter(player=player).update(status="invalid", invalid_told=True)
+    df.mock(return_value=httpx.Response(200, json={"message": "更新成功"}))
+    lx.mock(return_value=httpx.Response(200, json={"success": True, "code": 200}))
+    assert [r.status for r in await trackers.push_everything(player.qq)] == ["ok", "ok"]
+    links = await TrackerLink.filter(player=player).order_by("service")
+    assert [(r.status, r.invalid_told, r.pending_all) for r in links] == [("ok", False, False)] * 2
+    # …so the next sync's new best goes out by itself again.
+    calls = df.call_count, lx.call_count
+    report = await harness.sync(player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]], profile))
+    await trackers.after_sync(player.id, report.run_id, report.first)
+    assert (df.call_count, lx.call_count) == (calls[0] + 1, calls[1] + 1)
 
 
 async def test_tokens_are_sealed_at_rest_masked_in_listings_and_never_logged(

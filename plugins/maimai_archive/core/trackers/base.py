@@ -47,11 +47,12 @@ class TrackerError(Exception):
 
 
 class TokenRejected(TrackerError):
-    """401/403 (or 水鱼's 400 "导入token有误"): the player must link a new token."""
+    """401 (or 水鱼's 400 "导入token有误"): the player must link a new token."""
 
 
 class TrackerDown(TrackerError):
-    """Network error, timeout, 429 or 5xx: retried at the next sync."""
+    """Network error, timeout, 403 (a WAF/CDN), 429, 5xx or a non-JSON answer: retried
+    at the next sync."""
 
 
 class PayloadRejected(TrackerError):

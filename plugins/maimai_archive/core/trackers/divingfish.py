@@ -4,7 +4,8 @@ Checked against the service's docs and code (doc/docs/developer/zh-api-document.
 §3.1.11; database/routes/maimai.py): the body is a JSON list; a chart is found by exact
 ``title`` (水鱼's own, e.g. ``Link(CoF)``) + ``type`` "SD"/"DX" + ``level_index`` 0–4, and
 unknown ones are skipped by the service; ``fc``/``fs`` are "" when none. A wrong
-``Import-Token`` answers 400 ``{"message": "导入token有误"}``.
+``Import-Token`` answers 400 ``{"message": "导入token有误"}`` (401 is taken as a
+rejection too; a 403 is not: it is what a WAF/CDN challenge answers).
 """
 
 from __future__ import annotations
@@ -50,9 +51,10 @@ def record(best: ChartBest) -> dict[str, Any]:
 
 async def send(http: httpx.AsyncClient, base_url: str, token: str, records: list[dict[str, Any]]) -> None:
     status, answer = await post_json(http, base_url + PATH, {"Import-Token": token}, records)
-    if status in (401, 403) or (status == 400 and message_of(answer) == BAD_TOKEN):
+    if status == 401 or (status == 400 and message_of(answer) == BAD_TOKEN):
         raise TokenRejected(f"{LABEL} {status}")
-    if status == 429 or status >= 500:
+    # A 403 or a page that is not 水鱼's JSON comes from a WAF/CDN in front: not the token.
+    if status in (403, 429) or status >= 500 or (status != 200 and answer is None):
         raise TrackerDown(f"{LABEL} {status}")
     if status != 200:
         raise PayloadRejected(f"{LABEL} {status} {message_of(answer)}")

@@ -5,7 +5,8 @@ public/docs/api/maimai.md: 个人 API, Score, SongType, FCType, FSType, LevelInd
 maimai.py's LXNS provider: header ``X-User-Token``; body ``{"scores": [Score…]}``; one id
 for a song's standard and DX charts (水鱼's DX id − 10000), Utage ids > 100000 with
 ``level_index`` 0; ``play_time`` UTC ``YYYY-MM-DDTHH:MM:SSZ`` (minute precision) or null.
-Answers are ``{"success", "code", "message", "data"}``.
+Answers are ``{"success", "code", "message", "data"}``; maimai.py reads code 401 as a bad
+key and 403 as a privacy refusal, so only 401 rejects the key.
 """
 
 from __future__ import annotations
@@ -56,9 +57,11 @@ def record(best: ChartBest) -> dict[str, Any]:
 async def send(http: httpx.AsyncClient, base_url: str, token: str, records: list[dict[str, Any]]) -> None:
     status, answer = await post_json(http, base_url + PATH, {"X-User-Token": token}, {"scores": records})
     code = answer.get("code") if isinstance(answer, dict) else None
-    if status in (401, 403) or code in (401, 403):
+    if status == 401 or code == 401:
         raise TokenRejected(f"{LABEL} {status}")
-    if status == 429 or status >= 500:
+    # 403 is a WAF/CDN challenge or (code 403) a permission of the account, not the key;
+    # a page that is not 落雪's JSON comes from in front of it.
+    if status in (403, 429) or code == 403 or status >= 500 or (status != 200 and answer is None):
         raise TrackerDown(f"{LABEL} {status}")
     if status != 200 or (isinstance(answer, dict) and answer.get("success") is False):
         raise PayloadRejected(f"{LABEL} {status} {code} {message_of(answer)}")

@@ -4,8 +4,8 @@ A link holds the player's token for one service, sealed with the same Fernet box
 cookies. After a good sync the charts it improved (every best after a first sync) join
 the link's pending set; the push then sends those bests and clears what went through. A
 service that is down keeps them pending for the next sync; a rejected token marks the
-link invalid (its pending set keeps growing for the day a new token is linked) and the
-player is told once, in private. A push runs as a background task: it never delays or
+link invalid (its pending set keeps growing for the day a new token is linked, or a /push
+gets through again) and the player is told once, in private. A push runs as a background task: it never delays or
 fails a sync.
 """
 
@@ -231,17 +231,20 @@ class TrackerService:
         else:
             result.status = "ok" if records else "nothing"
         await self._settle(row.id, done, clear_all=(all_bests and error is None) or isinstance(error, PayloadRejected),
-                           error=type(error).__name__ if error else None)
+                           error=type(error).__name__ if error else None, accepted=result.sent > 0)
         if error is not None:
             log.warning("push to %s for player %s stopped: %s", service, player_id, error)
         return result
 
-    async def _settle(self, link_id: int, done: set[str], clear_all: bool, error: str | None) -> None:
+    async def _settle(self, link_id: int, done: set[str], clear_all: bool, error: str | None,
+                      accepted: bool) -> None:
         row = await TrackerLink.get(id=link_id)
         fields: dict[str, object] = {
             "pending": [k for k in row.pending if k not in done],
             "last_error": error,
         }
+        if accepted:  # the service took the token: a link marked invalid works again
+            fields.update(status="ok", invalid_told=False)
         if clear_all:
             fields["pending_all"] = False
         if error is None:
