@@ -31,6 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # No per-user rate limits by default (every chat test is the same user); tests/chat/test_guards.py sets its own.
     os.environ.setdefault("MAIMAI_IMAGE_RATE", "0")
     os.environ.setdefault("MAIMAI_BIND_RATE", "0")
+    os.environ.setdefault("MAIMAI_PUSH_RATE", "0")
     # No network in tests: a missing local file makes the catalogue start empty.
     os.environ.setdefault("MAIMAI_SONGDB_URL", str(_TMP / "no-songdb.json"))
     os.environ.setdefault("MAIMAI_ALIAS_URL", str(_TMP / "no-aliases.json"))

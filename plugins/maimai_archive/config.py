@@ -66,11 +66,13 @@ class MaimaiConfig(BaseModel):
     maimai_max_page_bytes: int = 8_000_000
     maimai_max_image_bytes: int = 4_000_000
     maimai_max_image_pixels: int = 4096 * 4096
-    # Per QQ user: image commands, and /bind attempts (count per seconds).
+    # Per QQ user: image commands, /bind attempts and /push (count per seconds).
     maimai_image_rate: int = 8
     maimai_image_period: float = 60.0
     maimai_bind_rate: int = 5
     maimai_bind_period: float = 600.0
+    maimai_push_rate: int = 1  # a /push sends every best: several requests per service
+    maimai_push_period: float = 600.0
 
     @property
     def data_dir(self) -> Path:

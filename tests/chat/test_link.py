@@ -104,3 +104,28 @@ async def test_push_counts_what_a_service_cannot_take(app: App, db) -> None:
             ctx.should_call_send(event, "水鱼：没有可上传的成绩，跳过 2 项（曲库未收录 1 项、宴会场 1 项）。", result=None)
             ctx.should_finished(push)
     assert route.call_count == 0
+
+
+async def test_push_is_limited_per_user_and_a_refused_one_costs_nothing(app: App, db, monkeypatch) -> None:
+    from plugins.maimai_archive.chat.common import TOO_OFTEN
+    from plugins.maimai_archive.chat.common import app as get_app
+    from plugins.maimai_archive.chat.link import NOT_LINKED, push
+    from plugins.maimai_archive.core.guards import RateLimit
+
+    now = [1000.0]
+    monkeypatch.setitem(get_app().limits, "push", RateLimit(1, 600, clock=lambda: now[0]))
+    await get_app().trackers.link(str(USER), "divingfish", TOKEN)
+
+    async def say(text: str, reply: str) -> None:
+        async with app.test_matcher(push) as ctx:
+            bot = onebot(ctx)
+            event = private_message(text)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, reply, result=None)
+            ctx.should_finished(push)
+
+    await say("/push 落雪", NOT_LINKED)  # not linked there: not counted
+    await say("/push", "水鱼：没有可上传的成绩。")
+    await say("/push 水鱼", TOO_OFTEN["push"].format(wait=600))
+    now[0] += 601
+    await say("/push", "水鱼：没有可上传的成绩。")

@@ -16,7 +16,7 @@ from nonebot.params import CommandArg
 
 from ..core.trackers.push import LinkError, LinkInfo, PushResult, TrackerService, service_of
 from .account import recall
-from .common import app, command, qq_of
+from .common import app, command, qq_of, within_limit
 
 Arg = Annotated[Message, CommandArg()]
 GROUP = "查分器"
@@ -117,7 +117,10 @@ async def _push(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
     service = service_of(word) if word else None
     if word and service is None:
         await matcher.finish("用法：/push [水鱼|落雪]（不写则上传到所有已关联的查分器）")
-    results = await trackers().push_everything(qq_of(event), service)
-    if not results:
+    linked = {i.service for i in await trackers().links(qq_of(event))}
+    if not linked or (service is not None and service not in linked):
         await matcher.finish(NOT_LINKED)
+    # Counted only for a push that goes out: a typo or an unlinked service costs nothing.
+    await within_limit("push", event, matcher)
+    results = await trackers().push_everything(qq_of(event), service)
     await matcher.finish("\n".join(push_line(r) for r in results))

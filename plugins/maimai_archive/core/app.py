@@ -62,6 +62,7 @@ class ArchiveApp:
         self.limits = {
             "image": RateLimit(config.maimai_image_rate, config.maimai_image_period),
             "bind": RateLimit(config.maimai_bind_rate, config.maimai_bind_period),
+            "push": RateLimit(config.maimai_push_rate, config.maimai_push_period),
         }
         self.renderer = RenderThread()
         # Autosync needs a way to tell players (the chat layer's private message).
