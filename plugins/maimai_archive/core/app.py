@@ -108,6 +108,8 @@ class ArchiveApp:
     async def stop(self) -> None:
         """Release everything start() (and use) acquired: background tasks, the render
         thread, the database."""
+        if self.sync is not None:  # first: a sync ending later would push and write after the drain
+            await self.sync.close()
         if self.trackers is not None:
             await self.trackers.drain()
         if self._refresh_task is not None:

@@ -93,6 +93,7 @@ class TrackerService:
         self._clock = clock
         self._locks: dict[tuple[int, str], asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._draining = False
 
     # --- links ---------------------------------------------------------------------------
 
@@ -123,8 +124,12 @@ class TrackerService:
 
     # --- after a sync ----------------------------------------------------------------------
 
-    def after_sync(self, player_id: int, run_id: int | None, first: bool) -> asyncio.Task[None]:
-        """Queue this sync's improved charts and push them, in the background."""
+    def after_sync(self, player_id: int, run_id: int | None, first: bool) -> asyncio.Task[None] | None:
+        """Queue this sync's improved charts and push them, in the background (none once
+        draining: the database is about to close)."""
+        if self._draining:
+            log.info("push after the sync of player %s dropped: stopping", player_id)
+            return None
         task = asyncio.create_task(self._after_sync(player_id, run_id, first))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -170,7 +175,8 @@ class TrackerService:
         return results
 
     async def drain(self, wait: float = DRAIN_WAIT) -> None:
-        """Let running pushes finish (bounded), then cancel what is left."""
+        """Take no new push; let running ones finish (bounded), then cancel what is left."""
+        self._draining = True
         if not self._tasks:
             return
         _, late = await asyncio.wait(set(self._tasks), timeout=wait)

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 UNREADABLE = "保存的 Cookie 无法解密（机器人的密钥变了），请私聊我重新 /bind。"
 FULL_COOLDOWN = timedelta(minutes=10)
+CLOSE_WAIT = 10.0  # seconds close() gives cancelled syncs to record how they ended
 # Evidence file names by phase: the page kind the operator knows.
 PAGE_KIND = {Phase.RECORD: "record", Phase.DETAIL: "detail", Phase.PROFILE: "home", Phase.SCORES: "scores",
              Phase.ALBUM: "album", Phase.PHOTO_FILES: "photo"}  # fmt: skip
@@ -61,6 +62,8 @@ class SyncService:
         self._pool = asyncio.Semaphore(max_syncs)
         self._running: set[int] = set()
         self._waiting = 0
+        self._tasks: set[asyncio.Task[SyncReport]] = set()
+        self._closed = False
         self.lease = Lease(owner, clock)
         self._clock = clock
         self.full_cooldown = full_cooldown
@@ -88,23 +91,40 @@ class SyncService:
         trigger: str = "command",
         on_queued: Callable[[int], Awaitable[None]] | None = None,
     ) -> SyncReport:
-        if player.id in self._running:
+        if player.id in self._running or self._closed:
             return SyncReport(SyncStatus.BUSY, player.id)
         self._running.add(player.id)
+        # Its own task, so close() can cut it; cancelling the caller cancels it too.
+        task = asyncio.create_task(self._queued(player, full, trigger, on_queued))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _: self._running.discard(player.id))
+        return await task
+
+    async def close(self, wait: float = CLOSE_WAIT) -> None:
+        """Take no new sync and cut the running ones (a cut sync loses nothing it read): each
+        records its run as failed ("Interrupted") and frees its lease, within ``wait``."""
+        self._closed = True
+        running = set(self._tasks)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=wait)
+
+    async def _queued(
+        self, player: Player, full: bool, trigger: str, on_queued: Callable[[int], Awaitable[None]] | None
+    ) -> SyncReport:
+        if self._pool.locked() and on_queued is not None:
+            await on_queued(self._waiting + 1)
+        self._waiting += 1
         try:
-            if self._pool.locked() and on_queued is not None:
-                await on_queued(self._waiting + 1)
-            self._waiting += 1
-            try:
-                await self._pool.acquire()
-            finally:
-                self._waiting -= 1
-            try:
-                return await self._sync_leased(player, full, trigger)
-            finally:
-                self._pool.release()
+            await self._pool.acquire()
         finally:
-            self._running.discard(player.id)
+            self._waiting -= 1
+        try:
+            return await self._sync_leased(player, full, trigger)
+        finally:
+            self._pool.release()
 
     async def _sync_leased(self, player: Player, full: bool, trigger: str) -> SyncReport:
         status = await self.store.status(player)
@@ -163,6 +183,7 @@ class SyncService:
             return await asyncio.to_thread(self.pages.save, PAGE_KIND[phase], error.body, set(session.secrets))
 
         source: PageSource | None = None
+        interrupted = False
         try:
             async with self._source_factory(cookies, session.save) as source:
                 ctx = SyncContext(
@@ -186,6 +207,9 @@ class SyncService:
             elif isinstance(error, PageChanged):
                 await keep(Phase.RECORD, error)
             log.warning("sync of player %s stopped: %s: %s", player.id, type(error).__name__, error)
+        except asyncio.CancelledError:  # the bot stopping: the run is recorded, then the cancel goes on
+            interrupted = True
+            raise
         finally:
             if source is not None:
                 report.requests, report.bytes_received = source.requests, source.bytes_received
@@ -194,7 +218,7 @@ class SyncService:
             await SyncRun.filter(id=run.id).update(
                 finished_at=self._clock(),
                 status=RunStatus.OK if report.ok else RunStatus.FAILED,
-                error=type(report.error).__name__ if report.error else None,
+                error="Interrupted" if interrupted else type(report.error).__name__ if report.error else None,
                 requests=report.requests,
                 bytes_received=report.bytes_received,
                 new_plays=report.new_plays,
