@@ -188,8 +188,8 @@ async def archive_details(ctx: SyncContext, plays: list[ParsedPlay]) -> int | No
             rating = (play.played_unix, detail.rating)
     if rating is None:
         return None
-    # A retried old detail must not roll the rating back past a newer play's.
-    newer = await Play.filter(player=player, played_unix__gt=rating[0], detail__not_isnull=True).exists()
+    # A retried old detail must not roll the rating back past a newer play's, detailed or not.
+    newer = await Play.filter(player=player, played_unix__gt=rating[0]).exists()
     return None if newer else rating[1]
 
 
