@@ -62,7 +62,7 @@ class SyncRun(Model):
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=16, default="running")  # running | ok | failed
-    full = fields.BooleanField(default=False)
+    full = fields.BooleanField(default=False)  # this run read all six score lists
     trigger = fields.CharField(max_length=16, default="command")  # command | auto | cli
     error = fields.CharField(max_length=64, null=True)  # the error class name
     requests = fields.IntField(default=0)

@@ -242,6 +242,8 @@ async def read_score_lists(ctx: SyncContext) -> None:
                     report.imported_bests += 1
                 elif improved:
                     report.improved += 1
+    # All six read: the bests are imported (later reads record changes) and the cooldown starts.
+    await SyncRun.filter(id=ctx.run.id).update(full=True)
     await player.refresh_from_db()
     computed = await computed_rating(player, ctx.catalogue)
     if computed is not None and player.rating is not None:
