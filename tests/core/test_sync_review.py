@@ -159,6 +159,10 @@ async def test_database_errors_around_a_run_give_a_typed_report(harness, real_pl
         report = await harness.service.sync(player)
     assert isinstance(report.error, SyncCrashed)
     assert (await Player.get(id=player.id)).lease_owner is None  # the lease was given back
+    with monkeypatch.context() as patch:  # the closing write of a run that archived plays
+        patch.setattr(harness.service.lease, "release", broken)
+        report = await harness.sync(player, SavedPages(real_plays[:2], real_profile))
+    assert isinstance(report.error, SyncCrashed)
 
 
 async def test_failing_full_syncs_read_the_score_lists_once_per_cooldown(
