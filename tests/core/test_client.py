@@ -19,8 +19,10 @@ from plugins.maimai_archive.core.errors import (
     LoginFailed,
     Maintenance,
     NetworkError,
+    OffSite,
     PageChanged,
     RateLimited,
+    SessionError,
     SessionExpired,
     TruncatedPage,
 )
@@ -285,3 +287,28 @@ async def test_oauth_callback_with_a_local_site_still_refuses_other_hosts() -> N
     with pytest.raises(LoginFailed):
         await follow_oauth_callback(LOCAL_CALLBACK, base_url=LOCAL_SITE)
     assert not other.called
+
+
+@respx.mock
+async def test_an_off_site_redirect_is_off_site_not_an_expired_session() -> None:
+    cdn = "https://cdn.example.test/photo/a.jpg"
+    respx.get(BASE + "img/photo/a.jpg").mock(return_value=httpx.Response(302, headers={"location": cdn}))
+    respx.get(BASE + "playerData/photo/").mock(
+        return_value=httpx.Response(302, headers={"location": "https://cdn.example.test/maimai-mobile/"})
+    )
+    follow = respx.get(cdn).mock(return_value=httpx.Response(200, content=b"\xff\xd8"))
+    async with _client() as client:
+        with pytest.raises(OffSite) as photo:
+            await client.image(BASE + "img/photo/a.jpg")
+        with pytest.raises(OffSite) as album:  # the base path on another host: not the login root
+            await client.get_page("playerData/photo/")
+    assert isinstance(photo.value, PageChanged) and not isinstance(album.value, SessionError)
+    assert follow.call_count == 0
+
+
+@respx.mock
+async def test_a_redirect_to_the_site_root_is_an_expired_session() -> None:
+    respx.get(BASE + "record/").mock(return_value=httpx.Response(302, headers={"location": "/"}))
+    async with _client() as client:
+        with pytest.raises(SessionExpired):
+            await client.get_page("record/")

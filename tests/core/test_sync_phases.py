@@ -255,3 +255,17 @@ def test_no_cookie_value_survives_redaction_in_any_form_it_may_take_on_a_page(va
     for v in values:
         for form in (v, escape(v), escape(v, quote=True), quote(v, safe="")):
             assert form not in out
+
+
+def test_hidden_tokens_are_masked_in_any_attribute_form_and_wherever_else_they_appear():
+    page = ('<html><body><form><INPUT TYPE="hidden" NAME="csrf" VALUE="Tok+en/42"/>'
+            '<input type=hidden name=sess value=b4re7oken>'
+            '<input type="hidden" name="ent" value="&#101;nt&amp;ity9"/>'
+            '<input type="hidden" name="f" value="7"/><input type="hidden" name="idx" value="3,1763905200"/>'
+            '</form><script>var t = "Tok+en/42"; go("?s=b4re7oken&e=ent%26ity9&c=Tok%2Ben%2F42")</script>'
+            '<p>ent&amp;ity9 value=7 slot 7</p></body></html>')
+    out = redact_page(page, [])
+    for leak in ("Tok+en/42", "Tok%2Ben%2F42", "b4re7oken", "ent&amp;ity9", "&#101;nt&amp;ity9", "ent%26ity9"):
+        assert leak not in out, leak
+    assert 'value="3,1763905200"' in out and "slot 7" in out  # idx and short values elsewhere stay
+    assert 'value="7"' not in out  # but a short hidden value is masked in its own field

@@ -35,6 +35,7 @@ from .errors import (
     LoginFailed,
     Maintenance,
     NetworkError,
+    OffSite,
     PageChanged,
     PageMissing,
     RateLimited,
@@ -77,10 +78,13 @@ CookieCallback = Callable[[dict[str, str]], Awaitable[None]]
 
 
 def _is_session_redirect(location: str, base_url: str) -> bool:
-    """A redirect to the login root, ``error/`` or ``logout/`` means the session is gone."""
+    """A redirect to the site's own login root (or its host's root), ``error/`` or ``logout/``
+    means the session is gone; a redirect to another host says nothing about the session."""
+    if urlsplit(location).netloc != urlsplit(base_url).netloc:
+        return False
     target = urlsplit(location).path.rstrip("/") + "/"
     base = urlsplit(base_url).path.rstrip("/") + "/"
-    return target == base or "/error" in target or "logout" in target
+    return target in (base, "/") or "/error" in target or "logout" in target
 
 
 def is_complete_html(body: str) -> bool:
@@ -153,7 +157,7 @@ class MaimaiClient:
     async def get_page(self, path: str, params: Mapping[str, str | int] | None = None) -> str:
         """GET a page (path relative to base_url) and return its text, or raise the typed error.
 
-        Redirect to login/error/logout → SessionExpired; 567 → retried, then RateLimited;
+        Redirect to login/error/logout → SessionExpired; to another host → OffSite; 567 → retried, then RateLimited;
         timeouts/network errors/5xx → retried, then NetworkError; an error, maintenance or
         challenge page → its typed error (see pages.check_status); a body that stops before
         ``</html>`` → TruncatedPage (a PageChanged; not retried here, the sync retries later).
@@ -197,7 +201,7 @@ class MaimaiClient:
     async def image(self, url: str) -> bytes:
         """An image the site serves to this account (album photos); same session, same pace."""
         if urlsplit(url).netloc not in ("", urlsplit(self.base_url).netloc):
-            raise PageChanged("photo", "an image on the site's own host")
+            raise OffSite("photo", "an image on the site's own host")
         async with self._lock:
             response = await self._get_with_retries(urljoin(self.base_url, url), None, self._max_image)
         if not response.headers.get("content-type", "").startswith("image/"):
@@ -247,7 +251,8 @@ class MaimaiClient:
             if _is_session_redirect(location, self.base_url):
                 raise SessionExpired(f"redirected to {urlsplit(location).path}")
             if urlsplit(location).netloc != urlsplit(self.base_url).netloc:
-                raise SessionExpired(f"redirected off-site to {urlsplit(location).netloc}")
+                # e.g. a photo moved to a CDN: this page is unreadable, the session is fine
+                raise OffSite(urlsplit(url).path, f"an answer on the site's own host, not {urlsplit(location).netloc}")
             url, params = location, None
         raise NetworkError(f"too many redirects from {urlsplit(url).path}")
 

@@ -14,14 +14,14 @@
     │   ├── UnsupportedPage     a real page of the site that we have no parser for
     │   ├── TruncatedPage       the body stops before ``</html>`` (cut off in transfer)
     │   ├── PageMissing         HTTP 404 (or another 4xx) where a page should be
+    │   ├── OffSite             a redirect to another host (a CDN…): that page is skipped
     │   └── TooLarge            a body or image past its cap (bytes, or pixels before decoding)
     ├── SyncStopped             the sync itself stopped (not the site)
     │   ├── BindingChanged      the binding was deleted or replaced during the sync
     │   ├── LeaseLost           another process took the account over
     │   └── SyncCrashed         a bug (an unexpected exception), wrapped so nothing escapes untyped
     ├── UnknownChart            a title the song catalogue does not know (yet)
-    ├── BindingError            cookies missing/unusable before any request
-    └── BindingChanged          the binding was deleted or replaced while a sync ran
+    └── BindingError            cookies missing/unusable before any request
 
 Each error carries ``user_message`` (short Chinese text fit for a group chat) and
 ``str(err)`` (context for the log). Neither ever contains a cookie value.
@@ -114,6 +114,13 @@ class PageMissing(PageChanged):
     """HTTP 404 (or another 4xx) for a page the site should have."""
 
     user_message = "舞萌DX网站上找不到这个页面，请稍后再试。"
+
+
+class OffSite(PageChanged):
+    """A redirect to another host (a photo moved to a CDN…). Not a session expiry: an optional
+    page is skipped; on ``record/`` the sync fails with this error."""
+
+    user_message = "舞萌DX网站把请求转到了别的网站，暂时无法读取；请稍后再试，多次出现请告诉机器人管理员。"
 
 
 class SyncStopped(MaimaiError):

@@ -3,7 +3,8 @@
 A copy is made when the site changes under us; it must never carry the account's session.
 The account's cookie values (every one seen during the sync, rotated ones included) and the
 value of every hidden form field other than ``idx`` (the play key the operator needs) are
-replaced before anything is written. Only the newest ``KEEP`` copies of each page kind stay.
+replaced before anything is written: in the field itself in any spelling, and — raw,
+HTML-escaped or URL-encoded — anywhere else on the page (scripts, links). Only the newest ``KEEP`` copies of each page kind stay.
 """
 
 from __future__ import annotations
@@ -27,34 +28,51 @@ MIN_SECRET = 4
 _KIND = re.compile(r"[^a-z0-9_]+")
 
 
+# A value attribute in any case and quoting: value="…", VALUE='…', value=bare.
+_VALUE_ATTR = re.compile(r"""(\bvalue\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
+
+
 def redact_page(body: str, secrets: Iterable[str]) -> str:
     """The page with every secret value and every hidden form token but ``idx`` masked."""
-    tokens = _hidden_tokens(body)
-    for token in tokens:
-        # Only inside value="…": a short token must not wipe the same text elsewhere.
-        body = re.sub(r"""(value\s*=\s*["'])""" + re.escape(html.escape(token, quote=True)) + r"""(["'])""",
-                      rf"\g<1>{MASK}\g<2>", body)  # fmt: skip
-        body = re.sub(r"""(value\s*=\s*["'])""" + re.escape(token) + r"""(["'])""", rf"\g<1>{MASK}\g<2>", body)
+    tokens, idx = _hidden_tokens(body)
+    tokens -= idx
+    if tokens:
+        body = _VALUE_ATTR.sub(lambda m: _mask_value(m, tokens), body)
+    # Elsewhere (scripts, query strings) only tokens long enough not to wipe ordinary text,
+    # and none that is part of an idx the operator needs.
+    spread = {t for t in tokens if len(t) >= MIN_SECRET and not any(t in i for i in idx)}
     # Values under MIN_SECRET characters (flags like "1") carry no session; masking them
     # would wipe every such digit from the page the operator needs to read.
-    for secret in sorted({s for s in secrets if len(s) >= MIN_SECRET}, key=len, reverse=True):
-        for form in {secret, html.escape(secret, quote=True), quote(secret, safe="")}:
+    secrets = {s for s in secrets if len(s) >= MIN_SECRET} | spread
+    for secret in sorted(secrets, key=len, reverse=True):
+        forms = {secret, html.escape(secret, quote=True), html.escape(secret, quote=False), quote(secret, safe="")}
+        for form in sorted(forms, key=len, reverse=True):
             body = body.replace(form, MASK)
     return body
 
 
-def _hidden_tokens(body: str) -> set[str]:
+def _mask_value(match: re.Match[str], tokens: set[str]) -> str:
+    raw = match.group(2)
+    quoted = raw[:1] in "\"'" and len(raw) >= 2
+    if html.unescape(raw[1:-1] if quoted else raw) not in tokens:
+        return match.group(0)
+    return match.group(1) + (raw[0] + MASK + raw[0] if quoted else MASK)
+
+
+def _hidden_tokens(body: str) -> tuple[set[str], set[str]]:
+    """Values of hidden inputs (attribute names in any case, entities decoded), and of idx."""
     try:
         root = lxml_html.fromstring(body)
     except (etree.ParserError, ValueError):
-        return set()
+        return set(), set()
     found: set[str] = set()
+    idx: set[str] = set()
     for field in root.iter("input"):
-        if (field.get("type") or "").lower() == "hidden" and field.get("name") != "idx":
-            value = field.get("value")
-            if value:
-                found.add(value)
-    return found
+        value = field.get("value")
+        if (field.get("type") or "").lower() != "hidden" or not value:
+            continue
+        (idx if field.get("name") == "idx" else found).add(value)
+    return found, idx
 
 
 class PageKeeper:

@@ -140,7 +140,7 @@ async def _photos(player: Player, archive: Archive, visits: list[list[_Play]]) -
     """The downloaded photos taken during (or within the gap of) a visit, by visit."""
     lo = datetime.combine(local(visits[0][0].played_at).date(), time.min, SITE_TZ)
     hi = datetime.combine(local(visits[-1][-1].played_at).date(), time.max, SITE_TZ)
-    rows = await Photo.filter(player=player, taken_at__gte=lo, taken_at__lte=hi, path__not_isnull=True).order_by(
+    rows = await Photo.filter(player=player, taken_at__gte=lo, taken_at__lte=hi, path__not_isnull=True).exclude(path="").order_by(
         "taken_at", "id"
     ).values_list("path", "taken_at")
     out: dict[int, list[Path]] = {}

@@ -62,7 +62,7 @@ class SyncRun(Model):
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=16, default="running")  # running | ok | failed
-    full = fields.BooleanField(default=False)
+    full = fields.BooleanField(default=False)  # this run read all six score lists
     trigger = fields.CharField(max_length=16, default="command")  # command | auto | cli
     error = fields.CharField(max_length=64, null=True)  # the error class name
     requests = fields.IntField(default=0)
@@ -221,7 +221,7 @@ class Photo(Model):
     id = fields.IntField(primary_key=True)
     player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="photos", on_delete=fields.CASCADE)
     url = fields.CharField(max_length=512)
-    path = fields.CharField(max_length=512, null=True)  # under the data dir, once downloaded
+    path = fields.CharField(max_length=512, null=True)  # under the data dir, once downloaded; "" a miss
     title = fields.CharField(max_length=255, null=True)
     difficulty = fields.CharField(max_length=16, null=True)
     taken_at = fields.DatetimeField(null=True)

@@ -44,6 +44,7 @@ from .source import PageSource
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+PHOTO_MISS = ""  # Photo.path of a file that could not be fetched (off-site, too large…)
 RING = 50  # record/ shows the latest 50 plays
 SCORE_DIFFS = (0, 1, 2, 3, 4, 10)  # basic … Re:MASTER, Utage
 MAX_UNREADABLE_DETAILS = 3  # in a row: then the page has changed, not one play
@@ -188,8 +189,8 @@ async def archive_details(ctx: SyncContext, plays: list[ParsedPlay]) -> int | No
             rating = (play.played_unix, detail.rating)
     if rating is None:
         return None
-    # A retried old detail must not roll the rating back past a newer play's.
-    newer = await Play.filter(player=player, played_unix__gt=rating[0], detail__not_isnull=True).exists()
+    # A retried old detail must not roll the rating back past a newer play's, detailed or not.
+    newer = await Play.filter(player=player, played_unix__gt=rating[0]).exists()
     return None if newer else rating[1]
 
 
@@ -241,6 +242,8 @@ async def read_score_lists(ctx: SyncContext) -> None:
                     report.imported_bests += 1
                 elif improved:
                     report.improved += 1
+    # All six read: the bests are imported (later reads record changes) and the cooldown starts.
+    await SyncRun.filter(id=ctx.run.id).update(full=True)
     await player.refresh_from_db()
     computed = await computed_rating(player, ctx.catalogue)
     if computed is not None and player.rating is not None:
@@ -271,18 +274,23 @@ async def rating_disagrees(player: Player, catalogue: Catalogue) -> bool:
 
 
 async def archive_photos(ctx: SyncContext, photos: list[ParsedPhoto]) -> None:
-    """Album rows, then each photo file not yet downloaded (each tried once per sync)."""
+    """Album rows, then each photo file not yet tried. The first file that fails ends the
+    phase (the rest wait for the next sync) and is kept as a miss, never requested again."""
     player, report = ctx.player, ctx.report
     folder = ctx.data_dir / "photos" / str(player.id)
+    rows: list[Photo] = []
     for photo in photos:
         row, created = await Photo.get_or_create(player=player, url=photo.url, defaults=photo_fields(photo))
         report.new_photos += created
+        rows.append(row)
+    for row in rows:
         if row.path is not None:
-            continue
-        data = await optional(ctx, Phase.PHOTO_FILES, functools.partial(ctx.source.image, photo.url))
+            continue  # downloaded, or a miss
+        data = await optional(ctx, Phase.PHOTO_FILES, functools.partial(ctx.source.image, row.url))
         if data is None:
-            continue
-        name = hashlib.sha256(photo.url.encode()).hexdigest()[:24] + _suffix(photo.url)
+            await Photo.filter(id=row.id).update(path=PHOTO_MISS)
+            return
+        name = hashlib.sha256(row.url.encode()).hexdigest()[:24] + _suffix(row.url)
         await asyncio.to_thread(_save_file, folder / name, data)  # disk I/O off the loop
         await Photo.filter(id=row.id).update(path=str(Path("photos") / str(player.id) / name))
 

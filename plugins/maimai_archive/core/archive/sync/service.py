@@ -123,6 +123,8 @@ class SyncService:
             self._waiting -= 1
         try:
             return await self._sync_leased(player, full, trigger)
+        except Exception as e:  # the database under the opening or closing writes
+            return SyncReport(SyncStatus.FAILED, player.id, error=_typed(player, e))
         finally:
             self._pool.release()
 
@@ -148,9 +150,10 @@ class SyncService:
             await self.lease.release(player)
 
     async def full_cooling(self, player: Player) -> bool:
-        """Whether a full sync ran within the cooldown (then ``full`` runs as a normal sync)."""
+        """Whether a sync read the score lists within the cooldown, even one that failed later
+        (then ``full`` runs as a normal sync)."""
         since = self._clock() - self.full_cooldown
-        return await SyncRun.filter(player=player, full=True, status=RunStatus.OK, started_at__gte=since).exists()
+        return await SyncRun.filter(player=player, full=True, started_at__gte=since).exists()
 
     # --- one run -------------------------------------------------------------------------
 
@@ -166,9 +169,8 @@ class SyncService:
         first = last is None
         declined = full and not first and await self.full_cooling(player)
         full = full and not declined
-        run = await SyncRun.create(
-            player=player, started_at=self._clock(), full=full or first, trigger=trigger, rating_before=player.rating
-        )
+        # ``full`` is set once the score lists are read (see read_score_lists).
+        run = await SyncRun.create(player=player, started_at=self._clock(), trigger=trigger, rating_before=player.rating)
         # "failed" until every phase has run: a crash or a cancel never reads as a success.
         report = SyncReport(SyncStatus.FAILED, player.id, run.id, full=full or first, first=first,
                             rating_before=player.rating, full_declined=declined,
@@ -194,10 +196,7 @@ class SyncService:
                 await run_phases(ctx)
             report.status = SyncStatus.OK
         except Exception as e:
-            error = e if isinstance(e, MaimaiError) else SyncCrashed(f"{type(e).__name__}")
-            if error is not e:
-                log.exception("sync of player %s crashed", player.id)
-                error.__cause__ = e
+            error = _typed(player, e)
             report.status, report.error = SyncStatus.FAILED, error
             if isinstance(error, BindingChanged):
                 report.status = SyncStatus.UNBOUND
@@ -263,7 +262,18 @@ def _owed(last: SyncRun | None) -> frozenset[Phase]:
     return frozenset(Phase(p) for p in last.skipped if p in {o.value for o in OPTIONAL})
 
 
+def _typed(player: Player, e: Exception) -> MaimaiError:
+    """The error as one of ours; anything else is a bug, logged and wrapped in SyncCrashed."""
+    if isinstance(e, MaimaiError):
+        return e
+    log.exception("sync of player %s crashed", player.id)
+    crashed = SyncCrashed(type(e).__name__)
+    crashed.__cause__ = e
+    return crashed
+
+
 async def _bests_imported(player: Player) -> bool:
-    """Whether a good full sync read every score list (later reads record improvements)."""
-    skipped = await SyncRun.filter(player=player, full=True, status=RunStatus.OK).values_list("skipped", flat=True)
+    """Whether any sync (even one that failed later) read every score list: later reads
+    record improvements. Runs from before this rule: a good run that did not skip them."""
+    skipped = await SyncRun.filter(player=player, full=True).values_list("skipped", flat=True)
     return any(Phase.SCORES.value not in (s if isinstance(s, list) else []) for s in skipped)
