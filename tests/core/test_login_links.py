@@ -138,3 +138,15 @@ def test_the_allowlist_matches_whole_host_suffixes_only() -> None:
     assert split_host_port("open.weixin.qq.com:443", 0) == ("open.weixin.qq.com", 443)
     assert split_host_port("[::1]:443", 0) == ("::1", 443)
     assert split_host_port("host:notaport", 0) is None
+
+
+def test_a_link_another_qq_waits_on_is_refused_and_drops_both() -> None:
+    from plugins.maimai_archive.core.login.links import LinkTaken
+
+    pending = PendingBinds(clock=Clock())
+    pending.add("20001", KEY)
+    with pytest.raises(LinkTaken):
+        pending.add("20002", KEY)  # the same (state, r, t): whose login would the callback be?
+    assert pending.take(KEY) is None and len(pending) == 0
+    assert pending.add("20001", KEY) is not None  # the same QQ asking again just renews it
+    assert pending.add("20001", KEY) is not None and len(pending) == 1

@@ -93,6 +93,10 @@ async def fetch_login_link(oauth_url: str, *, request_timeout: float = 20.0,
         raise LoginFailed(str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。") from None
 
 
+class LinkTaken(ValueError):
+    """The site handed out a link another QQ already waits on."""
+
+
 @dataclass
 class PendingBind:
     qq: str
@@ -115,10 +119,14 @@ class PendingBinds:
         self._by_key: dict[LinkKey, PendingBind] = {}
 
     def add(self, qq: str, key: LinkKey, via: str | None = None) -> PendingBind | None:
-        """Remember a bind for ``qq``; None when too many are waiting already."""
+        """Remember a bind for ``qq``; None when too many are waiting already. LinkTaken when
+        another QQ waits on the same link: both are dropped (whose login would it be?)."""
         self._purge()
         for old in [p for p in self._by_key.values() if p.qq == qq]:
             del self._by_key[old.key]
+        if key in self._by_key:
+            del self._by_key[key]
+            raise LinkTaken("another QQ waits on the same login link")
         if len(self._by_key) >= self.limit:
             return None
         pending = PendingBind(qq, key, self.clock() + self.ttl, via)

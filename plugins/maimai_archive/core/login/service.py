@@ -13,7 +13,14 @@ import httpx
 
 from ..archive.binding import CallbackUrl
 from ..errors import BindingError, MaimaiError
-from .links import PendingBinds, callback_key, callback_target, fetch_login_link, link_key
+from .links import (
+    LinkTaken,
+    PendingBinds,
+    callback_key,
+    callback_target,
+    fetch_login_link,
+    link_key,
+)
 from .proxy import BindProxy, Page, parse_allow, split_host_port
 
 if TYPE_CHECKING:
@@ -73,7 +80,12 @@ class OneTapBind:
             key = link_key(link)
         except ValueError as exc:
             raise BindingError(str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。") from None
-        if self.pending.add(qq, key, reply_via) is None:
+        try:
+            added = self.pending.add(qq, key, reply_via)
+        except LinkTaken:
+            raise BindingError("two QQs got the same login link",
+                               user_message="这个登录链接撞车了，已作废，请重新发送 /bind。") from None
+        if added is None:
             raise BindingError("too many pending binds", user_message="现在绑定的人太多了，请几分钟后再试。")
         return LoginLink(link, self.public, int(self.pending.ttl // 60))
 
