@@ -150,3 +150,27 @@ def test_a_link_another_qq_waits_on_is_refused_and_drops_both() -> None:
     assert pending.take(KEY) is None and len(pending) == 0
     assert pending.add("20001", KEY) is not None  # the same QQ asking again just renews it
     assert pending.add("20001", KEY) is not None and len(pending) == 1
+
+
+async def test_fetch_login_link_maps_a_broken_body_to_a_network_error_and_caps_it() -> None:
+    from plugins.maimai_archive.core.errors import NetworkError, TooLarge
+
+    async def not_gzip():  # type: ignore[no-untyped-def]
+        yield b"not gzip at all"
+
+    broken = httpx.MockTransport(lambda r: httpx.Response(
+        302, headers={"location": LOCATION, "content-encoding": "gzip"}, content=not_gzip()))
+    with pytest.raises(NetworkError):  # httpx.DecodingError is no TransportError
+        await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=broken)
+
+    sent: list[int] = []
+
+    async def endless():  # type: ignore[no-untyped-def]
+        for _ in range(10_000):
+            sent.append(1)
+            yield b"x" * 1024
+
+    huge = httpx.MockTransport(lambda r: httpx.Response(302, headers={"location": LOCATION}, content=endless()))
+    with pytest.raises(TooLarge):
+        await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=huge)
+    assert len(sent) < 100  # stopped at the cap, not read to the end

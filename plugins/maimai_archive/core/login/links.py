@@ -16,12 +16,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
+from ..caps import read_capped
 from ..client import BROWSER_HEADERS
 from ..errors import LoginFailed, NetworkError
 
 TTL = 600.0  # seconds a pending bind waits for its callback
 MAX_PENDING = 500  # binds waiting at once, all users together
 CALLBACK_PATH = "/wc_auth/oauth/callback/"
+MAX_AUTHORIZE_BYTES = 64_000  # the authorize answer is a 302 with a tiny body
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,9 @@ async def fetch_login_link(oauth_url: str, *, request_timeout: float = 20.0,
     async with httpx.AsyncClient(timeout=request_timeout, transport=transport, follow_redirects=False,
                                  headers=BROWSER_HEADERS) as http:
         try:
-            response = await http.get(oauth_url)
-        except httpx.TransportError as exc:
+            async with http.stream("GET", oauth_url) as response:
+                await read_capped(response, MAX_AUTHORIZE_BYTES, "authorize")
+        except httpx.HTTPError as exc:  # a broken gzip body too (DecodingError), not only transport
             raise NetworkError(f"authorize: {type(exc).__name__}") from None
     location = response.headers.get("location", "")
     if not response.is_redirect or not location:
