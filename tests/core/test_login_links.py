@@ -174,3 +174,15 @@ async def test_fetch_login_link_maps_a_broken_body_to_a_network_error_and_caps_i
     with pytest.raises(TooLarge):
         await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=huge)
     assert len(sent) < 100  # stopped at the cap, not read to the end
+
+
+def test_a_callback_path_is_exact_without_dot_segments() -> None:
+    from plugins.maimai_archive.core.login.links import is_callback_path, link_callback_path
+
+    assert link_callback_path(rewrite_link(LOCATION)) == "/wc_auth/oauth/callback/maimai-dx"
+    assert is_callback_path("/wc_auth/oauth/callback/maimai-dx")
+    for other in ("/wc_auth/oauth/callback/../../x", "/wc_auth/oauth/callback/%2e%2E/%2e%2e/x",
+                  "/wc_auth/oauth/callback/./maimai-dx", "/wc_auth/oauth/callback/..%5c..%5cx", "/wc_auth/x"):
+        assert not is_callback_path(other), other
+    with pytest.raises(ValueError):
+        link_callback_path(LOCATION.replace("callback%2Fmaimai-dx", "callback%2F..%2F..%2Fx"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
 
@@ -62,6 +62,23 @@ def link_key(link: str) -> LinkKey:
     return key
 
 
+def link_callback_path(link: str) -> str:
+    """The callback path in a (rewritten) WeChat link's redirect_uri: the one path its callback
+    may come to; ValueError when it is no plain callback path."""
+    redirect = parse_qs(urlsplit(link).query).get("redirect_uri", [""])[0]
+    path = urlsplit(redirect).path
+    if not is_callback_path(path):
+        raise ValueError("the login link's redirect_uri is no callback")
+    return path
+
+
+def is_callback_path(path: str) -> bool:
+    """Under the callback folder, without a dot segment (``callback/../../x`` is another path
+    on the OAuth host) or a backslash (some servers read it as ``/``)."""
+    return (path.startswith(CALLBACK_PATH) and "\\" not in unquote(path)
+            and not any(s in (".", "..") for s in unquote(path).split("/")))
+
+
 def callback_key(query: str) -> LinkKey | None:
     """The key of a callback request's query (``r, t, code, state``); None when incomplete."""
     values = parse_qs(query)
@@ -106,6 +123,7 @@ class PendingBind:
     key: LinkKey
     expires: float
     via: str | None = None  # the chat connection the /bind came through
+    path: str = ""  # the callback path of the link handed out: its callback must use exactly it
 
 
 class PendingBinds:
@@ -121,7 +139,7 @@ class PendingBinds:
         self.limit = limit
         self._by_key: dict[LinkKey, PendingBind] = {}
 
-    def add(self, qq: str, key: LinkKey, via: str | None = None) -> PendingBind | None:
+    def add(self, qq: str, key: LinkKey, via: str | None = None, path: str = "") -> PendingBind | None:
         """Remember a bind for ``qq``; None when too many are waiting already. LinkTaken when
         another QQ waits on the same link: both are dropped (whose login would it be?)."""
         self._purge()
@@ -132,7 +150,7 @@ class PendingBinds:
             raise LinkTaken("another QQ waits on the same login link")
         if len(self._by_key) >= self.limit:
             return None
-        pending = PendingBind(qq, key, self.clock() + self.ttl, via)
+        pending = PendingBind(qq, key, self.clock() + self.ttl, via, path)
         self._by_key[key] = pending
         return pending
 

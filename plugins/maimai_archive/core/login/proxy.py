@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .links import CALLBACK_PATH
+from .links import is_callback_path
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class BindProxy:
             return
         url = urlsplit(target) if target.startswith("http://") else None
         if (method == "GET" and url is not None and (url.hostname or "").lower() == self.intercept_host
-                and url.path.startswith(CALLBACK_PATH)):
+                and is_callback_path(url.path)):
             log.info("login proxy: a login callback arrived")
             try:
                 page = await self.on_callback(url.path, url.query)

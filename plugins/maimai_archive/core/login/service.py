@@ -19,6 +19,7 @@ from .links import (
     callback_key,
     callback_target,
     fetch_login_link,
+    link_callback_path,
     link_key,
 )
 from .proxy import BindProxy, Page, parse_allow, split_host_port
@@ -77,11 +78,11 @@ class OneTapBind:
         """A fresh login link for ``qq``, remembered for ``TTL``; MaimaiError when the site gives none."""
         link = await fetch_login_link(self.oauth_url, request_timeout=self.timeout, transport=self._transport)
         try:
-            key = link_key(link)
+            key, path = link_key(link), link_callback_path(link)
         except ValueError as exc:
             raise BindingError(str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。") from None
         try:
-            added = self.pending.add(qq, key, reply_via)
+            added = self.pending.add(qq, key, reply_via, path)
         except LinkTaken:
             raise BindingError("two QQs got the same login link",
                                user_message="这个登录链接撞车了，已作废，请重新发送 /bind。") from None
@@ -93,7 +94,7 @@ class OneTapBind:
         """The proxy caught a callback: complete the login when it answers a pending bind."""
         key = callback_key(query)
         pending = self.pending.take(key) if key is not None else None
-        if pending is None:
+        if pending is None or path != pending.path:  # another path on the OAuth host: never asked
             log.info("login proxy: a callback matched no link waiting for it (refused, not forwarded)")
             return UNKNOWN_PAGE
         via = pending.via
