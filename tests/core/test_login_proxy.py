@@ -75,7 +75,7 @@ async def rig(db, tmp_path: Path) -> AsyncIterator[Rig]:
             told.append((qq, text, via))
 
         echo = await asyncio.start_server(_echo, "127.0.0.1", 0)
-        one_tap = OneTapBind(core, notify, connect_port=echo.sockets[0].getsockname()[1])
+        one_tap = OneTapBind(core, notify, connect_port=echo.sockets[0].getsockname()[1], allow_private=True)
         await one_tap.start()
         try:
             yield Rig(sim, one_tap, core, told)

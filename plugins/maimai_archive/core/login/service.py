@@ -47,7 +47,8 @@ class LoginLink:
 
 class OneTapBind:
     def __init__(self, app: ArchiveApp, notify: Notify, *, pending: PendingBinds | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None, connect_port: int = 443) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, connect_port: int = 443,
+                 allow_private: bool = False) -> None:
         config = app.config
         self.app = app
         self.notify = notify
@@ -66,6 +67,7 @@ class OneTapBind:
             tunnels_open=self.pending.active,
             allow=parse_allow(config.maimai_bind_proxy_allow),
             connect_port=connect_port,
+            allow_private=allow_private,  # tests only (loopback test servers)
         )
 
     async def start(self) -> None:
