@@ -114,3 +114,29 @@ async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_on
         taken = busy.getsockname()[1]
         await bind_proxy.start(SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy=f"127.0.0.1:{taken}")))
     assert bind_proxy._one_tap is None  # the bot runs on; /bind alone explains the cookie ways
+
+
+async def test_a_login_link_another_qq_waits_on_is_refused_and_void_for_both(one_tap) -> None:
+    from plugins.maimai_archive.chat import bind_proxy
+    from plugins.maimai_archive.core.login.links import LinkKey
+
+    assert "一键绑定" in await bind_proxy.bind_alone("20001", "10001")
+    reply = await bind_proxy.bind_alone("20002", "10001")  # the site gave the same link again
+    assert reply.startswith("暂时拿不到微信登录链接：这个登录链接撞车了，已作废，请重新发送 /bind。"), reply
+    assert one_tap.pending.take(LinkKey("F00D", "cAbC123", "987654321")) is None  # nobody's login
+
+
+async def test_bind_alone_is_answered_whatever_the_authorize_request_raises(one_tap) -> None:
+    from plugins.maimai_archive.chat import bind_proxy
+    from plugins.maimai_archive.core.archive.binding import USAGE
+
+    async def not_gzip():  # type: ignore[no-untyped-def]
+        yield b"not gzip"
+
+    one_tap.answers.append(httpx.Response(302, headers={"location": LOCATION, "content-encoding": "gzip"},
+                                          content=not_gzip()))  # httpx.DecodingError on reading
+    one_tap.answers.append(RuntimeError("a bug"))
+    assert await bind_proxy.bind_alone("20001", "10001") == (
+        f"暂时拿不到微信登录链接：连接舞萌DX网站失败（网络问题），请稍后再试。\n\n{USAGE}")
+    assert await bind_proxy.bind_alone("20001", "10001") == f"暂时拿不到微信登录链接，请稍后再试。\n\n{USAGE}"
+    assert len(one_tap.pending) == 0

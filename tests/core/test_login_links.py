@@ -138,3 +138,51 @@ def test_the_allowlist_matches_whole_host_suffixes_only() -> None:
     assert split_host_port("open.weixin.qq.com:443", 0) == ("open.weixin.qq.com", 443)
     assert split_host_port("[::1]:443", 0) == ("::1", 443)
     assert split_host_port("host:notaport", 0) is None
+
+
+def test_a_link_another_qq_waits_on_is_refused_and_drops_both() -> None:
+    from plugins.maimai_archive.core.login.links import LinkTaken
+
+    pending = PendingBinds(clock=Clock())
+    pending.add("20001", KEY)
+    with pytest.raises(LinkTaken):
+        pending.add("20002", KEY)  # the same (state, r, t): whose login would the callback be?
+    assert pending.take(KEY) is None and len(pending) == 0
+    assert pending.add("20001", KEY) is not None  # the same QQ asking again just renews it
+    assert pending.add("20001", KEY) is not None and len(pending) == 1
+
+
+async def test_fetch_login_link_maps_a_broken_body_to_a_network_error_and_caps_it() -> None:
+    from plugins.maimai_archive.core.errors import NetworkError, TooLarge
+
+    async def not_gzip():  # type: ignore[no-untyped-def]
+        yield b"not gzip at all"
+
+    broken = httpx.MockTransport(lambda r: httpx.Response(
+        302, headers={"location": LOCATION, "content-encoding": "gzip"}, content=not_gzip()))
+    with pytest.raises(NetworkError):  # httpx.DecodingError is no TransportError
+        await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=broken)
+
+    sent: list[int] = []
+
+    async def endless():  # type: ignore[no-untyped-def]
+        for _ in range(10_000):
+            sent.append(1)
+            yield b"x" * 1024
+
+    huge = httpx.MockTransport(lambda r: httpx.Response(302, headers={"location": LOCATION}, content=endless()))
+    with pytest.raises(TooLarge):
+        await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=huge)
+    assert len(sent) < 100  # stopped at the cap, not read to the end
+
+
+def test_a_callback_path_is_exact_without_dot_segments() -> None:
+    from plugins.maimai_archive.core.login.links import is_callback_path, link_callback_path
+
+    assert link_callback_path(rewrite_link(LOCATION)) == "/wc_auth/oauth/callback/maimai-dx"
+    assert is_callback_path("/wc_auth/oauth/callback/maimai-dx")
+    for other in ("/wc_auth/oauth/callback/../../x", "/wc_auth/oauth/callback/%2e%2E/%2e%2e/x",
+                  "/wc_auth/oauth/callback/./maimai-dx", "/wc_auth/oauth/callback/..%5c..%5cx", "/wc_auth/x"):
+        assert not is_callback_path(other), other
+    with pytest.raises(ValueError):
+        link_callback_path(LOCATION.replace("callback%2Fmaimai-dx", "callback%2F..%2F..%2Fx"))

@@ -75,7 +75,7 @@ async def rig(db, tmp_path: Path) -> AsyncIterator[Rig]:
             told.append((qq, text, via))
 
         echo = await asyncio.start_server(_echo, "127.0.0.1", 0)
-        one_tap = OneTapBind(core, notify, connect_port=echo.sockets[0].getsockname()[1])
+        one_tap = OneTapBind(core, notify, connect_port=echo.sockets[0].getsockname()[1], allow_private=True)
         await one_tap.start()
         try:
             yield Rig(sim, one_tap, core, told)
@@ -245,3 +245,26 @@ async def test_tunnels_are_capped_in_number_bytes_and_idle_time(rig: Rig) -> Non
     assert await reader.readline() == b"\r\n"  # end of the proxy's answer
     assert await asyncio.wait_for(reader.read(), 5) == b""  # idle: closed by the proxy
     writer.close()
+
+
+async def test_a_valid_callback_on_another_path_of_the_oauth_host_is_never_requested(rig: Rig) -> None:
+    from plugins.maimai_archive.core.login.links import link_key
+
+    player = rig.sim.world.add_player(plays=3)
+    host, port = rig.one_tap.proxy.address
+    for path in (f"{CALLBACK}/../../../_sim/health", "/wc_auth/oauth/callback/%2e%2e/%2e%2e/x",
+                 "/wc_auth/oauth/callback/other"):
+        key = link_key((await rig.one_tap.new_link(QQ)).url)
+        code = rig.sim.world.issue_oauth_code(player)
+        rig.sim.world.log.clear()
+        # Raw bytes: an HTTP client would resolve the dot segments before sending.
+        reader, writer = await asyncio.open_connection(host, port)
+        writer.write(f"GET http://127.0.0.1:{rig.sim.port}{path}?r={key.r}&t={key.t}&code={code}"
+                     f"&state={key.state} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+        assert answer.startswith(b"HTTP/1.1 403 "), (path, answer[:80])
+        assert rig.site_log() == [], path  # the bot asked the site for nothing
+        assert rig.sim.world.redeem_oauth_code(code) is player  # the code was never used
+    assert await Player.get_or_none(qq=QQ) is None and rig.told == []

@@ -176,3 +176,14 @@ def test_nonebot_logger_masks_cookies_pasted_as_plain_chat() -> None:
         logger.remove(sink)
     assert len(seen) == 2
     assert all("0123456789abcdef" not in s and "1234567890123" not in s for s in seen), seen
+
+
+@pytest.mark.parametrize("blank", ["\u3000", "\xa0", "\x85", "\x1c", "\u2003", "\t"])
+@pytest.mark.parametrize("command", ["/link{b}水鱼{b}{s}", "{b}关联{b}落雪{b}{s}", "/bind{b}{s}", "绑定{b}{b}{s}"])
+def test_a_command_after_any_blank_nonebot_splits_on_is_masked_in_its_logged_repr(command: str, blank: str) -> None:
+    """NoneBot logs repr(message): a full-width space after /link is the six characters \\u3000."""
+    secret = "Tk9ZmQ4xV7pL2sR8"
+    line = command.format(b=blank, s=secret)
+    for logged in [*_logged(line), repr(Message(line).to_rich_text())]:
+        out = redact(logged)
+        assert secret not in out and "***" in out, (logged, out)

@@ -66,4 +66,7 @@ async def bind_alone(qq: str, via: str) -> str:
     except MaimaiError as e:
         logger.info(f"one-tap bind: no login link ({type(e).__name__})")
         return f"暂时拿不到微信登录链接：{e.user_message}\n\n{USAGE}"
+    except Exception as e:  # /bind alone is always answered; the cookie ways still work
+        logger.warning(f"one-tap bind: getting a login link failed unexpectedly: {type(e).__name__}")
+        return f"暂时拿不到微信登录链接，请稍后再试。\n\n{USAGE}"
     return link_text(link)

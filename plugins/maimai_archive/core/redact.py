@@ -39,7 +39,8 @@ _I = re.IGNORECASE
 _CQ = r"&(?:amp|#44|#91|#93);"  # OneBot escapes in logged message text: one character each
 # Blanks as the bind parser strips them, also as NoneBot logs them: it logs repr(message), so a
 # tab is the two characters \t there.
-_BLANK = r"(?:\s|\\[tnrfv]|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4})*+"
+_ESCAPED_BLANK = r"\\[tnrfv]|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}"  # \u3000 (full-width), \xa0, \x1c…
+_BLANK = rf"(?:\s|{_ESCAPED_BLANK})*+"
 # A name starts a word, or follows a blank that repr() wrote as an escape ("\nuserId=").
 _START = r"(?:(?<![\w$%])|(?<=\\[tnrfv])|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4}))"
 _COOKIE_KV = re.compile(
@@ -63,7 +64,9 @@ _TOKEN_HEADER = re.compile(rf"((?<![\w-])(?:{'|'.join(TOKEN_HEADERS)})\s*+[:=]\s
 _CALLBACK = re.compile(r"(/wc_auth/[^?\s]*+\?).++", _I | re.DOTALL)
 # A bind command (cookies) or a link command (a tracker token) with any prefix (or none):
 # everything after the command word.
-_BIND = re.compile(r"((?<!\w)[^\w\s]?(?:bind|绑定|link|关联)(?:\s|\\[tnrfv])++)\S.*+", _I | re.DOTALL)
+# NoneBot's command parser splits on any blank (a full-width space too), logged as an escape.
+_AFTER_BLANK = r"(?:(?<!\w)|(?<=\\[tnrfv])|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4}))"
+_BIND = re.compile(rf"({_AFTER_BLANK}[^\w\s]?(?:bind|绑定|link|关联)(?:\s|{_ESCAPED_BLANK})++)\S.*+", _I | re.DOTALL)
 _FERNET = re.compile(r"gAAAAA[\w\-=]{20,}+")
 # The password in a URL: scheme://user:password@host (scheme at a word start; bounded).
 _URL_PASSWORD = re.compile(r"(?<![\w+.\-])([A-Za-z][\w+.\-]*+://[^:/@\s'\"]*+:)[^@/\s'\"]{1,256}+(@)")

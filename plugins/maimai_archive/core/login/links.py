@@ -12,16 +12,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
 
+from ..caps import read_capped
 from ..client import BROWSER_HEADERS
 from ..errors import LoginFailed, NetworkError
 
 TTL = 600.0  # seconds a pending bind waits for its callback
 MAX_PENDING = 500  # binds waiting at once, all users together
 CALLBACK_PATH = "/wc_auth/oauth/callback/"
+MAX_AUTHORIZE_BYTES = 64_000  # the authorize answer is a 302 with a tiny body
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,23 @@ def link_key(link: str) -> LinkKey:
     return key
 
 
+def link_callback_path(link: str) -> str:
+    """The callback path in a (rewritten) WeChat link's redirect_uri: the one path its callback
+    may come to; ValueError when it is no plain callback path."""
+    redirect = parse_qs(urlsplit(link).query).get("redirect_uri", [""])[0]
+    path = urlsplit(redirect).path
+    if not is_callback_path(path):
+        raise ValueError("the login link's redirect_uri is no callback")
+    return path
+
+
+def is_callback_path(path: str) -> bool:
+    """Under the callback folder, without a dot segment (``callback/../../x`` is another path
+    on the OAuth host) or a backslash (some servers read it as ``/``)."""
+    return (path.startswith(CALLBACK_PATH) and "\\" not in unquote(path)
+            and not any(s in (".", "..") for s in unquote(path).split("/")))
+
+
 def callback_key(query: str) -> LinkKey | None:
     """The key of a callback request's query (``r, t, code, state``); None when incomplete."""
     values = parse_qs(query)
@@ -80,8 +99,9 @@ async def fetch_login_link(oauth_url: str, *, request_timeout: float = 20.0,
     async with httpx.AsyncClient(timeout=request_timeout, transport=transport, follow_redirects=False,
                                  headers=BROWSER_HEADERS) as http:
         try:
-            response = await http.get(oauth_url)
-        except httpx.TransportError as exc:
+            async with http.stream("GET", oauth_url) as response:
+                await read_capped(response, MAX_AUTHORIZE_BYTES, "authorize")
+        except httpx.HTTPError as exc:  # a broken gzip body too (DecodingError), not only transport
             raise NetworkError(f"authorize: {type(exc).__name__}") from None
     location = response.headers.get("location", "")
     if not response.is_redirect or not location:
@@ -93,12 +113,17 @@ async def fetch_login_link(oauth_url: str, *, request_timeout: float = 20.0,
         raise LoginFailed(str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。") from None
 
 
+class LinkTaken(ValueError):
+    """The site handed out a link another QQ already waits on."""
+
+
 @dataclass
 class PendingBind:
     qq: str
     key: LinkKey
     expires: float
     via: str | None = None  # the chat connection the /bind came through
+    path: str = ""  # the callback path of the link handed out: its callback must use exactly it
 
 
 class PendingBinds:
@@ -114,14 +139,18 @@ class PendingBinds:
         self.limit = limit
         self._by_key: dict[LinkKey, PendingBind] = {}
 
-    def add(self, qq: str, key: LinkKey, via: str | None = None) -> PendingBind | None:
-        """Remember a bind for ``qq``; None when too many are waiting already."""
+    def add(self, qq: str, key: LinkKey, via: str | None = None, path: str = "") -> PendingBind | None:
+        """Remember a bind for ``qq``; None when too many are waiting already. LinkTaken when
+        another QQ waits on the same link: both are dropped (whose login would it be?)."""
         self._purge()
         for old in [p for p in self._by_key.values() if p.qq == qq]:
             del self._by_key[old.key]
+        if key in self._by_key:
+            del self._by_key[key]
+            raise LinkTaken("another QQ waits on the same login link")
         if len(self._by_key) >= self.limit:
             return None
-        pending = PendingBind(qq, key, self.clock() + self.ttl, via)
+        pending = PendingBind(qq, key, self.clock() + self.ttl, via, path)
         self._by_key[key] = pending
         return pending
 

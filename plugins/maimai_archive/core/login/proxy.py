@@ -4,8 +4,12 @@ What it does with a request (never anything else — it is not an open proxy):
 - plain-http ``GET http://<OAuth host>/wc_auth/oauth/callback/…`` → handed to ``on_callback``
   (never forwarded); the browser gets the small page it returns;
 - ``CONNECT host:443`` → a byte tunnel, only to hosts under an allowed suffix (what WeChat's
-  browser needs for the login), only while ``tunnels_open()`` (a bind is pending), at most
-  ``max_tunnels`` at once, closed after ``idle_timeout`` without traffic or ``max_tunnel_bytes``;
+  browser needs for the login) whose every address is public (a name under ``qq.com`` may
+  resolve to 127.0.0.1: the tunnel goes to the checked address, never to the bot's own host or
+  network), only while ``tunnels_open()`` (a bind is pending), at most ``max_tunnels`` at once
+  (``max_tunnels_per_ip`` per client), closed after ``idle_timeout`` without traffic,
+  ``max_tunnel_seconds`` in all or ``max_tunnel_bytes``;
+- at most ``max_connections`` open connections, ``max_connections_per_ip`` per client;
 - every other request → 403, nothing forwarded.
 
 Nothing of a request's query reaches a log line (it holds the login code).
@@ -15,12 +19,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
+import socket
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .links import CALLBACK_PATH
+from .links import is_callback_path
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +43,7 @@ class Page:
 
 
 Callback = Callable[[str, str], Awaitable[Page]]  # (path, query) → the page for the browser
+Resolver = Callable[[str, int], Awaitable[list[str]]]  # (host, port) → its addresses
 
 REFUSED = Page(403, "<h3>此代理只用于舞萌DX绑定，不转发其他请求。</h3>")
 _REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 431: "Request Header Fields Too Large",
@@ -46,6 +54,23 @@ def host_allowed(host: str, suffixes: Sequence[str]) -> bool:
     """``host`` equals an allowed suffix or is a subdomain of one (``x.qq.com`` under ``qq.com``)."""
     host = host.lower().rstrip(".")
     return any(host == s or host.endswith("." + s) for s in (s.strip().lower().strip(".") for s in suffixes) if s)
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def is_public(address: str) -> bool:
+    """A globally routable address: not loopback, private, link-local, reserved, multicast…"""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return ip.is_global and not (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved
+                                 or ip.is_multicast or ip.is_unspecified)
 
 
 def parse_allow(setting: str) -> tuple[str, ...]:
@@ -74,7 +99,12 @@ class BindProxy:
         idle_timeout: float = 30.0,
         max_tunnel_bytes: int = 8 * 1024 * 1024,
         max_connections: int = 256,
+        max_connections_per_ip: int = 16,
+        max_tunnels_per_ip: int = 8,  # a login page opens a few at once
+        max_tunnel_seconds: float = 300.0,  # a login takes a minute; a busy tunnel ends anyway
         head_timeout: float = HEAD_TIMEOUT,
+        resolver: Resolver = resolve,
+        allow_private: bool = False,  # tests only: tunnels to loopback test servers
     ) -> None:
         self.intercept_host = intercept_host.lower()
         self.on_callback = on_callback
@@ -85,9 +115,16 @@ class BindProxy:
         self.idle_timeout = idle_timeout
         self.max_tunnel_bytes = max_tunnel_bytes
         self.max_connections = max_connections
+        self.max_connections_per_ip = max_connections_per_ip
+        self.max_tunnels_per_ip = max_tunnels_per_ip
+        self.max_tunnel_seconds = max_tunnel_seconds
         self.head_timeout = head_timeout
+        self.resolver = resolver
+        self.allow_private = allow_private
         self.tunnels = 0
         self.connections = 0
+        self._connections_by_ip: Counter[str] = Counter()
+        self._tunnels_by_ip: Counter[str] = Counter()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -116,23 +153,27 @@ class BindProxy:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
+        peer = writer.get_extra_info("peername")
+        ip = str(peer[0]) if isinstance(peer, tuple) and peer else "-"
         self.connections += 1
+        self._connections_by_ip[ip] += 1
         try:
-            if self.connections > self.max_connections:
+            if self.connections > self.max_connections or self._connections_by_ip[ip] > self.max_connections_per_ip:
                 return
-            await self._handle(reader, writer)
+            await self._handle(reader, writer, ip)
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass
         except Exception as exc:  # one bad connection must not reach asyncio's default handler
             log.warning("login proxy: a connection failed: %s", type(exc).__name__)
         finally:
             self.connections -= 1
+            _release(self._connections_by_ip, ip)
             self._tasks.discard(task)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ip: str) -> None:
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.head_timeout)
         except asyncio.LimitOverrunError:
@@ -145,11 +186,11 @@ class BindProxy:
             return
         method, target, _ = parts
         if method == "CONNECT":
-            await self._connect(target, reader, writer)
+            await self._connect(target, reader, writer, ip)
             return
         url = urlsplit(target) if target.startswith("http://") else None
         if (method == "GET" and url is not None and (url.hostname or "").lower() == self.intercept_host
-                and url.path.startswith(CALLBACK_PATH)):
+                and is_callback_path(url.path)):
             log.info("login proxy: a login callback arrived")
             try:
                 page = await self.on_callback(url.path, url.query)
@@ -162,7 +203,8 @@ class BindProxy:
         log.info("login proxy: refused %s %s", method[:10], (url.hostname if url else "-") or "-")
         await _answer(writer, REFUSED)
 
-    async def _connect(self, target: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _connect(self, target: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                       ip: str) -> None:
         hp = split_host_port(target, 0)
         if hp is None or hp[1] != self.connect_port or not host_allowed(hp[0], self.allow):
             log.info("login proxy: refused CONNECT %s", hp[0][:80] if hp else "-")
@@ -172,13 +214,26 @@ class BindProxy:
             log.info("login proxy: refused CONNECT %s (nobody is binding now)", hp[0])
             await _answer(writer, REFUSED)
             return
-        if self.tunnels >= self.max_tunnels:
+        if self.tunnels >= self.max_tunnels or self._tunnels_by_ip[ip] >= self.max_tunnels_per_ip:
             await _answer(writer, Page(503, "<h3>代理繁忙，请稍后再试。</h3>"))
             return
         self.tunnels += 1
+        self._tunnels_by_ip[ip] += 1
         try:
             try:
-                up_reader, up_writer = await asyncio.wait_for(asyncio.open_connection(*hp), self.head_timeout)
+                addresses = await asyncio.wait_for(self.resolver(*hp), self.head_timeout)
+            except (OSError, TimeoutError):
+                addresses = []
+            if not addresses:
+                await _answer(writer, Page(502, "<h3>连接失败</h3>"))
+                return
+            if not self.allow_private and not all(is_public(a) for a in addresses):
+                log.info("login proxy: refused CONNECT %s (not a public address)", hp[0])
+                await _answer(writer, REFUSED)
+                return
+            try:  # the address just checked, not the name again (it may resolve elsewhere now)
+                up_reader, up_writer = await asyncio.wait_for(
+                    asyncio.open_connection(addresses[0], hp[1]), self.head_timeout)
             except (OSError, TimeoutError):
                 await _answer(writer, Page(502, "<h3>连接失败</h3>"))
                 return
@@ -187,6 +242,7 @@ class BindProxy:
             await self._pipe_both(reader, writer, up_reader, up_writer)
         finally:
             self.tunnels -= 1
+            _release(self._tunnels_by_ip, ip)
 
     async def _pipe_both(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                          up_reader: asyncio.StreamReader, up_writer: asyncio.StreamWriter) -> None:
@@ -212,7 +268,7 @@ class BindProxy:
 
         tasks = [asyncio.create_task(pipe(reader, up_writer)), asyncio.create_task(pipe(up_reader, writer))]
         try:
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(tasks, timeout=self.max_tunnel_seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for t in tasks:
                 t.cancel()
@@ -220,6 +276,12 @@ class BindProxy:
             up_writer.close()
             with contextlib.suppress(Exception):
                 await up_writer.wait_closed()
+
+
+def _release(counts: Counter[str], ip: str) -> None:
+    counts[ip] -= 1
+    if counts[ip] <= 0:
+        del counts[ip]
 
 
 async def _answer(writer: asyncio.StreamWriter, page: Page) -> None:

@@ -13,7 +13,15 @@ import httpx
 
 from ..archive.binding import CallbackUrl
 from ..errors import BindingError, MaimaiError
-from .links import PendingBinds, callback_key, callback_target, fetch_login_link, link_key
+from .links import (
+    LinkTaken,
+    PendingBinds,
+    callback_key,
+    callback_target,
+    fetch_login_link,
+    link_callback_path,
+    link_key,
+)
 from .proxy import BindProxy, Page, parse_allow, split_host_port
 
 if TYPE_CHECKING:
@@ -39,7 +47,8 @@ class LoginLink:
 
 class OneTapBind:
     def __init__(self, app: ArchiveApp, notify: Notify, *, pending: PendingBinds | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None, connect_port: int = 443) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, connect_port: int = 443,
+                 allow_private: bool = False) -> None:
         config = app.config
         self.app = app
         self.notify = notify
@@ -58,6 +67,7 @@ class OneTapBind:
             tunnels_open=self.pending.active,
             allow=parse_allow(config.maimai_bind_proxy_allow),
             connect_port=connect_port,
+            allow_private=allow_private,  # tests only (loopback test servers)
         )
 
     async def start(self) -> None:
@@ -70,10 +80,15 @@ class OneTapBind:
         """A fresh login link for ``qq``, remembered for ``TTL``; MaimaiError when the site gives none."""
         link = await fetch_login_link(self.oauth_url, request_timeout=self.timeout, transport=self._transport)
         try:
-            key = link_key(link)
+            key, path = link_key(link), link_callback_path(link)
         except ValueError as exc:
             raise BindingError(str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。") from None
-        if self.pending.add(qq, key, reply_via) is None:
+        try:
+            added = self.pending.add(qq, key, reply_via, path)
+        except LinkTaken:
+            raise BindingError("two QQs got the same login link",
+                               user_message="这个登录链接撞车了，已作废，请重新发送 /bind。") from None
+        if added is None:
             raise BindingError("too many pending binds", user_message="现在绑定的人太多了，请几分钟后再试。")
         return LoginLink(link, self.public, int(self.pending.ttl // 60))
 
@@ -81,7 +96,7 @@ class OneTapBind:
         """The proxy caught a callback: complete the login when it answers a pending bind."""
         key = callback_key(query)
         pending = self.pending.take(key) if key is not None else None
-        if pending is None:
+        if pending is None or path != pending.path:  # another path on the OAuth host: never asked
             log.info("login proxy: a callback matched no link waiting for it (refused, not forwarded)")
             return UNKNOWN_PAGE
         via = pending.via
