@@ -3,14 +3,15 @@ ranking): a small hand-counted catalogue and one player's plays, details, bests,
 Holds no tests. Every number the tests assert is counted by hand in the comments here.
 
 Catalogue (versions from 水鱼 ``basic_info.from``):
-  1     Old A  SD  maimai          B 2.0  A 5.0  E 8.0  M 11.0  Re 12.0
+  17    Old A  SD  maimai          B 2.0  A 5.0  E 8.0  M 11.0  Re 12.0
   2     Old B  SD  maimai PLUS     B 3.0  A 6.0  E 9.0  M 12.5
   3     Old C  SD  maimai GreeN    B 3.0  A 6.0  E 9.0  M 13.0
   11001 New X  DX  PRiSM           B 3.0  A 6.0  E 9.0  M 14.0
   11002 New Y  DX  PRiSM           B 3.0  A 6.0  E 9.0  M 13.5  Re 14.5
   11003 Mid Z  DX  BUDDiES         B 3.0  A 6.0  E 9.0  M 13.0
   100001 [宴]U     Utage, PRiSM (never counts)
-So 真 = 8 charts (Re:MASTER does not count), 舞 / 霸者 = 13 (Re:MASTER counts), 镜 = 8.
+So 真 = 8 charts (Re:MASTER does not count), 舞 / 霸者 = 13 (Old A's Re:MASTER counts: id 17 is
+on plate_rules' list of Re:MASTERs the old series had), 镜 = 8.
 
 Visits (site time, UTC+8):
   11-20 12:00–12:05  Z master, X master                       1 credit
@@ -49,7 +50,7 @@ def music_data() -> list[dict]:
     utage["level"] = ["12?"]
     utage["basic_info"]["genre"] = "宴会場"
     return [
-        _song(1, "Old A", "SD", "maimai", [2.0, 5.0, 8.0, 11.0, 12.0]),
+        _song(17, "Old A", "SD", "maimai", [2.0, 5.0, 8.0, 11.0, 12.0]),
         _song(2, "Old B", "SD", "maimai PLUS", [3.0, 6.0, 9.0, 12.5]),
         _song(3, "Old C", "SD", "maimai GreeN", [3.0, 6.0, 9.0, 13.0]),
         _song(11001, "New X", "DX", prism, [3.0, 6.0, 9.0, 14.0], True),
@@ -63,15 +64,15 @@ def catalogue() -> Catalogue:
     return Catalogue.from_music_data(music_data())
 
 
-_TITLES = {1: "Old A", 2: "Old B", 3: "Old C", 11001: "New X", 11002: "New Y", 11003: "Mid Z"}
+_TITLES = {17: "Old A", 2: "Old B", 3: "Old C", 11001: "New X", 11002: "New Y", 11003: "Mid Z"}
 # Bests: (key, achievement, fc, fs, updated). Old A advanced was 99.0000 % FC until its play on
 # 11-22 13:45 (a best change); the others were read from the score lists on 11-19 or set by a play.
 BESTS = [
-    ("1:basic", 1_005_000, "app", "fsdp", at(11, 19, 12)),
-    ("1:advanced", 1_000_000, "fcp", "fsd", at(11, 22, 14, 1)),
-    ("1:expert", 990_000, "fc", None, at(11, 19, 12)),
-    ("1:master", 850_000, None, None, at(11, 19, 12)),
-    ("1:remaster", 790_000, None, None, at(11, 19, 12)),
+    ("17:basic", 1_005_000, "app", "fsdp", at(11, 19, 12)),
+    ("17:advanced", 1_000_000, "fcp", "fsd", at(11, 22, 14, 1)),
+    ("17:expert", 990_000, "fc", None, at(11, 19, 12)),
+    ("17:master", 850_000, None, None, at(11, 19, 12)),
+    ("17:remaster", 790_000, None, None, at(11, 19, 12)),
     ("2:basic", 1_002_000, "ap", None, at(11, 19, 12)),
     ("2:advanced", 970_000, None, None, at(11, 19, 12)),
     ("3:master", 800_000, None, None, at(11, 22, 19, 0)),
@@ -85,12 +86,12 @@ BESTS = [
 PLAYS = [
     (at(11, 20, 12, 0), 1, "11003:master", 990_000, None, True, (13980, 0, 1, 1)),
     (at(11, 20, 12, 5), 2, "11001:master", 960_000, None, True, (13990, 10, 3, 2)),
-    (at(11, 22, 13, 0), 1, "1:master", 850_000, None, True, (14000, 0, 10, 9)),
-    (at(11, 22, 13, 5), 2, "1:expert", 990_000, "fc", True, (14003, 3, 4, 6)),
+    (at(11, 22, 13, 0), 1, "17:master", 850_000, None, True, (14000, 0, 10, 9)),
+    (at(11, 22, 13, 5), 2, "17:expert", 990_000, "fc", True, (14003, 3, 4, 6)),
     (at(11, 22, 13, 10), 3, "11001:master", 1_003_000, "fc", True, (14010, 7, 2, 2)),
     (at(11, 22, 13, 15), 4, "2:basic", 1_002_000, "ap", False, None),
     (at(11, 22, 13, 40), 1, "11001:master", 995_000, None, False, (14010, 0, 1, 1)),
-    (at(11, 22, 13, 45), 2, "1:advanced", 1_000_000, "fcp", True, (14012, 2, 0, 3)),
+    (at(11, 22, 13, 45), 2, "17:advanced", 1_000_000, "fcp", True, (14012, 2, 0, 3)),
     (at(11, 22, 19, 0), 1, "3:master", 800_000, None, False, None),
     (at(11, 22, 19, 5), 2, "3:expert", 700_000, None, False, None),
     (at(11, 23, 23, 50), 1, "11002:master", 980_000, None, True, None),
@@ -133,7 +134,7 @@ async def build(qq: str = "20001", public: bool = False):
     await SyncRun.create(player=player, started_at=at(11, 23, 10), status="ok")  # nothing new
     await SyncRun.create(player=player, started_at=at(11, 23, 11), status="failed")
     await BestChange.create(
-        player=player, sync=run1, chart_key="1:advanced", song_id=1, title="Old A", type="SD",
+        player=player, sync=run1, chart_key="17:advanced", song_id=17, title="Old A", type="SD",
         difficulty="advanced", old_achievement=990_000, new_achievement=1_000_000, old_fc="fc", new_fc="fcp",
         old_fs=None, new_fs="fsd", changed_at=at(11, 22, 13, 45),
     )

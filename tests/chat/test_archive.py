@@ -5,7 +5,7 @@ images, or a clear text when there is nothing to show."""
 from __future__ import annotations
 
 import pytest
-from nonebot.adapters.onebot.v11 import Message, MessageSegment
+from nonebot.adapters.onebot.v11 import ActionFailed, Message, MessageSegment, NetworkError
 from nonebug import App
 
 from tests import archive_fixture as fx
@@ -132,3 +132,43 @@ async def test_diff_after_a_sync_with_nothing_new_shows_the_last_change(app: App
     await fx.build()  # its latest finished sync found nothing new
     await _expect(app, views.diff_cmd, private_message("/diff"), _images(2))
     assert calls[0][1].label == "上次同步 2025/11/22 14:01（之后 1 次同步没有新成绩）"
+
+
+@pytest.mark.parametrize(("command", "text"), [("today_cmd", "/today"), ("plate_cmd", "/plate 舞将"), ("rank_cmd", "/rank")])
+async def test_today_plate_and_rank_share_the_image_rate_limit(app: App, db, rendered, monkeypatch, command, text):
+    from plugins.maimai_archive.chat import archive, common
+    from plugins.maimai_archive.core.guards import RateLimit
+
+    limit = RateLimit(1, 60, clock=lambda: 1000.0)
+    monkeypatch.setitem(common.app().limits, "image", limit)
+    await fx.build(qq=str(USER), public=True)
+    assert limit.allow(str(USER))  # one image request just now uses the whole allowance
+    await _expect(app, getattr(archive, command), group_message(text), common.TOO_OFTEN["image"].format(wait=60))
+    assert rendered == []
+
+
+@pytest.mark.parametrize("error", [ActionFailed(retcode=100, msg="fail"), NetworkError("timeout")])
+async def test_rank_answers_when_the_member_list_cannot_be_read(app: App, db, rendered, error):
+    from plugins.maimai_archive.chat import archive
+
+    await fx.build(qq=str(USER), public=True)
+    async with app.test_matcher(archive.rank_cmd) as ctx:
+        bot = onebot(ctx)
+        event = group_message("/rank")
+        ctx.receive_event(bot, event)
+        ctx.should_call_api("get_group_member_list", {"group_id": GROUP}, exception=error)
+        ctx.should_call_send(event, "暂时取不到群成员列表，请稍后再试。", result=None)
+        ctx.should_finished(archive.rank_cmd)
+    assert rendered == []
+
+
+async def test_plate_before_the_song_data_is_loaded_says_so(app: App, db, monkeypatch):
+    from plugins.maimai_archive.chat import archive
+    from plugins.maimai_archive.chat.common import app as running
+    from plugins.maimai_archive.chat.song_pick import EMPTY_CATALOGUE
+    from plugins.maimai_archive.core.songs.catalogue import Catalogue
+
+    monkeypatch.setattr(running(), "catalogue", Catalogue.from_music_data([]))
+    await fx.build()
+    await _expect(app, archive.plate_cmd, private_message("/plate 舞将"), EMPTY_CATALOGUE)
+    await _expect(app, archive.plate_cmd, private_message("/plate"), EMPTY_CATALOGUE)

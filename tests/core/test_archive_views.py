@@ -88,7 +88,7 @@ async def test_a_visit_longer_than_the_first_window_is_read_whole(db, archive):
         when = start + timedelta(minutes=40 * i)
         await Play.create(player=player, played_unix=int(when.timestamp()), played_at=when, idx=f"0,{i}",
                           track=1 + i % 4, title="Old A", type="SD", difficulty="basic", achievement=900_000,
-                          dx_score=1, rank="aa", chart_key="1:basic", song_id=1)
+                          dx_score=1, rank="aa", chart_key="17:basic", song_id=17)
     (view,) = await visits.visit_views(player, archive)
     assert len(view.plays) == 30 and view.credits == 8
 
@@ -162,6 +162,35 @@ def test_jingle_bell_does_not_count_for_zhen_plates_but_for_wu():
     assert len(wu.charts(catalogue)) == 13 + 5  # with its Re:MASTER
 
 
+def test_revived_songs_and_dx_era_remasters_do_not_count():
+    """The id lists of plate_rules are applied: a revived song counts for no plate (its own
+    version's, 舞, 霸者), a Re:MASTER added in the DX era to an old song not for 舞 / 霸者."""
+    from plugins.maimai_archive.core.songs.catalogue import Catalogue
+
+    green = "maimai GreeN"
+    data = [
+        *fx.music_data(),
+        fx._song(146, "39", "SD", "maimai PLUS", [5.0, 8.6, 11.2, 13.0, 13.4]),  # revived (真)
+        fx._song(190, "モザイクロール", "SD", green, [3.0, 7.7, 10.7, 12.7]),  # revived (超)
+        fx._song(131, "Link", "SD", "maimai PLUS", [4.0, 7.0, 10.0, 12.0, 13.5]),  # Re:MASTER from the DX era
+        fx._song(10146, "39", "DX", "maimai でらっくす", [4.0, 7.0, 10.0, 12.5]),  # revived (熊)
+        fx._song(10001, "Kept", "DX", "maimai でらっくす", [4.0, 7.0, 10.0, 12.5]),
+    ]
+    catalogue = Catalogue.from_music_data(data)
+
+    def keys(name: str) -> set[str]:
+        return {chart.key for chart in plates.parse_plate(name, catalogue).charts(catalogue)}
+
+    # 真: the fixture's 8 + Link's four (its Re:MASTER never counts for a version plate).
+    assert keys("真将") == keys("真極") and len(keys("真将")) == 8 + 4
+    assert not {k for k in keys("真将") if k.startswith(("146:", "131:remaster"))}
+    assert len(keys("超将")) == 4 and not any(k.startswith("190:") for k in keys("超将"))
+    # 舞 / 霸者: the fixture's 13 + Link's Basic–Master, none of 39 or モザイクロール.
+    assert keys("舞将") == keys("霸者") and len(keys("舞将")) == 13 + 4
+    assert "17:remaster" in keys("舞将") and "131:master" in keys("舞将") and "131:remaster" not in keys("舞将")
+    assert keys("熊将") == {f"10001:{d}" for d in ("basic", "advanced", "expert", "master")}
+
+
 def test_plate_kanji_cover_the_song_data_versions(songdb):
     """Every version in the real CN song data has a plate kanji (PRiSM PLUS = 彩)."""
     import json
@@ -170,6 +199,29 @@ def test_plate_kanji_cover_the_song_data_versions(songdb):
     versions = {r["basic_info"]["from"] for r in (data.values() if isinstance(data, dict) else data)}
     covered = {v for vs in plates.VERSION_CHARS.values() for v in vs}
     assert versions <= covered
+
+
+def test_plate_totals_on_the_real_cn_song_data(songdb):
+    """On the CN song data: 舞 asks for 59 Re:MASTERs (of the 88 old-series ones the data has),
+    and every listed id is a song of the data in the versions its plate covers."""
+    import json
+
+    from plugins.maimai_archive.core.archive import plate_rules
+    from plugins.maimai_archive.core.songs.catalogue import Catalogue
+
+    data = json.loads((songdb / "Skimige__Akiha-Assets__data__maimai__music_data.json").read_text(encoding="utf-8"))
+    catalogue = Catalogue.from_music_data(list(data.values()))
+    wu = plates.parse_plate("舞将", catalogue)
+    counts, _ = plates.progress(wu, catalogue, {})
+    assert {c.difficulty: c.total for c in counts}["remaster"] == 59
+    old = {s.id for s in catalogue.songs() if s.version in plates.OLD_VERSIONS}
+    assert plate_rules.OLD_REMASTER_IDS <= old and {i for i in plate_rules.REVIVED_IDS if i < 10_000} <= old
+    assert {s.version for s in catalogue.songs() if s.id in plate_rules.REVIVED_IDS and s.id >= 10_000} == set(
+        plates.DX_VERSIONS[:3]
+    )
+    for name, gone in (("真将", {44, 70, 146}), ("超将", {185, 189, 190}), ("白将", {687, 688, 712}), ("辉将", {792})):
+        ids = {c.song_id for c in plates.parse_plate(name, catalogue).charts(catalogue)}
+        assert ids and not ids & gone
 
 
 # --- attempts -----------------------------------------------------------------------------------

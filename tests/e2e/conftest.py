@@ -98,6 +98,9 @@ class Sim:
         self.proc.stop()
 
 
+E2E_IMAGE_RATE = "20"
+
+
 def bot_env(sim: Sim, **extra: str) -> dict[str, str]:
     env = {
         "MAIMAI_NET_BASE_URL": sim.base_url,
@@ -109,6 +112,8 @@ def bot_env(sim: Sim, **extra: str) -> dict[str, str]:
         "MAIMAI_MAX_CONCURRENT_ACCOUNTS": "8",
         # Ticks of the schedule would sync other tests' players behind their back.
         "MAIMAI_AUTOSYNC_ENABLED": "false",
+        # The whole-story test asks one user's ~14 image views within a minute (default 8).
+        "MAIMAI_IMAGE_RATE": E2E_IMAGE_RATE,
     }
     env.update(extra)
     return env

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from nonebot.adapters.onebot.v11 import Bot, Event, GroupMessageEvent
+from nonebot.log import logger
 from nonebot.matcher import Matcher
 
 from ..core.archive import plates, ranking, visits
@@ -16,9 +17,11 @@ from ..core.render import ranking as ranking_r
 from ..core.render import visit as visit_r
 from .archive_images import GROUP, NOTHING_YET, Arg, parse_date, send_pages, target
 from .common import app, command, render_pages, render_png
+from .song_pick import EMPTY_CATALOGUE
 
 today_cmd = command(
-    "today", "出勤", "今日", usage="/today [日期]", brief="最近一次出勤（间隔不到一小时的游玩）；加日期看那天的每次出勤", group=GROUP
+    "today", "出勤", "今日", usage="/today [日期]", brief="最近一次出勤（间隔不到一小时的游玩）；加日期看那天的每次出勤", group=GROUP,
+    limit="image",
 )
 
 
@@ -36,7 +39,10 @@ async def _today(event: Event, matcher: Matcher, arg: Arg) -> None:
     await send_pages(matcher, await render_pages(visit_r.visits_pages, views))
 
 
-plate_cmd = command("plate", "牌子", usage="/plate <牌子> [日期]", brief="牌子进度（如 舞将、真极、祭神、霸者）；加日期看当时", group=GROUP)
+plate_cmd = command(
+    "plate", "牌子", usage="/plate <牌子> [日期]", brief="牌子进度（如 舞将、真极、祭神、霸者）；加日期看当时", group=GROUP,
+    limit="image",
+)
 
 
 @plate_cmd.handle()
@@ -44,6 +50,8 @@ async def _plate(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
     words = req.text.split()
     arc = app().archive()
+    if not len(arc.catalogue):
+        await matcher.finish(EMPTY_CATALOGUE)
     if not words:
         await matcher.finish("用法：/plate <牌子> [日期]。" + plates.valid_names(arc.catalogue))
     plate = plates.parse_plate(words[0], arc.catalogue)
@@ -60,14 +68,21 @@ async def _plate(event: Event, matcher: Matcher, arg: Arg) -> None:
     await send_pages(matcher, await render_pages(plate_r.plate_pages, view))
 
 
-rank_cmd = command("rank", "排行", usage="/rank", brief="本群公开存档的成员按 Rating 排名（/privacy public 加入）", group=GROUP)
+rank_cmd = command(
+    "rank", "排行", usage="/rank", brief="本群公开存档的成员按 Rating 排名（/privacy public 加入）", group=GROUP,
+    limit="image",
+)
 
 
 @rank_cmd.handle()
 async def _rank(bot: Bot, event: Event, matcher: Matcher) -> None:
     if not isinstance(event, GroupMessageEvent):
         await matcher.finish("排行只能在群里使用。")
-    members = await bot.get_group_member_list(group_id=event.group_id)
+    try:
+        members = await bot.get_group_member_list(group_id=event.group_id)
+    except Exception as e:  # ActionFailed, NetworkError, a timeout: no list, no ranking
+        logger.info(f"/rank could not read the member list: {type(e).__name__}")
+        await matcher.finish("暂时取不到群成员列表，请稍后再试。")
     qqs = [str(m["user_id"]) for m in members if "user_id" in m]
     view = await ranking.group_ranking(qqs, datetime.now(SITE_TZ), "本群 Rating 排行")
     if view is None:

@@ -4,9 +4,10 @@ The community's definitions (checked against maimai.py's plate code and the CN b
 tables): a plate is a version kanji + a kind — 极 every chart FC, 将 every chart ≥ 100.0000 %
 (SSS), 神 every chart AP, 舞舞 every chart FDX (FSD); 霸者 is one plate over the whole old series
 at ≥ 80 % (clear, rank A). 真 covers maimai and maimai PLUS, 舞 and 霸者 the whole old series.
-Basic–Master count; 舞 plates and 霸者 add Re:MASTER. DX-era names follow the CN releases, which
-merged each JP version with its PLUS (熊 = 华, 爽 = 煌, 宙 = 星, 祭 = 祝, 双 = 宴). Utage never counts,
-nor does the seasonal ジングルベル for 真 plates (as nonebot-plugin-maimaidx counts them).
+Basic–Master count; 舞 plates and 霸者 add the Re:MASTERs the old series had (plate_rules). DX-era
+names follow the CN releases, which merged each JP version with its PLUS (熊 = 华, 爽 = 煌, 宙 = 星,
+祭 = 祝, 双 = 宴). Utage never counts, nor do revived songs, nor the seasonal ジングルベル for 真
+(plate_rules has the ids and sources).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..render.view_models import ChartRef
 from ..songs.catalogue import Catalogue
 from ..songs.data import Chart
 from . import queries
+from .plate_rules import OLD_REMASTER_IDS, REVIVED_IDS, ZHEN_SEASONAL_IDS
 from .queries import SITE_TZ, Archive, header
 from .scores import scores_at
 from .versions import DX_VERSIONS, OLD_VERSIONS
@@ -66,15 +68,17 @@ class Plate:
     kind: Kind
     versions: tuple[str, ...]
     difficulties: tuple[Difficulty, ...]
-    skip_titles: frozenset[str] = frozenset()
+    skip_ids: frozenset[int] = REVIVED_IDS
+    remaster_ids: frozenset[int] = frozenset()  # whose Re:MASTER counts (when it is in difficulties)
 
     def charts(self, catalogue: Catalogue) -> list[Chart]:
         return [
             chart
             for song in catalogue.songs()
-            if song.version in self.versions and song.type is not ChartType.UTAGE and song.title not in self.skip_titles
+            if song.version in self.versions and song.type is not ChartType.UTAGE and song.id not in self.skip_ids
             for chart in song.charts
             if chart.difficulty in self.difficulties
+            and (chart.difficulty is not Difficulty.REMASTER or song.id in self.remaster_ids)
         ]
 
 
@@ -87,14 +91,15 @@ def parse_plate(name: str, catalogue: Catalogue) -> Plate | None:
     the song data does not know yet)."""
     text = "".join(name.split()).translate(_FOLD)
     if text in ("霸者", "舞霸者"):
-        return Plate("霸者", HASHA, OLD_VERSIONS, WITH_REMASTER)
+        return Plate("霸者", HASHA, OLD_VERSIONS, WITH_REMASTER, remaster_ids=OLD_REMASTER_IDS)
     version, kind = text[:1], KINDS.get(text[1:])
     versions = VERSION_CHARS.get(version)
     if kind is None or versions is None or not set(versions) & known_versions(catalogue):
         return None
-    difficulties = WITH_REMASTER if version == "舞" else BASIC_TO_MASTER
-    skip = frozenset({"ジングルベル"}) if version == "真" else frozenset()
-    return Plate(version + kind.name, kind, versions, difficulties, skip)
+    if version == "舞":
+        return Plate(version + kind.name, kind, versions, WITH_REMASTER, remaster_ids=OLD_REMASTER_IDS)
+    skip = REVIVED_IDS | ZHEN_SEASONAL_IDS if version == "真" else REVIVED_IDS
+    return Plate(version + kind.name, kind, versions, BASIC_TO_MASTER, skip)
 
 
 async def _current(player: Player, catalogue: Catalogue) -> dict[str, Score]:
