@@ -21,7 +21,11 @@ nonebot.load_from_toml("pyproject.toml")
 @driver.on_startup
 async def _tell_operator() -> None:
     cfg = driver.config
-    token = "，并设置 access token（ONEBOT_ACCESS_TOKEN）" if getattr(cfg, "onebot_access_token", None) else ""
+    token = (
+        "，并设置 access token（ONEBOT_ACCESS_TOKEN）"
+        if getattr(cfg, "onebot_access_token", None)
+        else ""
+    )
     nonebot.logger.opt(colors=False).info(
         f"OneBot v11: 请让 NapCat / Lagrange 等 QQ 客户端以反向 WebSocket 连接 "
         f"ws://{cfg.host}:{cfg.port}/onebot/v11/ws{token}"

@@ -31,7 +31,9 @@ class Recorder(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args if isinstance(record.args, tuple) else ()
         query = args[0] if args else record.getMessage()
-        if isinstance(query, str) and query.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE")):
+        if isinstance(query, str) and query.lstrip().upper().startswith(
+            ("SELECT", "UPDATE", "DELETE")
+        ):
             self.statements.append((query, tuple(args[1] or ()) if len(args) > 1 else ()))
 
 
@@ -68,8 +70,10 @@ def main() -> int:
         return 2
     found = asyncio.run(record(path, path.parent))
     db = sqlite3.connect(path)
-    sizes = {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-             for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    sizes = {
+        t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+        for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     bad = 0
     for name, statements in found.items():
         print(f"## {name}")

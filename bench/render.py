@@ -38,7 +38,14 @@ from plugins.maimai_archive.core.render.view_models import (
     RecordsView,
 )
 
-TITLES = ["渦状銀河のシンフォニエッタ", "Xaleid◆scopiX", "GIGANTØMAKHIA", "康莊大道", "Λzure Vixen", "ジングルベル"]
+TITLES = [
+    "渦状銀河のシンフォニエッタ",
+    "Xaleid◆scopiX",
+    "GIGANTØMAKHIA",
+    "康莊大道",
+    "Λzure Vixen",
+    "ジングルベル",
+]
 DIFFS = ["basic", "advanced", "expert", "master", "remaster"]
 PLAYER = PlayerHeader("ベンチ玩家", 14321)
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -46,35 +53,119 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 def _card(rng: random.Random, i: int) -> PlayCard:
     ach = rng.randint(950_000, 1_008_000)
-    chart = ChartRef(rng.choice(TITLES), rng.choice(["SD", "DX"]), rng.choice(DIFFS), "13+", rng.randint(120, 150))
-    return PlayCard(i + 1, chart, T0 + timedelta(minutes=7 * i), i % 4 + 1, ach, "sss", "fc", "fs",
-                    2500, 3000, 3, i % 5 == 0, False, rng.randint(250, 330))
+    chart = ChartRef(
+        rng.choice(TITLES),
+        rng.choice(["SD", "DX"]),
+        rng.choice(DIFFS),
+        "13+",
+        rng.randint(120, 150),
+    )
+    return PlayCard(
+        i + 1,
+        chart,
+        T0 + timedelta(minutes=7 * i),
+        i % 4 + 1,
+        ach,
+        "sss",
+        "fc",
+        "fs",
+        2500,
+        3000,
+        3,
+        i % 5 == 0,
+        False,
+        rng.randint(250, 330),
+    )
 
 
 def views(plays: int) -> dict[str, tuple]:
     rng = random.Random(plays)
     all_cards = [_card(rng, i) for i in range(plays)]
     recent = tuple(all_cards[:50])
-    entries = [B50Tile(c.chart, c.achievement, c.rank, c.fc, c.fs, c.rating or 0) for c in all_cards[:50]]
+    entries = [
+        B50Tile(c.chart, c.achievement, c.rank, c.fc, c.fs, c.rating or 0) for c in all_cards[:50]
+    ]
     snapshots = max(10, plays // 10)
     on_chart = max(5, min(300, plays // 16))
     diff_rows = min(60, max(5, plays // 80))
     return {
         "recent": (cards.recent_pages, RecentView(PLAYER, recent), True),
-        "play": (cards.play_detail_figure, PlayDetailView(
-            PLAYER, recent[0], {"tap": (400, 20, 3, 1, 0), "break": (30, 2, 0, 0, 0)}, 10, 20,
-            (500, 520), None, 14321, 3, recent[1:13]), False),
-        "diff": (diff.diff_pages, DiffView(PLAYER, "上次同步", 14300, 14321, tuple(
-            DiffEntry(c.chart, c.achievement - 3000, c.achievement, (c.rating or 0) - 2, c.rating, new_fc="fc")
-            for c in all_cards[:diff_rows]), (), 50), True),
-        "rating_history": (history.rating_history_figure, RatingHistoryView(PLAYER, tuple(
-            RatingPoint(T0 + timedelta(days=i), 12000 + 3 * i) for i in range(snapshots))), False),
-        "chart_history": (history.chart_history_figure, ChartHistoryView(PLAYER, recent[0].chart, tuple(
-            ChartPoint(T0 + timedelta(days=i), 990_000 + 10 * i, 2500 + i, i % 7 == 0) for i in range(on_chart))), False),
+        "play": (
+            cards.play_detail_figure,
+            PlayDetailView(
+                PLAYER,
+                recent[0],
+                {"tap": (400, 20, 3, 1, 0), "break": (30, 2, 0, 0, 0)},
+                10,
+                20,
+                (500, 520),
+                None,
+                14321,
+                3,
+                recent[1:13],
+            ),
+            False,
+        ),
+        "diff": (
+            diff.diff_pages,
+            DiffView(
+                PLAYER,
+                "上次同步",
+                14300,
+                14321,
+                tuple(
+                    DiffEntry(
+                        c.chart,
+                        c.achievement - 3000,
+                        c.achievement,
+                        (c.rating or 0) - 2,
+                        c.rating,
+                        new_fc="fc",
+                    )
+                    for c in all_cards[:diff_rows]
+                ),
+                (),
+                50,
+            ),
+            True,
+        ),
+        "rating_history": (
+            history.rating_history_figure,
+            RatingHistoryView(
+                PLAYER,
+                tuple(RatingPoint(T0 + timedelta(days=i), 12000 + 3 * i) for i in range(snapshots)),
+            ),
+            False,
+        ),
+        "chart_history": (
+            history.chart_history_figure,
+            ChartHistoryView(
+                PLAYER,
+                recent[0].chart,
+                tuple(
+                    ChartPoint(T0 + timedelta(days=i), 990_000 + 10 * i, 2500 + i, i % 7 == 0)
+                    for i in range(on_chart)
+                ),
+            ),
+            False,
+        ),
         "b50": (b50.b50_figure, B50View(PLAYER, tuple(entries[:35]), tuple(entries[35:50])), False),
-        "records": (records_table.records_figure, RecordsView(PLAYER, tuple(all_cards[:25]), 1, -(-plays // 25), plays), False),
-        "album": (album.album_pages, AlbumView(PLAYER, tuple(
-            AlbumPhoto(i + 1, None, TITLES[i % 6], "master", T0) for i in range(min(plays // 5, 24)))), True),
+        "records": (
+            records_table.records_figure,
+            RecordsView(PLAYER, tuple(all_cards[:25]), 1, -(-plays // 25), plays),
+            False,
+        ),
+        "album": (
+            album.album_pages,
+            AlbumView(
+                PLAYER,
+                tuple(
+                    AlbumPhoto(i + 1, None, TITLES[i % 6], "master", T0)
+                    for i in range(min(plays // 5, 24))
+                ),
+            ),
+            True,
+        ),
     }
 
 

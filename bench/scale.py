@@ -55,7 +55,12 @@ from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue
 from plugins.maimai_archive.core.songs import store as song_store
 
-SONGDB = Path(__file__).resolve().parents[2] / "shared" / "songdb" / "Skimige__Akiha-Assets__data__maimai__music_data.json"
+SONGDB = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "songdb"
+    / "Skimige__Akiha-Assets__data__maimai__music_data.json"
+)
 ROUNDS = 5
 COOKIES = {"userId": "1", "_t": "bench"}
 
@@ -126,11 +131,43 @@ async def record_page(player: Player, catalogue: Catalogue, round_: int) -> list
     for i in range(10):
         unix = last + 600 * (i + 1)
         at = datetime.fromtimestamp(unix, UTC)
-        new.append(ParsedPlay(f"{i},{unix}", 1, at, chart.title, chart.type, chart.difficulty, chart.level,
-                              990000 + round_ * 10 + i, 1000, chart.notes.dx_score_max, 0, rank_for(990000), None, None))
-    old = [ParsedPlay(p.idx, p.track, p.played_at, p.title, ChartType(p.type), Difficulty(p.difficulty),
-                      p.level, p.achievement, p.dx_score, p.dx_score_max, 0, rank_for(p.achievement), None, None)
-           for p in rows]
+        new.append(
+            ParsedPlay(
+                f"{i},{unix}",
+                1,
+                at,
+                chart.title,
+                chart.type,
+                chart.difficulty,
+                chart.level,
+                990000 + round_ * 10 + i,
+                1000,
+                chart.notes.dx_score_max,
+                0,
+                rank_for(990000),
+                None,
+                None,
+            )
+        )
+    old = [
+        ParsedPlay(
+            p.idx,
+            p.track,
+            p.played_at,
+            p.title,
+            ChartType(p.type),
+            Difficulty(p.difficulty),
+            p.level,
+            p.achievement,
+            p.dx_score,
+            p.dx_score_max,
+            0,
+            rank_for(p.achievement),
+            None,
+            None,
+        )
+        for p in rows
+    ]
     return sorted(new, key=lambda p: -p.played_unix) + old
 
 
@@ -172,8 +209,15 @@ async def measure(sides: list[Side], make, rounds: int = ROUNDS, before=None) ->
                     times[side.name].append((time.perf_counter() - t, time.process_time() - cpu))
                 held = longest[side.name]
                 longest[side.name] = (max(held[0], watch.longest), max(held[1], watch.longest_cpu))
-    return {n: (statistics.median(w for w, _ in ts) * 1000, statistics.median(c for _, c in ts) * 1000,
-                longest[n][0] * 1000, longest[n][1] * 1000) for n, ts in times.items()}
+    return {
+        n: (
+            statistics.median(w for w, _ in ts) * 1000,
+            statistics.median(c for _, c in ts) * 1000,
+            longest[n][0] * 1000,
+            longest[n][1] * 1000,
+        )
+        for n, ts in times.items()
+    }
 
 
 async def setup(side: Side, catalogue: Catalogue, data_dir: Path) -> None:
@@ -247,18 +291,32 @@ async def views(sides: list[Side], catalogue: Catalogue, data_dir: Path) -> dict
     cases = await cases_for(sides, catalogue, data_dir)
     gc.collect()
     gc.freeze()  # as ArchiveApp.start does: the long-lived objects out of every collection
-    return {name: await measure(sides, make, before=before) for name, (make, before) in cases.items()}
+    return {
+        name: await measure(sides, make, before=before) for name, (make, before) in cases.items()
+    }
 
 
-async def fill(label: str, url: str, numbers: list[int], plays: int, catalogue: Catalogue, charts: list,
-               now: datetime) -> None:
+async def fill(
+    label: str,
+    url: str,
+    numbers: list[int],
+    plays: int,
+    catalogue: Catalogue,
+    charts: list,
+    now: datetime,
+) -> None:
     await start_database(url)
     try:
         await reset_database()
-        await song_store.refresh_songs(catalogue, str(SONGDB))  # the songs, stored as the bot stores them
+        await song_store.refresh_songs(
+            catalogue, str(SONGDB)
+        )  # the songs, stored as the bot stores them
         t = time.perf_counter()
         await build(connections.get("default"), numbers, plays, charts, now)
-        print(f"{label}: built {len(numbers)} x {plays:,} plays in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        print(
+            f"{label}: built {len(numbers)} x {plays:,} plays in {time.perf_counter() - t:.0f} s",
+            file=sys.stderr,
+        )
     finally:
         await stop_database()
 
@@ -266,13 +324,22 @@ async def fill(label: str, url: str, numbers: list[int], plays: int, catalogue: 
 async def open_client(url: str):
     """A second connection next to the app's (the models are routed to it by ``using``)."""
     info = expand_db_url(url)
-    client = connections._discover_client_class(info)(**info["credentials"], connection_name="default")
+    client = connections._discover_client_class(info)(
+        **info["credentials"], connection_name="default"
+    )
     await client.create_connection(with_db=True)
     return client
 
 
-async def compare(label: str, big_url: str, alone_url: str, args, catalogue: Catalogue, charts: list,
-                  data_dir: Path) -> str:
+async def compare(
+    label: str,
+    big_url: str,
+    alone_url: str,
+    args,
+    catalogue: Catalogue,
+    charts: list,
+    data_dir: Path,
+) -> str:
     now = datetime.now(UTC).replace(microsecond=0)
     numbers = list(range(1, args.players + 1))
     # /forget takes players 2..6 on the big archive; alone, the one player is rebuilt each round.
@@ -283,15 +350,19 @@ async def compare(label: str, big_url: str, alone_url: str, args, catalogue: Cat
     await start_database(big_url)
     alone_conn = await open_client(alone_url)
     try:
+
         def rebuilder(conn):
             async def rebuild(number: int) -> None:
                 if not await Player.exists(qq=str(QQ0 + number)):
                     await build(conn, [number], args.plays, charts, now)
+
             return rebuild
 
         big_conn = connections.get("default")
-        sides = [Side("big", big_conn, forget_big, rebuilder(big_conn)),
-                 Side("alone", alone_conn, [1] * ROUNDS, rebuilder(alone_conn))]
+        sides = [
+            Side("big", big_conn, forget_big, rebuilder(big_conn)),
+            Side("alone", alone_conn, [1] * ROUNDS, rebuilder(alone_conn)),
+        ]
         found = await views(sides, catalogue, data_dir)
         if args.keep and big_url.startswith("sqlite"):
             for number in set(forget_big):  # the kept archive gets back the players /forget took
@@ -303,13 +374,18 @@ async def compare(label: str, big_url: str, alone_url: str, args, catalogue: Cat
 
 
 def table(label: str, found: dict, players: int, plays: int) -> str:
-    lines = [f"### {label}: player 100001 among {players} x {plays:,} plays, and alone (median of {ROUNDS}, ms)", "",
-             "| view | big archive | alone | big/alone | CPU big (alone) | longest loop stretch big: wall, loop CPU |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"### {label}: player 100001 among {players} x {plays:,} plays, and alone (median of {ROUNDS}, ms)",
+        "",
+        "| view | big archive | alone | big/alone | CPU big (alone) | longest loop stretch big: wall, loop CPU |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, sides in found.items():
         (ms, cpu, loop, loop_cpu), (a, acpu, _, _) = sides["big"], sides["alone"]
-        lines.append(f"| {name} | {ms:.1f} | {a:.1f} | {ms / a if a else float('nan'):.2f} | {cpu:.1f} ({acpu:.1f}) "
-                     f"| {loop:.1f}, {loop_cpu:.1f} |")
+        lines.append(
+            f"| {name} | {ms:.1f} | {a:.1f} | {ms / a if a else float('nan'):.2f} | {cpu:.1f} ({acpu:.1f}) "
+            f"| {loop:.1f}, {loop_cpu:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -319,8 +395,13 @@ async def alone_url_beside(url: str) -> str:
 
     info = expand_db_url(url)["credentials"]
     name = f"{info['database']}_alone"
-    conn = await asyncpg.connect(host=info["host"], port=info["port"], user=info["user"],
-                                 password=info.get("password"), database=info["database"])
+    conn = await asyncpg.connect(
+        host=info["host"],
+        port=info["port"],
+        user=info["user"],
+        password=info.get("password"),
+        database=info["database"],
+    )
     try:
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
             await conn.execute(f'CREATE DATABASE "{name}"')
@@ -338,13 +419,23 @@ def main() -> int:
     ap.add_argument("--players", type=int, default=200)
     ap.add_argument("--plays", type=int, default=5000)
     ap.add_argument("--keep", type=Path, help="leave the big SQLite archive at this path")
-    ap.add_argument("--postgres", action="store_true", help=argparse.SUPPRESS)  # the second run, below
+    ap.add_argument(
+        "--postgres", action="store_true", help=argparse.SUPPRESS
+    )  # the second run, below
     args = ap.parse_args()
     code = asyncio.run(run(args))
     if code == 0 and os.environ.get("MAIMAI_TEST_DB_URL") and not args.postgres:
         # Its own process: Tortoise keeps statements built for the first dialect it served.
         print(flush=True)
-        again = [sys.executable, __file__, "--players", str(args.players), "--plays", str(args.plays), "--postgres"]
+        again = [
+            sys.executable,
+            __file__,
+            "--players",
+            str(args.players),
+            "--plays",
+            str(args.plays),
+            "--postgres",
+        ]
         return subprocess.run(again, check=False).returncode
     return code
 
@@ -358,13 +449,26 @@ async def run(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="maimai-scale-"))
     url = os.environ.get("MAIMAI_TEST_DB_URL")
     if args.postgres:
-        print(await compare("PostgreSQL", url, await alone_url_beside(url), args, catalogue, charts, tmp))
+        print(
+            await compare(
+                "PostgreSQL", url, await alone_url_beside(url), args, catalogue, charts, tmp
+            )
+        )
         return 0
     big_path = args.keep or tmp / "big.sqlite3"
     for path in (big_path, tmp / "alone.sqlite3"):
         path.unlink(missing_ok=True)
-    print(await compare("SQLite", f"sqlite://{big_path}", f"sqlite://{tmp / 'alone.sqlite3'}", args, catalogue,
-                        charts, tmp))
+    print(
+        await compare(
+            "SQLite",
+            f"sqlite://{big_path}",
+            f"sqlite://{tmp / 'alone.sqlite3'}",
+            args,
+            catalogue,
+            charts,
+            tmp,
+        )
+    )
     return 0
 
 

@@ -24,10 +24,17 @@ from tests.e2e.botproc import BotProcess
 from tests.onebot_client import OneBotClient, message_images, message_text
 
 GROUP = 424242
-SONGDB = Path(__file__).resolve().parents[2] / "shared" / "songdb" / "Skimige__Akiha-Assets__data__maimai__music_data.json"
+SONGDB = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "songdb"
+    / "Skimige__Akiha-Assets__data__maimai__music_data.json"
+)
 
 
-async def ask(client: OneBotClient, text: str, user: int, group: int | None = None) -> tuple[float, str, int]:
+async def ask(
+    client: OneBotClient, text: str, user: int, group: int | None = None
+) -> tuple[float, str, int]:
     start = len(client.calls)
     t = time.perf_counter()
     if group is None:
@@ -40,7 +47,9 @@ async def ask(client: OneBotClient, text: str, user: int, group: int | None = No
 
 
 async def run(db: Path, tmp: Path) -> None:
-    bot = BotProcess(tmp / "data", env={"MAIMAI_DB_URL": f"sqlite://{db}", "MAIMAI_SONGDB_URL": str(SONGDB)})
+    bot = BotProcess(
+        tmp / "data", env={"MAIMAI_DB_URL": f"sqlite://{db}", "MAIMAI_SONGDB_URL": str(SONGDB)}
+    )
     bot.start(timeout=120)
     try:
         async with OneBotClient(bot.ws_url) as client:
@@ -48,7 +57,14 @@ async def run(db: Path, tmp: Path) -> None:
             await ask(client, "/help", 100003, GROUP)  # warm: first command loads fonts
             a_year_ago = (date.today() - timedelta(days=365)).strftime("%Y-%m-%d")
             print("| command (QQ 100001, group) | reply s | images |\n|---|---|---|")
-            for text in ("/recent", "/diff", "/b50", f"/b50 {a_year_ago}", "/history", "/records 2"):
+            for text in (
+                "/recent",
+                "/diff",
+                "/b50",
+                f"/b50 {a_year_ago}",
+                "/history",
+                "/records 2",
+            ):
                 took, words, images = await ask(client, text, 100001, GROUP)
                 print(f"| {text} | {took:.2f} | {images} {words if not images else ''} |")
             took, words, _ = await ask(client, "/forget", 100002)
@@ -66,8 +82,10 @@ async def run(db: Path, tmp: Path) -> None:
             took, words, _ = await ask(client, "确认删除", 100002)
             done.set()
             await talker
-            print(f"\n/forget of QQ 100002: {took:.2f} s ({words}); /help meanwhile: {len(helps)} replies, "
-                  f"max {max(helps):.2f} s")
+            print(
+                f"\n/forget of QQ 100002: {took:.2f} s ({words}); /help meanwhile: {len(helps)} replies, "
+                f"max {max(helps):.2f} s"
+            )
     finally:
         bot.stop()
 

@@ -38,7 +38,9 @@ def main() -> None:
     args = parser.parse_args()
     if not SONGDB.is_file():
         sys.exit(f"song data {SONGDB} is absent")
-    catalogue = Catalogue.from_music_data(json.loads(SONGDB.read_text(encoding="utf-8")), parse_lxns_aliases(ALIASES))
+    catalogue = Catalogue.from_music_data(
+        json.loads(SONGDB.read_text(encoding="utf-8")), parse_lxns_aliases(ALIASES)
+    )
     titles = [s.title for s in catalogue.songs()]
     ids = [s.id for s in catalogue.songs()]
     queries = [q for q, _ in QUERIES]
@@ -64,8 +66,10 @@ def main() -> None:
                 fn(q)
         elapsed = time.perf_counter() - started
         rows.append((name, args.rounds * len(queries) / elapsed, hits))
-    print(f"catalogue: {len(catalogue)} songs; index built in {index_s * 1000:.0f} ms; "
-          f"{len(queries)} queries × {args.rounds} rounds")
+    print(
+        f"catalogue: {len(catalogue)} songs; index built in {index_s * 1000:.0f} ms; "
+        f"{len(queries)} queries × {args.rounds} rounds"
+    )
     print("| search | queries/s | hits |")
     print("|---|---|---|")
     for name, qps, hits in rows:

@@ -41,12 +41,25 @@ class Ids:
         return self.next[table]
 
 
-JUDGEMENTS = [json.dumps({"tap": [n, 10, 2, 0, m], "hold": [50, 3, 0, 0, 0], "slide": [80, 0, 0, 0, 1],
-                          "touch": [20, 1, 0, 0, 0], "break": [30, 5, 1, 0, 0]}, separators=(",", ":"))
-              for n in range(300, 310) for m in range(3)]
+JUDGEMENTS = [
+    json.dumps(
+        {
+            "tap": [n, 10, 2, 0, m],
+            "hold": [50, 3, 0, 0, 0],
+            "slide": [80, 0, 0, 0, 1],
+            "touch": [20, 1, 0, 0, 0],
+            "break": [30, 5, 1, 0, 0],
+        },
+        separators=(",", ":"),
+    )
+    for n in range(300, 310)
+    for m in range(3)
+]
 
 
-def player_rows(number: int, plays: int, charts: list, now: datetime, ids: Ids) -> tuple[dict, Rows]:
+def player_rows(
+    number: int, plays: int, charts: list, now: datetime, ids: Ids
+) -> tuple[dict, Rows]:
     """SYNTHETIC: player ``number``'s archive; the same ``number`` gives the same rows."""
     rnd = random.Random(number)
     player_id = ids.take("player")
@@ -76,52 +89,161 @@ def player_rows(number: int, plays: int, charts: list, now: datetime, ids: Ids) 
         new = held is None or achievement > held[0]
         play_id = ids.take("play")
         unix = int(at.timestamp())
-        rows.plays.append((play_id, player_id, unix, at, f"{second % 50},{unix}", 1 + second % 4, chart.title,
-                           chart.type.value, chart.difficulty.value, chart.level, achievement, dx, dx_max, 0,
-                           rank_for(achievement).value, fc, fs, new, False, None, False, None, chart.key,
-                           chart.song_id, run_ids[r], at))
-        rows.details.append((ids.take("play_detail"), play_id, JUDGEMENTS[second % len(JUDGEMENTS)], 40, 30,
-                             500, 600, None, None, 12000 + second // 20000, 0, "[]", "[]"))
+        rows.plays.append(
+            (
+                play_id,
+                player_id,
+                unix,
+                at,
+                f"{second % 50},{unix}",
+                1 + second % 4,
+                chart.title,
+                chart.type.value,
+                chart.difficulty.value,
+                chart.level,
+                achievement,
+                dx,
+                dx_max,
+                0,
+                rank_for(achievement).value,
+                fc,
+                fs,
+                new,
+                False,
+                None,
+                False,
+                None,
+                chart.key,
+                chart.song_id,
+                run_ids[r],
+                at,
+            )
+        )
+        rows.details.append(
+            (
+                ids.take("play_detail"),
+                play_id,
+                JUDGEMENTS[second % len(JUDGEMENTS)],
+                40,
+                30,
+                500,
+                600,
+                None,
+                None,
+                12000 + second // 20000,
+                0,
+                "[]",
+                "[]",
+            )
+        )
         per_run[r] += 1
         if new:
-            rows.changes.append((ids.take("best_change"), player_id, run_ids[r], chart.key, chart.song_id,
-                                 chart.title, chart.type.value, chart.difficulty.value, chart.level,
-                                 held[0] if held else None, achievement, held[1] if held else None, dx,
-                                 held[2] if held else None, fc, held[3] if held else None, fs, at))
+            rows.changes.append(
+                (
+                    ids.take("best_change"),
+                    player_id,
+                    run_ids[r],
+                    chart.key,
+                    chart.song_id,
+                    chart.title,
+                    chart.type.value,
+                    chart.difficulty.value,
+                    chart.level,
+                    held[0] if held else None,
+                    achievement,
+                    held[1] if held else None,
+                    dx,
+                    held[2] if held else None,
+                    fc,
+                    held[3] if held else None,
+                    fs,
+                    at,
+                )
+            )
             best[chart.key] = [achievement, dx, fc, fs, at, chart]
     for chart in mine:  # never played since the archive began: from the first score-list read
         if chart.key not in best:
             a = int(skill[chart.key] * 1000000)
             best[chart.key] = [a, int(chart.notes.dx_score_max * 0.9), None, None, run_at[0], chart]
     for key, (a, dx, fc, fs, at, chart) in best.items():
-        rows.bests.append((ids.take("best"), player_id, key, chart.song_id, chart.title, chart.type.value,
-                           chart.difficulty.value, chart.level, a, dx, chart.notes.dx_score_max, 0,
-                           rank_for(a).value, fc, fs, at))
+        rows.bests.append(
+            (
+                ids.take("best"),
+                player_id,
+                key,
+                chart.song_id,
+                chart.title,
+                chart.type.value,
+                chart.difficulty.value,
+                chart.level,
+                a,
+                dx,
+                chart.notes.dx_score_max,
+                0,
+                rank_for(a).value,
+                fc,
+                fs,
+                at,
+            )
+        )
     rating = 12000
     for i, at in enumerate(run_at):
         before, rating = rating, rating + rnd.randint(0, 6)
-        rows.runs.append((run_ids[i], player_id, at, at + timedelta(seconds=20), "ok", i == 0, "auto",
-                          per_run[i], per_run[i], 0, before, rating, 3, 90000, False))
+        rows.runs.append(
+            (
+                run_ids[i],
+                player_id,
+                at,
+                at + timedelta(seconds=20),
+                "ok",
+                i == 0,
+                "auto",
+                per_run[i],
+                per_run[i],
+                0,
+                before,
+                rating,
+                3,
+                90000,
+                False,
+            )
+        )
         if i in shot_runs:
-            rows.snapshots.append((ids.take("profile_snapshot"), player_id, run_ids[i], at, f"P{number}", rating,
-                                   per_run[i], "{}"))
-    player = {"id": player_id, "qq": str(QQ0 + number), "name": f"P{number}", "rating": rating,
-              "friend_code": f"{900000000 + number}", "last_sync_at": run_at[-1]}
+            rows.snapshots.append(
+                (
+                    ids.take("profile_snapshot"),
+                    player_id,
+                    run_ids[i],
+                    at,
+                    f"P{number}",
+                    rating,
+                    per_run[i],
+                    "{}",
+                )
+            )
+    player = {
+        "id": player_id,
+        "qq": str(QQ0 + number),
+        "name": f"P{number}",
+        "rating": rating,
+        "friend_code": f"{900000000 + number}",
+        "last_sync_at": run_at[-1],
+    }
     return player, rows
 
 
 COLUMNS = {
     "sync_run": "id player_id started_at finished_at status full trigger new_plays new_details improved_bests "
-                "rating_before rating_after requests bytes_received gap",
+    "rating_before rating_after requests bytes_received gap",
     "play": "id player_id played_unix played_at idx track title type difficulty level achievement dx_score "
-            "dx_score_max dx_stars rank fc fs new_record new_dx_record place buddy jacket chart_key song_id "
-            "sync_id archived_at",
+    "dx_score_max dx_stars rank fc fs new_record new_dx_record place buddy jacket chart_key song_id "
+    "sync_id archived_at",
     "play_detail": "id play_id judgements fast late max_combo max_combo_total max_sync max_sync_total rating "
-                   "rating_delta matching characters",
+    "rating_delta matching characters",
     "best": "id player_id chart_key song_id title type difficulty level achievement dx_score dx_score_max "
-            "dx_stars rank fc fs updated_at",
+    "dx_stars rank fc fs updated_at",
     "best_change": "id player_id sync_id chart_key song_id title type difficulty level old_achievement "
-                   "new_achievement old_dx_score new_dx_score old_fc new_fc old_fs new_fs changed_at",
+    "new_achievement old_dx_score new_dx_score old_fc new_fc old_fs new_fs changed_at",
     "profile_snapshot": "id player_id sync_id taken_at name rating play_count page",
 }
 
@@ -147,16 +269,22 @@ async def build(conn, numbers: list[int], plays: int, charts: list, now: datetim
             continue
         await Player.create(**player)
         await Binding.create(player_id=player["id"], cookies="-", status="ok")
-        for table, values in (("sync_run", rows.runs), ("play", rows.plays), ("play_detail", rows.details),
-                              ("best", rows.bests), ("best_change", rows.changes),
-                              ("profile_snapshot", rows.snapshots)):
+        for table, values in (
+            ("sync_run", rows.runs),
+            ("play", rows.plays),
+            ("play_detail", rows.details),
+            ("best", rows.bests),
+            ("best_change", rows.changes),
+            ("profile_snapshot", rows.snapshots),
+        ):
             await conn.execute_many(_insert(conn, table), values)
         if number % 20 == 0:
             print(f"  built {number} players", file=sys.stderr)
     if conn.capabilities.dialect == "postgres":
         for table in (*COLUMNS, "player", "binding"):
             await conn.execute_script(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))")
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))"
+            )
         # Autovacuum would have analyzed a grown archive; SQLite's never is (the bot does not).
         await conn.execute_script("ANALYZE")
 

@@ -33,14 +33,28 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2025, month, day, hour, minute, tzinfo=CN)
 
 
-def _song(song_id: int, title: str, type_: str, version: str, ds: list[float], is_new: bool = False) -> dict:
+def _song(
+    song_id: int, title: str, type_: str, version: str, ds: list[float], is_new: bool = False
+) -> dict:
     notes = [100, 10, 10, 10] if type_ == "SD" else [100, 10, 10, 10, 10]
     levels = [str(int(d)) + ("+" if d % 1 >= 0.7 else "") for d in ds]
     return {
-        "id": str(song_id), "title": title, "type": type_, "ds": ds, "level": levels,
-        "cids": list(range(len(ds))), "charts": [{"notes": notes, "charter": "-"} for _ in ds],
-        "basic_info": {"title": title, "artist": "-", "genre": "舞萌", "bpm": 150, "release_date": "",
-                       "from": version, "is_new": is_new},
+        "id": str(song_id),
+        "title": title,
+        "type": type_,
+        "ds": ds,
+        "level": levels,
+        "cids": list(range(len(ds))),
+        "charts": [{"notes": notes, "charter": "-"} for _ in ds],
+        "basic_info": {
+            "title": title,
+            "artist": "-",
+            "genre": "舞萌",
+            "bpm": 150,
+            "release_date": "",
+            "from": version,
+            "is_new": is_new,
+        },
     }
 
 
@@ -98,11 +112,22 @@ PLAYS = [
     (at(11, 24, 0, 5), 2, "11002:remaster", 960_000, None, True, (14020, 8, 3, 4)),
 ]
 # The 11-20 play of New X master has judgements: GREAT 5+1, GOOD 2, MISS 1.
-JUDGEMENTS = {"tap": [100, 10, 5, 2, 1], "hold": [10, 0, 0, 0, 0], "break": [8, 1, 1, 0, 0], "touch": None}
+JUDGEMENTS = {
+    "tap": [100, 10, 5, 2, 1],
+    "hold": [10, 0, 0, 0, 0],
+    "break": [8, 1, 1, 0, 0],
+    "touch": None,
+}
 
 
 def _rank(achievement: int) -> str:
-    for bound, code in ((1_005_000, "sssp"), (1_000_000, "sss"), (990_000, "ss"), (970_000, "s"), (800_000, "a")):
+    for bound, code in (
+        (1_005_000, "sssp"),
+        (1_000_000, "sss"),
+        (990_000, "ss"),
+        (970_000, "s"),
+        (800_000, "a"),
+    ):
         if achievement >= bound:
             return code
     return "b"
@@ -125,32 +150,72 @@ async def build(qq: str = "20001", public: bool = False):
     for key, ach, fc, fs, updated in BESTS:
         song_id, diff = key.split(":")
         await Best.create(
-            player=player, chart_key=key, song_id=int(song_id), title=_TITLES[int(song_id)],
-            type="SD" if int(song_id) < 10000 else "DX", difficulty=diff, achievement=ach, rank=_rank(ach),
-            fc=fc, fs=fs, updated_at=updated,
+            player=player,
+            chart_key=key,
+            song_id=int(song_id),
+            title=_TITLES[int(song_id)],
+            type="SD" if int(song_id) < 10000 else "DX",
+            difficulty=diff,
+            achievement=ach,
+            rank=_rank(ach),
+            fc=fc,
+            fs=fs,
+            updated_at=updated,
         )
-    run1 = await SyncRun.create(player=player, started_at=at(11, 22, 14), finished_at=at(11, 22, 14, 1),
-                                status="ok", new_plays=6, improved_bests=1)
+    run1 = await SyncRun.create(
+        player=player,
+        started_at=at(11, 22, 14),
+        finished_at=at(11, 22, 14, 1),
+        status="ok",
+        new_plays=6,
+        improved_bests=1,
+    )
     await SyncRun.create(player=player, started_at=at(11, 23, 10), status="ok")  # nothing new
     await SyncRun.create(player=player, started_at=at(11, 23, 11), status="failed")
     await BestChange.create(
-        player=player, sync=run1, chart_key="17:advanced", song_id=17, title="Old A", type="SD",
-        difficulty="advanced", old_achievement=990_000, new_achievement=1_000_000, old_fc="fc", new_fc="fcp",
-        old_fs=None, new_fs="fsd", changed_at=at(11, 22, 13, 45),
+        player=player,
+        sync=run1,
+        chart_key="17:advanced",
+        song_id=17,
+        title="Old A",
+        type="SD",
+        difficulty="advanced",
+        old_achievement=990_000,
+        new_achievement=1_000_000,
+        old_fc="fc",
+        new_fc="fcp",
+        old_fs=None,
+        new_fs="fsd",
+        changed_at=at(11, 22, 13, 45),
     )
     for i, (when, track, key, ach, fc, new, detail) in enumerate(PLAYS):
         song_id, diff = key.split(":")
         unix = int(when.timestamp())
         play = await Play.create(
-            player=player, played_unix=unix, played_at=when.astimezone(UTC), idx=f"{i},{unix}", track=track,
-            title=_TITLES[int(song_id)], type="SD" if int(song_id) < 10000 else "DX", difficulty=diff,
-            achievement=ach, dx_score=100, rank=_rank(ach), fc=fc, new_record=new,
-            chart_key=key, song_id=int(song_id),
+            player=player,
+            played_unix=unix,
+            played_at=when.astimezone(UTC),
+            idx=f"{i},{unix}",
+            track=track,
+            title=_TITLES[int(song_id)],
+            type="SD" if int(song_id) < 10000 else "DX",
+            difficulty=diff,
+            achievement=ach,
+            dx_score=100,
+            rank=_rank(ach),
+            fc=fc,
+            new_record=new,
+            chart_key=key,
+            song_id=int(song_id),
         )
         if detail:
             rating, delta, fast, late = detail
             await PlayDetail.create(
-                play=play, rating=rating, rating_delta=delta, fast=fast, late=late,
+                play=play,
+                rating=rating,
+                rating_delta=delta,
+                fast=fast,
+                late=late,
                 judgements=JUDGEMENTS if i == 1 else None,
             )
     await ProfileSnapshot.create(player=player, taken_at=at(11, 19, 12), name="玩家", rating=13970)

@@ -26,7 +26,9 @@ SUPERUSER = "10000"
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["MAIMAI_DATA_DIR"] = str(_TMP / "data")
-    os.environ["MAIMAI_DB_URL"] = os.environ.get("MAIMAI_TEST_DB_URL") or f"sqlite://{_TMP / 'test.sqlite3'}"
+    os.environ["MAIMAI_DB_URL"] = (
+        os.environ.get("MAIMAI_TEST_DB_URL") or f"sqlite://{_TMP / 'test.sqlite3'}"
+    )
     os.environ["MAIMAI_REQUEST_INTERVAL"] = "0"
     # No per-user rate limits by default (every chat test is the same user); tests/chat/test_guards.py sets its own.
     os.environ.setdefault("MAIMAI_IMAGE_RATE", "0")

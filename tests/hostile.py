@@ -27,14 +27,18 @@ def bomb_png(width: int = 20_000, height: int = 20_000) -> bytes:
     idat = b"".join(packer.compress(block) for _ in range(height // 500))
     idat += packer.compress(row * (height % 500)) + packer.flush()
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    )
 
 
 class HugeBody:
     """A response body of ``total`` bytes streamed in ``chunk``-byte pieces; ``sent`` counts
     the bytes the reader actually pulled."""
 
-    def __init__(self, total: int = 40 * MB, chunk: int = 64_000, head: bytes = b"\x89PNG\r\n\x1a\n") -> None:
+    def __init__(
+        self, total: int = 40 * MB, chunk: int = 64_000, head: bytes = b"\x89PNG\r\n\x1a\n"
+    ) -> None:
         self.total, self.chunk, self.head = total, chunk, head
         self.sent = 0
 
@@ -45,7 +49,9 @@ class HugeBody:
             yield piece
             piece = bytes(self.chunk)
 
-    def response(self, content_type: str = "image/png", declare_length: bool = False) -> httpx.Response:
+    def response(
+        self, content_type: str = "image/png", declare_length: bool = False
+    ) -> httpx.Response:
         """A fresh streamed response (no Content-Length unless asked: the reader must count)."""
         headers = {"content-type": content_type}
         if declare_length:

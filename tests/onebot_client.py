@@ -40,7 +40,9 @@ class OneBotClient:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                self._ws = await websockets.connect(self.url, additional_headers=headers, max_size=2**25)
+                self._ws = await websockets.connect(
+                    self.url, additional_headers=headers, max_size=2**25
+                )
                 break
             except (OSError, websockets.InvalidHandshake):
                 if time.monotonic() > deadline:
@@ -91,12 +93,18 @@ class OneBotClient:
             "message": [{"type": "text", "data": {"text": text}}],
             "raw_message": text,
             "font": 0,
-            "sender": {"user_id": user_id, "nickname": f"user{user_id}", "role": extra.pop("role", "member")},
+            "sender": {
+                "user_id": user_id,
+                "nickname": f"user{user_id}",
+                "role": extra.pop("role", "member"),
+            },
         }
         event.update(extra)
         return event
 
-    async def group_message(self, text: str, user_id: int, group_id: int, role: str = "member") -> int:
+    async def group_message(
+        self, text: str, user_id: int, group_id: int, role: str = "member"
+    ) -> int:
         event = self._message_event("group", text, user_id, group_id=group_id, role=role)
         await self._ws.send(json.dumps(event))
         return event["message_id"]
@@ -121,8 +129,13 @@ class OneBotClient:
 
         return await asyncio.wait_for(find(), timeout)
 
-    async def wait_for_reply(self, to_user: int | None = None, group: int | None = None,
-                             timeout: float = 20.0, start: int = 0) -> Call:
+    async def wait_for_reply(
+        self,
+        to_user: int | None = None,
+        group: int | None = None,
+        timeout: float = 20.0,
+        start: int = 0,
+    ) -> Call:
         def is_reply(call: Call) -> bool:
             if call["action"] not in ("send_msg", "send_group_msg", "send_private_msg"):
                 return False

@@ -29,7 +29,17 @@ def test_parse_every_real_page(page: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 0, err
     data = json.loads(out)
     assert set(data) == {"page", "player", "items", "error"}
-    assert data["page"] in {"record", "detail", "scores", "home", "player", "friend_code", "photos", "error", "challenge"}
+    assert data["page"] in {
+        "record",
+        "detail",
+        "scores",
+        "home",
+        "player",
+        "friend_code",
+        "photos",
+        "error",
+        "challenge",
+    }
     if data["page"] == "record":
         for item in data["items"]:
             assert item["played_at"][-6:] in ("+08:00", "+09:00")
@@ -50,10 +60,19 @@ def test_parse_the_utage_record_page_exactly(capsys: pytest.CaptureFixture[str])
 
 def test_export_sync_and_doctor_of_an_unknown_player_fail_clearly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAIMAI_")}
-    env |= {"MAIMAI_DATA_DIR": str(tmp_path), "MAIMAI_DB_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}"}
+    env |= {
+        "MAIMAI_DATA_DIR": str(tmp_path),
+        "MAIMAI_DB_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
+    }
     for command in (["export", "--qq", "1"], ["sync", "--qq", "1"], ["doctor", "--qq", "1"]):
-        out = subprocess.run([sys.executable, "-m", "plugins.maimai_archive.cli", *command],
-                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-m", "plugins.maimai_archive.cli", *command],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert out.returncode == 2, out.stderr
         assert "no player with QQ 1" in out.stderr
 
@@ -61,8 +80,14 @@ def test_export_sync_and_doctor_of_an_unknown_player_fail_clearly(tmp_path: Path
 def test_db_migrate_applies_and_reports_without_password(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAIMAI_")}
     env |= {"MAIMAI_DATA_DIR": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "plugins.maimai_archive.cli", "db", "migrate"],
-                         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "plugins.maimai_archive.cli", "db", "migrate"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "migrations applied" in out.stdout
     assert (tmp_path / "maimai.sqlite3").is_file()

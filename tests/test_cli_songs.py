@@ -32,7 +32,12 @@ def run(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
         "MAIMAI_ALIAS_URL": str(SMALL_ALIASES),
     }
     return subprocess.run(
-        [sys.executable, "-c", RUN, *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", RUN, *argv],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -403,7 +403,11 @@ async def test_missing_and_oversize_faults(sim: RunningSim, client: httpx.AsyncC
     assert gone.status_code == 404 and "set-cookie" not in gone.headers
     sim.world.add_fault("oversize", player=p.id, path="playerData/photo/", times=1, mb=1)
     big = await client.get(sim.url("playerData/photo/"), headers=cookie_header(p))
-    assert big.status_code == 200 and len(big.content) > 1024 * 1024 and big.text.rstrip().endswith("</html>")
+    assert (
+        big.status_code == 200
+        and len(big.content) > 1024 * 1024
+        and big.text.rstrip().endswith("</html>")
+    )
 
 
 async def test_waf_and_maintenance_faults_serve_their_pages(

@@ -21,7 +21,9 @@ DEFAULT_ALIAS_URL = "https://maimai.lxns.net/api/v0/maimai/alias/list"
 DEFAULT_COVER_URL = "https://www.diving-fish.com/covers/{id:05d}.png"
 DEFAULT_OAUTH_URL = "https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx"
 # Hosts WeChat's built-in browser needs during the login (CONNECT to port 443 only).
-DEFAULT_BIND_PROXY_ALLOW = "qq.com,weixin.qq.com,wechat.com,qpic.cn,qlogo.cn,gtimg.cn,gtimg.com,wahlap.com"
+DEFAULT_BIND_PROXY_ALLOW = (
+    "qq.com,weixin.qq.com,wechat.com,qpic.cn,qlogo.cn,gtimg.cn,gtimg.com,wahlap.com"
+)
 DEFAULT_DIVINGFISH_URL = "https://www.diving-fish.com/"
 DEFAULT_LXNS_URL = "https://maimai.lxns.net/"
 
@@ -83,7 +85,9 @@ class MaimaiConfig(BaseModel):
         return self.maimai_db_url or f"sqlite://{self.data_dir / 'maimai.sqlite3'}"
 
 
-def load_config(env_file: str | Path | None = ".env", environ: dict[str, str] | None = None) -> MaimaiConfig:
+def load_config(
+    env_file: str | Path | None = ".env", environ: dict[str, str] | None = None
+) -> MaimaiConfig:
     """The CLI's view of the settings: ``.env`` first, the environment overrides it."""
     values: dict[str, str] = {}
     if env_file is not None and Path(env_file).is_file():

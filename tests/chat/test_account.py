@@ -17,9 +17,14 @@ from tests.conftest import REAL_HTML
 from .helpers import GROUP, USER, group_message, onebot, private_message
 
 BASE = "https://maimai.wahlap.com/maimai-mobile/"
-COOKIE = "userId=1234567890123; _t=0123456789abcdef0123456789abcdef; EO_Bot_Ssid=4242; __tst_status=9#"
+COOKIE = (
+    "userId=1234567890123; _t=0123456789abcdef0123456789abcdef; EO_Bot_Ssid=4242; __tst_status=9#"
+)
 HOME = REAL_HTML / "TrueRou__maimai.py__tests__sample_data__user_friend_code.html"
-EXPIRED = REAL_HTML / "bakapiano__maimai-score-hub__worker__src__tests__fixtures__cookie-expire-2025-12-31T14-39-42-498Z.html"
+EXPIRED = (
+    REAL_HTML
+    / "bakapiano__maimai-score-hub__worker__src__tests__fixtures__cookie-expire-2025-12-31T14-39-42-498Z.html"
+)
 
 
 @pytest.fixture
@@ -30,28 +35,45 @@ def site():
         yield mock
 
 
-async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encrypted(app: App, db, site) -> None:
+async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encrypted(
+    app: App, db, site
+) -> None:
     from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.core.db.models import Binding, Player
 
-    route = site.get("friend/userFriendCode/").mock(return_value=httpx.Response(
-        200, text=HOME.read_text(encoding="utf-8"), headers={"Set-Cookie": "_t=rotatedvalue0001; Path=/"}))
+    route = site.get("friend/userFriendCode/").mock(
+        return_value=httpx.Response(
+            200,
+            text=HOME.read_text(encoding="utf-8"),
+            headers={"Set-Cookie": "_t=rotatedvalue0001; Path=/"},
+        )
+    )
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
         event = private_message(f"/bind {COOKIE}")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "绑定成功：Ｃｉａ～（・ω，DX Rating 9459。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。", result=None)
+        ctx.should_call_send(
+            event,
+            "绑定成功：Ｃｉａ～（・ω，DX Rating 9459。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。",
+            result=None,
+        )
         ctx.should_finished(bind)
     assert route.call_count == 1
     sent = route.calls[0].request.headers["cookie"]
     assert "userId=1234567890123" in sent and "EO_Bot_Ssid=4242" in sent  # every cookie goes along
     player = await Player.get(qq=str(USER))
-    assert player.name == "Ｃｉａ～（・ω" and player.rating == 9459 and player.friend_code == "386587586148257"
+    assert (
+        player.name == "Ｃｉａ～（・ω"
+        and player.rating == 9459
+        and player.friend_code == "386587586148257"
+    )
     binding = await Binding.get(player=player)
     assert "1234567890123" not in binding.cookies
     jar = await get_app().store.load(player)
-    assert jar["_t"] == "rotatedvalue0001" and jar["__tst_status"] == "9#"  # the rotated value is what we keep
+    assert (
+        jar["_t"] == "rotatedvalue0001" and jar["__tst_status"] == "9#"
+    )  # the rotated value is what we keep
 
 
 async def test_binding_another_account_to_an_archive_is_refused(app: App, db, site) -> None:
@@ -60,16 +82,33 @@ async def test_binding_another_account_to_an_archive_is_refused(app: App, db, si
     from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.core.db.models import Play, Player
 
-    site.get("friend/userFriendCode/").mock(return_value=httpx.Response(200, text=HOME.read_text(encoding="utf-8")))
+    site.get("friend/userFriendCode/").mock(
+        return_value=httpx.Response(200, text=HOME.read_text(encoding="utf-8"))
+    )
     old = await Player.create(qq=str(USER), name="旧号", friend_code="111111111111111")
     at = datetime(2025, 1, 1, tzinfo=UTC)
-    await Play.create(player=old, played_unix=1, played_at=at, idx="0,1", track=1, title="x", type="DX",
-                      difficulty="master", achievement=1, dx_score=1, rank="d")
+    await Play.create(
+        player=old,
+        played_unix=1,
+        played_at=at,
+        idx="0,1",
+        track=1,
+        title="x",
+        type="DX",
+        difficulty="master",
+        achievement=1,
+        dx_score=1,
+        rank="d",
+    )
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
         event = private_message(f"/bind {COOKIE}")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "绑定失败：这个 QQ 已经存档了另一个舞萌账号（旧号）。要换账号，请先私聊 /forget 删除旧存档。", result=None)
+        ctx.should_call_send(
+            event,
+            "绑定失败：这个 QQ 已经存档了另一个舞萌账号（旧号）。要换账号，请先私聊 /forget 删除旧存档。",
+            result=None,
+        )
         ctx.should_finished(bind)
     await old.refresh_from_db()
     assert old.friend_code == "111111111111111"
@@ -79,12 +118,18 @@ async def test_bind_with_expired_cookies_says_why_and_stores_nothing(app: App, d
     from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.core.db.models import Player
 
-    site.get("friend/userFriendCode/").mock(return_value=httpx.Response(200, text=EXPIRED.read_text(encoding="utf-8")))
+    site.get("friend/userFriendCode/").mock(
+        return_value=httpx.Response(200, text=EXPIRED.read_text(encoding="utf-8"))
+    )
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
         event = private_message(f"绑定 {COOKIE}")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "绑定失败：登录已过期（错误码 200002）：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie），存档会接着继续。", result=None)
+        ctx.should_call_send(
+            event,
+            "绑定失败：登录已过期（错误码 200002）：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie），存档会接着继续。",
+            result=None,
+        )
         ctx.should_finished(bind)
     assert not await Player.exists(qq=str(USER))
 
@@ -98,10 +143,15 @@ async def test_bind_in_a_group_is_refused_recalled_and_stores_nothing(app: App, 
         bot = onebot(ctx)
         event = group_message(f"/bind {COOKIE}")
         ctx.receive_event(bot, event)
-        ctx.should_call_api("get_group_member_info", {"group_id": GROUP, "user_id": int(bot.self_id), "no_cache": True},
-                            result={"role": "admin"})
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": GROUP, "user_id": int(bot.self_id), "no_cache": True},
+            result={"role": "admin"},
+        )
         ctx.should_call_api("delete_msg", {"message_id": event.message_id}, result=None)
-        ctx.should_call_send(event, MessageSegment.at(USER) + f" {LEAKED}（已撤回那条消息）", result=None)
+        ctx.should_call_send(
+            event, MessageSegment.at(USER) + f" {LEAKED}（已撤回那条消息）", result=None
+        )
         ctx.should_finished(bind)
     assert home.call_count == 0
     assert not await Player.exists(qq=str(USER))
@@ -114,8 +164,11 @@ async def test_bind_in_a_group_when_not_admin_still_warns(app: App, db, site) ->
         bot = onebot(ctx)
         event = group_message(f"/bind {COOKIE}")
         ctx.receive_event(bot, event)
-        ctx.should_call_api("get_group_member_info", {"group_id": GROUP, "user_id": int(bot.self_id), "no_cache": True},
-                            result={"role": "member"})
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": GROUP, "user_id": int(bot.self_id), "no_cache": True},
+            result={"role": "member"},
+        )
         ctx.should_call_send(event, MessageSegment.at(USER) + f" {LEAKED}", result=None)
         ctx.should_finished(bind)
 
@@ -127,7 +180,11 @@ async def test_bind_with_garbage_explains_the_shapes(app: App, db) -> None:
         bot = onebot(ctx)
         event = private_message("/bind hello")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "Cookie 里缺少 userId、_t：请复制完整的 Cookie（至少包含 userId 和 _t）。", result=None)
+        ctx.should_call_send(
+            event,
+            "Cookie 里缺少 userId、_t：请复制完整的 Cookie（至少包含 userId 和 _t）。",
+            result=None,
+        )
         ctx.should_finished(bind)
 
 
@@ -149,7 +206,9 @@ async def test_unbind_deletes_cookies_and_keeps_the_archive(app: App, db) -> Non
         bot = onebot(ctx)
         event = group_message("/unbind")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "已删除保存的 Cookie。存档仍然保留；要删除全部存档请私聊 /forget。", result=None)
+        ctx.should_call_send(
+            event, "已删除保存的 Cookie。存档仍然保留；要删除全部存档请私聊 /forget。", result=None
+        )
         ctx.should_finished(unbind)
     assert not await Binding.exists(player=player)
     assert await Player.exists(id=player.id)
@@ -164,7 +223,11 @@ async def test_forget_asks_first_and_cancels_on_anything_else(app: App, db) -> N
         bot = onebot(ctx)
         event = private_message("/forget")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "这会永久删除你的全部存档（每一次游玩、成绩、相册）和绑定，无法恢复。确认请回复“确认删除”，其他任何回复取消。", result=None)
+        ctx.should_call_send(
+            event,
+            "这会永久删除你的全部存档（每一次游玩、成绩、相册）和绑定，无法恢复。确认请回复“确认删除”，其他任何回复取消。",
+            result=None,
+        )
         ctx.should_rejected(forget)
         answer = private_message("算了")
         ctx.receive_event(bot, answer)
@@ -182,7 +245,11 @@ async def test_forget_confirmed_deletes_everything(app: App, db) -> None:
         bot = onebot(ctx)
         event = private_message("/forget")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "这会永久删除你的全部存档（每一次游玩、成绩、相册）和绑定，无法恢复。确认请回复“确认删除”，其他任何回复取消。", result=None)
+        ctx.should_call_send(
+            event,
+            "这会永久删除你的全部存档（每一次游玩、成绩、相册）和绑定，无法恢复。确认请回复“确认删除”，其他任何回复取消。",
+            result=None,
+        )
         ctx.should_rejected(forget)
         answer = private_message("确认删除")
         ctx.receive_event(bot, answer)
@@ -218,9 +285,21 @@ async def test_export_sends_the_archive_as_a_file(app: App, db) -> None:
 
     player = await _bound_player()
     at = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
-    await Play.create(player=player, played_unix=int(at.timestamp()), played_at=at, idx=f"3,{int(at.timestamp())}",
-                      track=1, title="　", type="DX", difficulty="master", level="13", achievement=1_008_750,
-                      dx_score=1800, dx_score_max=1900, rank="sssp")
+    await Play.create(
+        player=player,
+        played_unix=int(at.timestamp()),
+        played_at=at,
+        idx=f"3,{int(at.timestamp())}",
+        track=1,
+        title="　",
+        type="DX",
+        difficulty="master",
+        level="13",
+        achievement=1_008_750,
+        dx_score=1800,
+        dx_score_max=1900,
+        rank="sssp",
+    )
     sent: dict = {}
 
     def upload(_bot, api: str, data: dict) -> None:
@@ -230,14 +309,24 @@ async def test_export_sends_the_archive_as_a_file(app: App, db) -> None:
         bot = onebot(ctx)
         event = private_message("/export")
         ctx.receive_event(bot, event)
-        ctx.should_call_api("upload_private_file", {
-            "user_id": USER, "file": _ANY, "name": _ANY,
-        }, result=None)
+        ctx.should_call_api(
+            "upload_private_file",
+            {
+                "user_id": USER,
+                "file": _ANY,
+                "name": _ANY,
+            },
+            result=None,
+        )
         ctx.should_call_send(event, _ANY_TEXT, result=None)
         ctx.should_finished(export)
     assert _ANY.seen and _ANY.seen[0].startswith("base64://")
     line = json.loads(base64.b64decode(_ANY.seen[0].removeprefix("base64://")))
-    assert line["title"] == "　" and line["achievement"] == 100.875 and line["played_at"].endswith("+08:00")
+    assert (
+        line["title"] == "　"
+        and line["achievement"] == 100.875
+        and line["played_at"].endswith("+08:00")
+    )
 
 
 class _Any:

@@ -39,7 +39,10 @@ async def test_today_with_a_date_sends_every_visit_of_that_day(app: App, db, ren
 
     await fx.build()
     await _expect(app, archive.today_cmd, private_message("出勤 2025-11-22"), _images(2))
-    assert [v.heading for v in rendered[0][1]] == ["第 1 次出勤（共 2 次）", "第 2 次出勤（共 2 次）"]
+    assert [v.heading for v in rendered[0][1]] == [
+        "第 1 次出勤（共 2 次）",
+        "第 2 次出勤（共 2 次）",
+    ]
 
 
 async def test_today_without_visits_answers_in_text(app: App, db, rendered):
@@ -48,10 +51,19 @@ async def test_today_without_visits_answers_in_text(app: App, db, rendered):
     from plugins.maimai_archive.core.db.models import Player
 
     await fx.build()
-    await _expect(app, archive.today_cmd, private_message("今日 2025-11-21"), "2025/11/21 没有出勤记录。")
-    await _expect(app, archive.today_cmd, private_message("/today 昨天下午"), "用法：/today [日期]，日期如 2025-11-23。")
+    await _expect(
+        app, archive.today_cmd, private_message("今日 2025-11-21"), "2025/11/21 没有出勤记录。"
+    )
+    await _expect(
+        app,
+        archive.today_cmd,
+        private_message("/today 昨天下午"),
+        "用法：/today [日期]，日期如 2025-11-23。",
+    )
     await Player.create(qq="20009")
-    await _expect(app, archive.today_cmd, private_message("/today", user_id=20009), views.NOTHING_YET)
+    await _expect(
+        app, archive.today_cmd, private_message("/today", user_id=20009), views.NOTHING_YET
+    )
     assert rendered == []
 
 
@@ -74,9 +86,15 @@ async def test_plate_unknown_or_missing_name_lists_the_valid_ones(app: App, db, 
 
     await fx.build()
     names = valid_names(fx.catalogue())
-    await _expect(app, archive.plate_cmd, private_message("/plate 猫将"), f"没有「猫将」这个牌子。{names}")
-    await _expect(app, archive.plate_cmd, private_message("/plate"), f"用法：/plate <牌子> [日期]。{names}")
-    await _expect(app, archive.plate_cmd, private_message("/plate 舞将 2020-01-01"), "那时还没有存档的成绩。")
+    await _expect(
+        app, archive.plate_cmd, private_message("/plate 猫将"), f"没有「猫将」这个牌子。{names}"
+    )
+    await _expect(
+        app, archive.plate_cmd, private_message("/plate"), f"用法：/plate <牌子> [日期]。{names}"
+    )
+    await _expect(
+        app, archive.plate_cmd, private_message("/plate 舞将 2020-01-01"), "那时还没有存档的成绩。"
+    )
     assert rendered == []
 
 
@@ -93,7 +111,8 @@ async def test_rank_shows_the_public_members_of_the_group(app: App, db, rendered
         event = group_message("排行")
         ctx.receive_event(bot, event)
         ctx.should_call_api(
-            "get_group_member_list", {"group_id": GROUP},
+            "get_group_member_list",
+            {"group_id": GROUP},
             result=[{"user_id": USER}, {"user_id": 20002}, {"user_id": 20003}],
         )
         ctx.should_call_send(event, Message(MessageSegment.image(TINY_PNG)), result=None)
@@ -110,8 +129,12 @@ async def test_rank_with_nobody_public_or_outside_a_group(app: App, db, rendered
         bot = onebot(ctx)
         event = group_message("/rank")
         ctx.receive_event(bot, event)
-        ctx.should_call_api("get_group_member_list", {"group_id": GROUP}, result=[{"user_id": USER}])
-        ctx.should_call_send(event, "本群还没有人公开存档：发送 /privacy public 就能加入排行。", result=None)
+        ctx.should_call_api(
+            "get_group_member_list", {"group_id": GROUP}, result=[{"user_id": USER}]
+        )
+        ctx.should_call_send(
+            event, "本群还没有人公开存档：发送 /privacy public 就能加入排行。", result=None
+        )
         ctx.should_finished(archive.rank_cmd)
     async with app.test_matcher(archive.rank_cmd) as ctx:
         bot = onebot(ctx)
@@ -134,8 +157,13 @@ async def test_diff_after_a_sync_with_nothing_new_shows_the_last_change(app: App
     assert calls[0][1].label == "上次同步 2025/11/22 14:01（之后 1 次同步没有新成绩）"
 
 
-@pytest.mark.parametrize(("command", "text"), [("today_cmd", "/today"), ("plate_cmd", "/plate 舞将"), ("rank_cmd", "/rank")])
-async def test_today_plate_and_rank_share_the_image_rate_limit(app: App, db, rendered, monkeypatch, command, text):
+@pytest.mark.parametrize(
+    ("command", "text"),
+    [("today_cmd", "/today"), ("plate_cmd", "/plate 舞将"), ("rank_cmd", "/rank")],
+)
+async def test_today_plate_and_rank_share_the_image_rate_limit(
+    app: App, db, rendered, monkeypatch, command, text
+):
     from plugins.maimai_archive.chat import archive, common
     from plugins.maimai_archive.core.guards import RateLimit
 
@@ -143,7 +171,12 @@ async def test_today_plate_and_rank_share_the_image_rate_limit(app: App, db, ren
     monkeypatch.setitem(common.app().limits, "image", limit)
     await fx.build(qq=str(USER), public=True)
     assert limit.allow(str(USER))  # one image request just now uses the whole allowance
-    await _expect(app, getattr(archive, command), group_message(text), common.TOO_OFTEN["image"].format(wait=60))
+    await _expect(
+        app,
+        getattr(archive, command),
+        group_message(text),
+        common.TOO_OFTEN["image"].format(wait=60),
+    )
     assert rendered == []
 
 

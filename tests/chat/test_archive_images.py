@@ -30,9 +30,19 @@ async def _archive(qq: str = ME, public: bool = False, plays: int = 3):
     for i in range(plays):
         at = T0 + timedelta(minutes=i)
         await Play.create(
-            player=player, played_unix=int(at.timestamp()), played_at=at, idx=f"{i},{int(at.timestamp())}",
-            track=i % 4 + 1, title="ジングルベル", type="SD", difficulty="master", level="12",
-            achievement=980_000 + i, dx_score=1600, dx_score_max=1944, rank="sp",
+            player=player,
+            played_unix=int(at.timestamp()),
+            played_at=at,
+            idx=f"{i},{int(at.timestamp())}",
+            track=i % 4 + 1,
+            title="ジングルベル",
+            type="SD",
+            difficulty="master",
+            level="12",
+            achievement=980_000 + i,
+            dx_score=1600,
+            dx_score_max=1944,
+            rank="sp",
         )
     await ProfileSnapshot.create(player=player, taken_at=T0, name="玩家", rating=14000)
     await SyncRun.create(player=player, started_at=T0, status="ok", new_plays=plays)
@@ -64,11 +74,15 @@ async def _expect(app: App, matcher, event, reply) -> None:
         ("/records 1", "records_cmd", "records_figure", 1),
     ],
 )
-async def test_each_command_sends_images(app: App, db, rendered, text, matcher_name, renderer, pages):
+async def test_each_command_sends_images(
+    app: App, db, rendered, text, matcher_name, renderer, pages
+):
     from plugins.maimai_archive.chat import archive_images as views
 
     await _archive()
-    await _expect(app, getattr(views, matcher_name), private_message(text, user_id=int(ME)), _images(pages))
+    await _expect(
+        app, getattr(views, matcher_name), private_message(text, user_id=int(ME)), _images(pages)
+    )
     call = rendered[0]
     assert call[0].__name__ == renderer
     if renderer == "chart_history_figure":  # then the attempts image
@@ -107,9 +121,19 @@ async def test_b50_is_empty_text_without_catalogue_bests(app: App, db, rendered)
     player = await _archive()
     from plugins.maimai_archive.core.db.models import Best
 
-    await Best.create(player=player, chart_key="?SD:master:x", title="x", type="SD", difficulty="master",
-                      achievement=1, rank="d", updated_at=T0)
-    await _expect(app, views.b50_cmd, private_message("/b50"), "还没有存档的游玩：先 /sync 同步一次吧。")
+    await Best.create(
+        player=player,
+        chart_key="?SD:master:x",
+        title="x",
+        type="SD",
+        difficulty="master",
+        achievement=1,
+        rank="d",
+        updated_at=T0,
+    )
+    await _expect(
+        app, views.b50_cmd, private_message("/b50"), "还没有存档的游玩：先 /sync 同步一次吧。"
+    )
     assert rendered == []
 
 
@@ -142,8 +166,12 @@ async def test_at_someone_only_when_they_are_public(app: App, db, rendered):
     await _expect(app, views.recent_cmd, group_message(ask, user_id=int(ME)), views.NOT_SHOWN)
     assert rendered == []
 
-    await _expect(app, views.privacy_cmd, private_message("/privacy public", user_id=int(OTHER)),
-                  "已公开：群友可以 @你 查看你的存档，你也会出现在 /rank 群排行。")
+    await _expect(
+        app,
+        views.privacy_cmd,
+        private_message("/privacy public", user_id=int(OTHER)),
+        "已公开：群友可以 @你 查看你的存档，你也会出现在 /rank 群排行。",
+    )
     await _expect(app, views.recent_cmd, group_message(ask, user_id=int(ME)), _images(2))
     assert rendered[0][1].player.name == "玩家"
 
@@ -152,9 +180,21 @@ async def test_bad_arguments_get_usage(app: App, db, rendered):
     from plugins.maimai_archive.chat import archive_images as views
 
     await _archive()
-    await _expect(app, views.recent_cmd, private_message("/recent abc"), "用法：/recent [n]，n 是 1–50 的数字。")
-    await _expect(app, views.b50_cmd, private_message("/b50 昨天"), "用法：/b50 [日期]，日期如 2025-10-01。")
-    await _expect(app, views.privacy_cmd, private_message("/privacy"), "你的存档现在不公开。用法：/privacy public|private")
+    await _expect(
+        app,
+        views.recent_cmd,
+        private_message("/recent abc"),
+        "用法：/recent [n]，n 是 1–50 的数字。",
+    )
+    await _expect(
+        app, views.b50_cmd, private_message("/b50 昨天"), "用法：/b50 [日期]，日期如 2025-10-01。"
+    )
+    await _expect(
+        app,
+        views.privacy_cmd,
+        private_message("/privacy"),
+        "你的存档现在不公开。用法：/privacy public|private",
+    )
 
 
 def test_parse_date_forms():

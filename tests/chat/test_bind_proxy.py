@@ -34,14 +34,20 @@ def one_tap(monkeypatch):
             raise answer
         return answer
 
-    config = MaimaiConfig(maimai_bind_proxy="0.0.0.0:2560", maimai_bind_proxy_public="bind.example.com:2560")
-    service = OneTapBind(SimpleNamespace(config=config), bind_proxy.notify, transport=httpx.MockTransport(authorize))
+    config = MaimaiConfig(
+        maimai_bind_proxy="0.0.0.0:2560", maimai_bind_proxy_public="bind.example.com:2560"
+    )
+    service = OneTapBind(
+        SimpleNamespace(config=config), bind_proxy.notify, transport=httpx.MockTransport(authorize)
+    )
     monkeypatch.setattr(bind_proxy, "_one_tap", service)
     service.answers = answers
     return service
 
 
-async def test_bind_alone_with_the_proxy_on_replies_the_link_and_three_steps(app: App, db, one_tap) -> None:
+async def test_bind_alone_with_the_proxy_on_replies_the_link_and_three_steps(
+    app: App, db, one_tap
+) -> None:
     from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.core.login.links import LinkKey
 
@@ -50,20 +56,26 @@ async def test_bind_alone_with_the_proxy_on_replies_the_link_and_three_steps(app
         bot = onebot(ctx)
         event = private_message("/bind")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, (
-            "一键绑定（链接 10 分钟内有效，只能用一次）：\n"
-            "1. 把微信所在设备的 HTTP 代理设为 bind.example.com:2560（手机：Wi-Fi 设置 → 代理 → 手动；电脑：系统代理设置）\n"
-            "2. 在微信里打开下面的链接（可以先发到“文件传输助手”再点开）\n"
-            "3. 网页显示“绑定成功”后关闭代理\n"
-            f"{link}\n"
-            "不方便设置代理？发送 /bind 加上 Cookie 或登录回调链接也可以（/help 查看说明）。"
-        ), result=None)
+        ctx.should_call_send(
+            event,
+            (
+                "一键绑定（链接 10 分钟内有效，只能用一次）：\n"
+                "1. 把微信所在设备的 HTTP 代理设为 bind.example.com:2560（手机：Wi-Fi 设置 → 代理 → 手动；电脑：系统代理设置）\n"
+                "2. 在微信里打开下面的链接（可以先发到“文件传输助手”再点开）\n"
+                "3. 网页显示“绑定成功”后关闭代理\n"
+                f"{link}\n"
+                "不方便设置代理？发送 /bind 加上 Cookie 或登录回调链接也可以（/help 查看说明）。"
+            ),
+            result=None,
+        )
         ctx.should_finished(bind)
     pending = one_tap.pending.take(LinkKey("F00D", "cAbC123", "987654321"))
     assert pending is not None and pending.qq == str(USER) and pending.via == "10001"
 
 
-async def test_bind_alone_when_the_site_gives_no_link_falls_back_to_the_cookie_ways(app: App, db, one_tap) -> None:
+async def test_bind_alone_when_the_site_gives_no_link_falls_back_to_the_cookie_ways(
+    app: App, db, one_tap
+) -> None:
     from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.core.archive.binding import USAGE
 
@@ -72,7 +84,11 @@ async def test_bind_alone_when_the_site_gives_no_link_falls_back_to_the_cookie_w
         bot = onebot(ctx)
         event = private_message("绑定")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, f"暂时拿不到微信登录链接：连接舞萌DX网站失败（网络问题），请稍后再试。\n\n{USAGE}", result=None)
+        ctx.should_call_send(
+            event,
+            f"暂时拿不到微信登录链接：连接舞萌DX网站失败（网络问题），请稍后再试。\n\n{USAGE}",
+            result=None,
+        )
         ctx.should_finished(bind)
     assert len(one_tap.pending) == 0
 
@@ -91,7 +107,9 @@ async def test_bind_alone_with_the_proxy_off_explains_the_cookie_ways(app: App, 
         ctx.should_finished(bind)
 
 
-async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_one_tap_off(app: App, monkeypatch) -> None:
+async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_one_tap_off(
+    app: App, monkeypatch
+) -> None:
     import socket
 
     from plugins.maimai_archive.chat import bind_proxy
@@ -112,7 +130,9 @@ async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_on
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         taken = busy.getsockname()[1]
-        await bind_proxy.start(SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy=f"127.0.0.1:{taken}")))
+        await bind_proxy.start(
+            SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy=f"127.0.0.1:{taken}"))
+        )
     assert bind_proxy._one_tap is None  # the bot runs on; /bind alone explains the cookie ways
 
 
@@ -122,7 +142,9 @@ async def test_a_login_link_another_qq_waits_on_is_refused_and_void_for_both(one
 
     assert "一键绑定" in await bind_proxy.bind_alone("20001", "10001")
     reply = await bind_proxy.bind_alone("20002", "10001")  # the site gave the same link again
-    assert reply.startswith("暂时拿不到微信登录链接：这个登录链接撞车了，已作废，请重新发送 /bind。"), reply
+    assert reply.startswith(
+        "暂时拿不到微信登录链接：这个登录链接撞车了，已作废，请重新发送 /bind。"
+    ), reply
     assert one_tap.pending.take(LinkKey("F00D", "cAbC123", "987654321")) is None  # nobody's login
 
 
@@ -133,10 +155,17 @@ async def test_bind_alone_is_answered_whatever_the_authorize_request_raises(one_
     async def not_gzip():  # type: ignore[no-untyped-def]
         yield b"not gzip"
 
-    one_tap.answers.append(httpx.Response(302, headers={"location": LOCATION, "content-encoding": "gzip"},
-                                          content=not_gzip()))  # httpx.DecodingError on reading
+    one_tap.answers.append(
+        httpx.Response(
+            302, headers={"location": LOCATION, "content-encoding": "gzip"}, content=not_gzip()
+        )
+    )  # httpx.DecodingError on reading
     one_tap.answers.append(RuntimeError("a bug"))
     assert await bind_proxy.bind_alone("20001", "10001") == (
-        f"暂时拿不到微信登录链接：连接舞萌DX网站失败（网络问题），请稍后再试。\n\n{USAGE}")
-    assert await bind_proxy.bind_alone("20001", "10001") == f"暂时拿不到微信登录链接，请稍后再试。\n\n{USAGE}"
+        f"暂时拿不到微信登录链接：连接舞萌DX网站失败（网络问题），请稍后再试。\n\n{USAGE}"
+    )
+    assert (
+        await bind_proxy.bind_alone("20001", "10001")
+        == f"暂时拿不到微信登录链接，请稍后再试。\n\n{USAGE}"
+    )
     assert len(one_tap.pending) == 0

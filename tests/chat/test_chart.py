@@ -53,7 +53,9 @@ def png_reply() -> Message:
     return Message(MessageSegment.image(PNG))
 
 
-async def test_chart_by_title_sends_one_image_of_both_chart_sets(app: App, catalogue, renders, db) -> None:
+async def test_chart_by_title_sends_one_image_of_both_chart_sets(
+    app: App, catalogue, renders, db
+) -> None:
     from plugins.maimai_archive.chat.chart import chart_cmd
 
     async with app.test_matcher(chart_cmd) as ctx:
@@ -68,7 +70,9 @@ async def test_chart_by_title_sends_one_image_of_both_chart_sets(app: App, catal
     assert view.aliases == ("阿尔法",) and view.player is None and view.bests == {}
 
 
-@pytest.mark.parametrize("text", ["/chart 阿尔法", "查歌 id10001", "id 10001", "/chart ａｌｐｈａ　ｓｏｎｇ"])
+@pytest.mark.parametrize(
+    "text", ["/chart 阿尔法", "查歌 id10001", "id 10001", "/chart ａｌｐｈａ　ｓｏｎｇ"]
+)
 async def test_chart_by_alias_id_and_width(app: App, catalogue, renders, db, text: str) -> None:
     from plugins.maimai_archive.chat.chart import chart_cmd
 
@@ -87,12 +91,34 @@ async def test_chart_with_the_askers_best_and_history(app: App, catalogue, rende
 
     player = await Player.create(qq=str(USER), name="ＴＥＳＴ", rating=12345)
     now = datetime(2025, 11, 20, 12, tzinfo=UTC)
-    await Best.create(player=player, chart_key="10001:master", song_id=10001, title="Alpha Song", type="DX",
-                      difficulty="master", achievement=1_003_000, rank="sss", fc="fc", updated_at=now)
+    await Best.create(
+        player=player,
+        chart_key="10001:master",
+        song_id=10001,
+        title="Alpha Song",
+        type="DX",
+        difficulty="master",
+        achievement=1_003_000,
+        rank="sss",
+        fc="fc",
+        updated_at=now,
+    )
     for i, ach in enumerate((990_000, 1_003_000)):
-        await Play.create(player=player, played_unix=1_700_000_000 + i, played_at=now, idx=f"{i},1", track=1,
-                          title="Alpha Song", type="DX", difficulty="master", achievement=ach, dx_score=0,
-                          rank="ss", chart_key="10001:master", song_id=10001)
+        await Play.create(
+            player=player,
+            played_unix=1_700_000_000 + i,
+            played_at=now,
+            idx=f"{i},1",
+            track=1,
+            title="Alpha Song",
+            type="DX",
+            difficulty="master",
+            achievement=ach,
+            dx_score=0,
+            rank="ss",
+            chart_key="10001:master",
+            song_id=10001,
+        )
     async with app.test_matcher(chart_cmd) as ctx:
         bot = ctx.create_bot()
         event = group_message("/chart alpha song")
@@ -125,7 +151,9 @@ async def test_several_matches_ask_for_a_number(app: App, catalogue, renders, db
         bot = ctx.create_bot()
         event = group_message("/chart lin")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "找到多首，请回复序号：\n1. Link（id131）\n2. Link(CoF)（id383）", result=None)
+        ctx.should_call_send(
+            event, "找到多首，请回复序号：\n1. Link（id131）\n2. Link(CoF)（id383）", result=None
+        )
         ctx.should_rejected(chart_cmd)
         pick = group_message("2")
         ctx.receive_event(bot, pick)
@@ -134,7 +162,9 @@ async def test_several_matches_ask_for_a_number(app: App, catalogue, renders, db
     assert [s.id for s in renders[0][1].songs] == [383]
 
 
-async def test_id_alias_ignores_words_that_merely_start_with_id(app: App, catalogue, renders, db) -> None:
+async def test_id_alias_ignores_words_that_merely_start_with_id(
+    app: App, catalogue, renders, db
+) -> None:
     from plugins.maimai_archive.chat.chart import chart_cmd
 
     async with app.test_matcher(chart_cmd) as ctx:
@@ -162,10 +192,14 @@ async def test_charts_by_level_with_filters(app: App, catalogue, renders, db) ->
 
 @pytest.mark.parametrize(
     ("text", "reply"),
-    [("/charts", "用法：/charts <等级> [dx|sd] [难度]，例如 /charts 13+、/charts 14 master"),
-     ("/charts 15", "曲库里没有 15 的谱面。")],
+    [
+        ("/charts", "用法：/charts <等级> [dx|sd] [难度]，例如 /charts 13+、/charts 14 master"),
+        ("/charts 15", "曲库里没有 15 的谱面。"),
+    ],
 )
-async def test_charts_usage_and_empty_level(app: App, catalogue, renders, db, text: str, reply: str) -> None:
+async def test_charts_usage_and_empty_level(
+    app: App, catalogue, renders, db, text: str, reply: str
+) -> None:
     from plugins.maimai_archive.chat.chart import charts_cmd
 
     async with app.test_matcher(charts_cmd) as ctx:
@@ -199,7 +233,9 @@ async def test_alias_proposal_then_superuser_approval(app: App, catalogue, rende
         bot = ctx.create_bot()
         event = group_message("/alias add 伽马 gamma rush")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, f"已提交别名「伽马」→ Gamma Ｒｕｓｈ，等待管理员审核（编号 {n}）。", result=None)
+        ctx.should_call_send(
+            event, f"已提交别名「伽马」→ Gamma Ｒｕｓｈ，等待管理员审核（编号 {n}）。", result=None
+        )
         ctx.should_finished(alias_cmd)
     assert all(m.matched != "伽马" for m in catalogue.search("伽马"))
     async with app.test_matcher(alias_cmd) as ctx:
@@ -212,7 +248,9 @@ async def test_alias_proposal_then_superuser_approval(app: App, catalogue, rende
         bot = ctx.create_bot()
         event = private_message("/alias pending", user_id=SUPERUSER)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, f"待审核别名：\n{n}. 「伽马」→ Gamma Ｒｕｓｈ（提交者 {USER}）", result=None)
+        ctx.should_call_send(
+            event, f"待审核别名：\n{n}. 「伽马」→ Gamma Ｒｕｓｈ（提交者 {USER}）", result=None
+        )
         ctx.should_finished(alias_cmd)
         event = private_message(f"/alias approve {n}", user_id=SUPERUSER)
         ctx.receive_event(bot, event)

@@ -47,9 +47,15 @@ def limits(monkeypatch):
     [
         ("[" * 50_000 + "]" * 50_000, "嵌套太深"),  # RecursionError inside json
         ('{"a":' * 30_000 + "1" + "}" * 30_000, "嵌套太深"),
-        ("https://[::1/wc_auth/oauth/callback/maimai-dx?code=1", "链接无法识别"),  # unclosed IPv6 bracket
+        (
+            "https://[::1/wc_auth/oauth/callback/maimai-dx?code=1",
+            "链接无法识别",
+        ),  # unclosed IPv6 bracket
         ("https://[::1]:port/wc_auth/oauth/callback/maimai-dx?code=1", "链接无法识别"),
-        ("https://tgk-wcaime.wahlap.com\uff03@evil/wc_auth/oauth/callback/maimai-dx?code=1", "链接无法识别"),  # ＃ → # under NFKC
+        (
+            "https://tgk-wcaime.wahlap.com\uff03@evil/wc_auth/oauth/callback/maimai-dx?code=1",
+            "链接无法识别",
+        ),  # ＃ → # under NFKC
         (f"userId={USER_ID}; _t=ab\x00cd", "控制字符"),
         (f"userId={USER_ID}\x1b[31m; _t={TOKEN}", "控制字符"),
         (f'{{"userId": "{USER_ID}", "_t": "a\\u0007b"}}', "控制字符"),
@@ -58,7 +64,12 @@ def limits(monkeypatch):
 async def test_every_malformed_bind_is_answered(app: App, db, text: str, says: str) -> None:
     from plugins.maimai_archive.chat.account import bind
 
-    await _say(app, bind, private_message(Message(MessageSegment.text("/bind " + text))), _refusal(text, says))
+    await _say(
+        app,
+        bind,
+        private_message(Message(MessageSegment.text("/bind " + text))),
+        _refusal(text, says),
+    )
 
 
 def _refusal(text: str, says: str) -> str:
@@ -72,7 +83,9 @@ def _refusal(text: str, says: str) -> str:
     return refused.value.user_message
 
 
-async def test_a_bind_that_breaks_unexpectedly_still_gets_a_reply(app: App, db, monkeypatch) -> None:
+async def test_a_bind_that_breaks_unexpectedly_still_gets_a_reply(
+    app: App, db, monkeypatch
+) -> None:
     from plugins.maimai_archive.chat import account
     from plugins.maimai_archive.chat.common import app as get_app
 
@@ -80,7 +93,12 @@ async def test_a_bind_that_breaks_unexpectedly_still_gets_a_reply(app: App, db, 
         raise UnicodeError("label too long")  # e.g. an IDNA host httpx refuses
 
     monkeypatch.setattr(get_app(), "bind", broken)
-    await _say(app, account.bind, private_message(f"/bind userId={USER_ID}; _t={TOKEN}"), account.BIND_BROKE)
+    await _say(
+        app,
+        account.bind,
+        private_message(f"/bind userId={USER_ID}; _t={TOKEN}"),
+        account.BIND_BROKE,
+    )
 
 
 async def test_bind_attempts_are_rate_limited_per_user(app: App, db, limits) -> None:
@@ -88,31 +106,55 @@ async def test_bind_attempts_are_rate_limited_per_user(app: App, db, limits) -> 
     from plugins.maimai_archive.chat.common import TOO_OFTEN
 
     for _ in range(3):
-        await _say(app, account.bind, private_message("/bind userId=1"), _refusal("userId=1", "缺少 _t"))
-    await _say(app, account.bind, private_message("/bind userId=1"), TOO_OFTEN["bind"].format(wait=600))
-    await _say(app, account.bind, private_message("/bind userId=1", user_id=USER + 1), _refusal("userId=1", "缺少 _t"))
+        await _say(
+            app, account.bind, private_message("/bind userId=1"), _refusal("userId=1", "缺少 _t")
+        )
+    await _say(
+        app, account.bind, private_message("/bind userId=1"), TOO_OFTEN["bind"].format(wait=600)
+    )
+    await _say(
+        app,
+        account.bind,
+        private_message("/bind userId=1", user_id=USER + 1),
+        _refusal("userId=1", "缺少 _t"),
+    )
     limits[0] += 601
-    await _say(app, account.bind, private_message("/bind userId=1"), _refusal("userId=1", "缺少 _t"))
+    await _say(
+        app, account.bind, private_message("/bind userId=1"), _refusal("userId=1", "缺少 _t")
+    )
 
 
 # --- image commands ----------------------------------------------------------------------------
 
 
-async def test_image_commands_are_rate_limited_per_user_with_a_short_text(app: App, db, limits) -> None:
+async def test_image_commands_are_rate_limited_per_user_with_a_short_text(
+    app: App, db, limits
+) -> None:
     from plugins.maimai_archive.chat import archive_images as views
     from plugins.maimai_archive.chat.common import NOT_BOUND, TOO_OFTEN
 
     await _say(app, views.recent_cmd, group_message("/recent"), NOT_BOUND)
     await _say(app, views.b50_cmd, group_message("/b50"), NOT_BOUND)
     limits[0] += 30
-    await _say(app, views.records_cmd, group_message("/records"), TOO_OFTEN["image"].format(wait=30))
-    await _say(app, views.b50_cmd, group_message("/b50", user_id=USER + 1), NOT_BOUND)  # someone else
+    await _say(
+        app, views.records_cmd, group_message("/records"), TOO_OFTEN["image"].format(wait=30)
+    )
+    await _say(
+        app, views.b50_cmd, group_message("/b50", user_id=USER + 1), NOT_BOUND
+    )  # someone else
     limits[0] += 31
     await _say(app, views.b50_cmd, group_message("/b50"), NOT_BOUND)
 
 
 @pytest.mark.parametrize("jacket", ["bomb", "40 MB"])
-async def test_recent_and_b50_answer_while_jackets_are_hostile(app: App, db, catalogue, cover_host, monkeypatch, jacket) -> None:  # noqa: F811
+async def test_recent_and_b50_answer_while_jackets_are_hostile(
+    app: App,
+    db,
+    catalogue,  # noqa: F811  (a fixture)
+    cover_host,  # noqa: F811  (a fixture)
+    monkeypatch,
+    jacket,
+) -> None:
     from plugins.maimai_archive.chat import archive_images as views
     from plugins.maimai_archive.core.db.models import Play
 
@@ -126,14 +168,32 @@ async def test_recent_and_b50_answer_while_jackets_are_hostile(app: App, db, cat
     monkeypatch.setattr(views, "render_png", fake_render)
     huge = HugeBody(40 * MB)
     if jacket == "bomb":
-        route = cover_host.get(url__regex=rf"{COVER_HOST}/\d+\.png").respond(200, content=bomb_png())
+        route = cover_host.get(url__regex=rf"{COVER_HOST}/\d+\.png").respond(
+            200, content=bomb_png()
+        )
     else:
-        route = cover_host.get(url__regex=rf"{COVER_HOST}/\d+\.png").mock(side_effect=lambda request: huge.response())
+        route = cover_host.get(url__regex=rf"{COVER_HOST}/\d+\.png").mock(
+            side_effect=lambda request: huge.response()
+        )
     player = await _bests()
-    await Play.create(player=player, played_unix=1_700_000_000, played_at=NOW, idx="0,1700000000", track=1,
-                      title="Alpha Song", type="DX", difficulty="master", achievement=1_000_000, dx_score=0,
-                      rank="sss", chart_key="10001:master", song_id=10001)
-    await _say(app, views.recent_cmd, private_message("/recent"), Message(MessageSegment.image(TINY)))
+    await Play.create(
+        player=player,
+        played_unix=1_700_000_000,
+        played_at=NOW,
+        idx="0,1700000000",
+        track=1,
+        title="Alpha Song",
+        type="DX",
+        difficulty="master",
+        achievement=1_000_000,
+        dx_score=0,
+        rank="sss",
+        chart_key="10001:master",
+        song_id=10001,
+    )
+    await _say(
+        app, views.recent_cmd, private_message("/recent"), Message(MessageSegment.image(TINY))
+    )
     await _say(app, views.b50_cmd, private_message("/b50"), Message(MessageSegment.image(TINY)))
     assert route.call_count >= 2  # the jackets were asked for …
     assert shown[0].cards[0].chart.jacket is None  # … and drawn as placeholders
@@ -165,7 +225,9 @@ async def test_cookies_pasted_in_a_group_never_reach_nonebots_log(app: App, db, 
     seen: list[str] = []
     sink = logger.add(lambda m: seen.append(str(m)), level="DEBUG", colorize=False)
     try:
-        async with app.test_matcher(views.recent_cmd) as ctx:  # any matcher: NoneBot logs every event
+        async with app.test_matcher(
+            views.recent_cmd
+        ) as ctx:  # any matcher: NoneBot logs every event
             bot = ctx.create_bot()
             ctx.receive_event(bot, group_message(text))
     finally:

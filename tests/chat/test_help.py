@@ -27,7 +27,9 @@ async def test_chinese_alias_and_topic(app: App) -> None:
         bot = ctx.create_bot()
         event = private_message("帮助 help")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "/help [命令]  —  查看所有命令\n也可以用：help / 帮助", result=None)
+        ctx.should_call_send(
+            event, "/help [命令]  —  查看所有命令\n也可以用：help / 帮助", result=None
+        )
         ctx.should_finished(help_cmd)
 
 

@@ -21,10 +21,15 @@ async def test_link_in_a_group_is_refused_recalled_and_stores_nothing(app: App, 
         bot = onebot(ctx)
         event = group_message(f"/link 水鱼 {TOKEN}")
         ctx.receive_event(bot, event)
-        ctx.should_call_api("get_group_member_info", {"group_id": GROUP, "user_id": int(bot.self_id), "no_cache": True},
-                            result={"role": "owner"})
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": GROUP, "user_id": int(bot.self_id), "no_cache": True},
+            result={"role": "owner"},
+        )
         ctx.should_call_api("delete_msg", {"message_id": event.message_id}, result=None)
-        ctx.should_call_send(event, MessageSegment.at(USER) + f" {LEAKED}（已撤回那条消息）", result=None)
+        ctx.should_call_send(
+            event, MessageSegment.at(USER) + f" {LEAKED}（已撤回那条消息）", result=None
+        )
         ctx.should_finished(link)
     assert await TrackerLink.all().count() == 0
 
@@ -37,8 +42,12 @@ async def test_link_in_private_keeps_the_token_sealed_and_never_echoes_it(app: A
         bot = onebot(ctx)
         event = private_message(f"/关联 水鱼 {TOKEN}")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "已关联水鱼（…abcd）。以后每次同步提升的成绩会自动上传到水鱼；"
-                                    "发送 /push 水鱼 上传存档里的全部成绩。", result=None)
+        ctx.should_call_send(
+            event,
+            "已关联水鱼（…abcd）。以后每次同步提升的成绩会自动上传到水鱼；"
+            "发送 /push 水鱼 上传存档里的全部成绩。",
+            result=None,
+        )
         ctx.should_finished(link)
     row = await TrackerLink.get(player__qq=str(USER))
     assert row.service == "divingfish" and row.status == "ok" and TOKEN not in row.token
@@ -72,7 +81,9 @@ async def test_unlink_forgets_the_token(app: App, db) -> None:
         bot = onebot(ctx)
         event = group_message("/unlink 落雪")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "已删除保存的 Token，成绩不再自动上传。查分器上已有的成绩不受影响。", result=None)
+        ctx.should_call_send(
+            event, "已删除保存的 Token，成绩不再自动上传。查分器上已有的成绩不受影响。", result=None
+        )
         ctx.should_finished(unlink)
     assert await TrackerLink.all().count() == 0
 
@@ -92,21 +103,38 @@ async def test_push_counts_what_a_service_cannot_take(app: App, db) -> None:
     # The chat tests' catalogue is empty: no best can be named to 水鱼, none is sent.
     await get_app().trackers.link(str(USER), "divingfish", TOKEN)
     player = await Player.get(qq=str(USER))
-    for type_, diff, title in (("DX", "master", "Re:Unknown X"), ("UTAGE", "utage", "[協]疾走あんさんぶる")):
-        await Best.create(player=player, chart_key=f"?{type_}:{diff}:{title}", title=title, type=type_, difficulty=diff,
-                          achievement=1_000_000, rank="sss", updated_at=datetime.now(UTC))
+    for type_, diff, title in (
+        ("DX", "master", "Re:Unknown X"),
+        ("UTAGE", "utage", "[協]疾走あんさんぶる"),
+    ):
+        await Best.create(
+            player=player,
+            chart_key=f"?{type_}:{diff}:{title}",
+            title=title,
+            type=type_,
+            difficulty=diff,
+            achievement=1_000_000,
+            rank="sss",
+            updated_at=datetime.now(UTC),
+        )
     with respx.mock(assert_all_called=False) as mock:
         route = mock.post("https://www.diving-fish.com/api/maimaidxprober/player/update_records")
         async with app.test_matcher(push) as ctx:
             bot = onebot(ctx)
             event = private_message("/上传 水鱼")
             ctx.receive_event(bot, event)
-            ctx.should_call_send(event, "水鱼：没有可上传的成绩，跳过 2 项（曲库未收录 1 项、宴会场 1 项）。", result=None)
+            ctx.should_call_send(
+                event,
+                "水鱼：没有可上传的成绩，跳过 2 项（曲库未收录 1 项、宴会场 1 项）。",
+                result=None,
+            )
             ctx.should_finished(push)
     assert route.call_count == 0
 
 
-async def test_push_is_limited_per_user_and_a_refused_one_costs_nothing(app: App, db, monkeypatch) -> None:
+async def test_push_is_limited_per_user_and_a_refused_one_costs_nothing(
+    app: App, db, monkeypatch
+) -> None:
     from plugins.maimai_archive.chat.common import TOO_OFTEN
     from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.chat.link import NOT_LINKED, push

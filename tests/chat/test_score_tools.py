@@ -102,7 +102,12 @@ async def test_line_by_title_covers_both_chart_sets(app: App, catalogue) -> None
     from plugins.maimai_archive.chat.score_tools import line_cmd
 
     # SD MASTER: base 360500 → a TAP GREAT is 277.4 (0.0277%): 36 at SSS, 18 at SSS+.
-    await _say(app, line_cmd, private_message("分数线 alpha song"), SD_MASTER_LINE + "\n\n" + DX_MASTER_LINE)
+    await _say(
+        app,
+        line_cmd,
+        private_message("分数线 alpha song"),
+        SD_MASTER_LINE + "\n\n" + DX_MASTER_LINE,
+    )
 
 
 async def test_line_with_type_difficulty_and_target_words(app: App, catalogue) -> None:
@@ -123,7 +128,12 @@ SS+ 99.5000%：可丢 1.5000%，单看一种失误最多
 async def test_line_for_a_difficulty_the_song_lacks_says_so(app: App, catalogue) -> None:
     from plugins.maimai_archive.chat.score_tools import line_cmd
 
-    await _say(app, line_cmd, group_message("/line alpha song 白 sd"), "Alpha Song 没有 SD Re:MASTER 谱面。")
+    await _say(
+        app,
+        line_cmd,
+        group_message("/line alpha song 白 sd"),
+        "Alpha Song 没有 SD Re:MASTER 谱面。",
+    )
 
 
 LINK_CHOICES = "找到多首，请回复序号：\n1. Link（id131）\n2. Link(CoF)（id383）"
@@ -140,7 +150,9 @@ SSS+ 100.5000%：可丢 0.5000%，单看一种失误最多
     [("/line lin sss+", "2", COF_SSSP_LINE), ("/line lin", "算了", "已取消。")],
     ids=["picked", "cancelled"],
 )
-async def test_line_with_several_matches_asks_for_a_number(app: App, catalogue, text, answer, reply) -> None:
+async def test_line_with_several_matches_asks_for_a_number(
+    app: App, catalogue, text, answer, reply
+) -> None:
     from plugins.maimai_archive.chat.score_tools import line_cmd
 
     async with app.test_matcher(line_cmd) as ctx:
@@ -171,7 +183,10 @@ async def test_line_nothing_found_and_usage(app: App, catalogue) -> None:
         ("834", ("834", None, None, (1_000_000, 1_005_000))),
         ("39 99.5%", ("39", None, None, (995_000,))),
         ("sss", ("sss", None, None, (1_000_000, 1_005_000))),  # the query never empties
-        ("song 102", ("song 102", None, None, (1_000_000, 1_005_000))),  # over 101%: part of the title
+        (
+            "song 102",
+            ("song 102", None, None, (1_000_000, 1_005_000)),
+        ),  # over 101%: part of the title
     ],
 )
 def test_parse_line_args(text, expected) -> None:
@@ -194,8 +209,17 @@ async def _bests(qq: str = str(USER)):
         ("11500:master", 11500, "DX", 1_002_000),  # 13.7, current version → 296; SSS+ → 308 (+12)
         ("100500:utage", 100500, "UTAGE", 1_010_000),  # Utage: never a step
     ):
-        await Best.create(player=player, chart_key=key, song_id=song_id, title="t", type=type_,
-                          difficulty=key.split(":")[1], achievement=ach, rank="s", updated_at=NOW)
+        await Best.create(
+            player=player,
+            chart_key=key,
+            song_id=song_id,
+            title="t",
+            type=type_,
+            difficulty=key.split(":")[1],
+            achievement=ach,
+            rank="s",
+            updated_at=NOW,
+        )
     return player
 
 
@@ -208,7 +232,19 @@ async def test_raise_shows_the_biggest_gains_first(app: App, db, catalogue, rend
     (fn, view) = rendered[0]
     assert fn is raise_figure
     assert (view.player.name, view.total, view.old_floor, view.new_floor) == ("玩家", 814, 0, 0)
-    got = [(r.chart.title, r.chart.difficulty, r.current, r.target, r.rating, r.new_rating, r.gain, r.in_b50) for r in view.rows]
+    got = [
+        (
+            r.chart.title,
+            r.chart.difficulty,
+            r.current,
+            r.target,
+            r.rating,
+            r.new_rating,
+            r.gain,
+            r.in_b50,
+        )
+        for r in view.rows
+    ]
     assert got == [
         ("t", "master", 1_002_000, 1_005_000, 296, 308, 12, True),
         ("t", "master", 990_000, 995_000, 271, 277, 6, True),
@@ -218,7 +254,9 @@ async def test_raise_shows_the_biggest_gains_first(app: App, db, catalogue, rend
 
 
 @pytest.mark.parametrize("text", ["推分", "上分"])
-async def test_raise_asks_an_unbound_player_to_bind(app: App, db, catalogue, rendered, text) -> None:
+async def test_raise_asks_an_unbound_player_to_bind(
+    app: App, db, catalogue, rendered, text
+) -> None:
     from plugins.maimai_archive.chat.common import NOT_BOUND
     from plugins.maimai_archive.chat.score_tools import raise_cmd
 
@@ -231,10 +269,17 @@ async def test_raise_without_rated_bests_says_so(app: App, db, catalogue, render
     from plugins.maimai_archive.core.db.models import Player
 
     await Player.create(qq=str(USER), name="新人")
-    await _say(app, raise_cmd, group_message("/raise"), "存档里还没有能算 Rating 的成绩：先 /sync 同步一次吧。")
+    await _say(
+        app,
+        raise_cmd,
+        group_message("/raise"),
+        "存档里还没有能算 Rating 的成绩：先 /sync 同步一次吧。",
+    )
 
 
-async def test_raise_ignores_chat_that_starts_with_its_name(app: App, db, catalogue, rendered) -> None:
+async def test_raise_ignores_chat_that_starts_with_its_name(
+    app: App, db, catalogue, rendered
+) -> None:
     from plugins.maimai_archive.chat.score_tools import raise_cmd
 
     await _bests()
@@ -253,17 +298,38 @@ def test_raise_image_renders_with_and_without_jackets(tmp_path) -> None:
     jacket = tmp_path / "00001.png"
     jacket.write_bytes(_png("#3366ff", 64))
     rows = (
-        RaiseRow(ChartRef("ベータ・ステップ！", "DX", "master", "13+", 137, jacket), 1_002_000, 1_005_000, 296, 308, 12, True),
-        RaiseRow(ChartRef("\u3000", "SD", "remaster", "13", 130, None), 969_999, 970_000, None, 260, 3, False),
+        RaiseRow(
+            ChartRef("ベータ・ステップ！", "DX", "master", "13+", 137, jacket),
+            1_002_000,
+            1_005_000,
+            296,
+            308,
+            12,
+            True,
+        ),
+        RaiseRow(
+            ChartRef("\u3000", "SD", "remaster", "13", 130, None),
+            969_999,
+            970_000,
+            None,
+            260,
+            3,
+            False,
+        ),
     )
-    for view in (RaiseView(PlayerHeader("玩家", 14321), 14321, 280, 300, rows), RaiseView(PlayerHeader("玩家"), 0, 0, 0, ())):
+    for view in (
+        RaiseView(PlayerHeader("玩家", 14321), 14321, 280, 300, rows),
+        RaiseView(PlayerHeader("玩家"), 0, 0, 0, ()),
+    ):
         png = render_png_sync(raise_figure, view)
         assert png.startswith(b"\x89PNG") and len(png) <= MAX_PNG_BYTES
         with Image.open(io.BytesIO(png)) as img:
             assert img.size[0] == 1000 and 200 < img.size[1] < 4000
             assert min(img.convert("L").getextrema()) < 100  # text was drawn
     # The jacket's blue shows in the first row.
-    with Image.open(io.BytesIO(render_png_sync(raise_figure, RaiseView(PlayerHeader("x"), 0, 0, 0, rows[:1])))) as img:
+    with Image.open(
+        io.BytesIO(render_png_sync(raise_figure, RaiseView(PlayerHeader("x"), 0, 0, 0, rows[:1])))
+    ) as img:
         pixels = np.asarray(img.convert("RGB")).reshape(-1, 3)
         assert any(p[2] > 200 and p[0] < 80 and p[1] < 120 for p in pixels)
 
@@ -285,7 +351,9 @@ def cover_host(monkeypatch):
         path.unlink()
 
 
-async def test_raise_fetches_the_jackets_it_shows(app: App, db, catalogue, rendered, cover_host) -> None:
+async def test_raise_fetches_the_jackets_it_shows(
+    app: App, db, catalogue, rendered, cover_host
+) -> None:
     from plugins.maimai_archive.chat.score_tools import raise_cmd
 
     cover_host.get(f"{COVER_HOST}/11500.png").respond(200, content=_png())
@@ -297,7 +365,9 @@ async def test_raise_fetches_the_jackets_it_shows(app: App, db, catalogue, rende
     assert jackets[1:] == [None, None]  # 10001 → 00001 and 00001: both 404, placeholders
 
 
-async def test_recent_fetches_jackets_before_rendering(app: App, db, catalogue, cover_host, monkeypatch) -> None:
+async def test_recent_fetches_jackets_before_rendering(
+    app: App, db, catalogue, cover_host, monkeypatch
+) -> None:
     from plugins.maimai_archive.chat import archive_images as views
     from plugins.maimai_archive.core.db.models import Play, Player
 
@@ -311,10 +381,24 @@ async def test_recent_fetches_jackets_before_rendering(app: App, db, catalogue, 
     route = cover_host.get(f"{COVER_HOST}/10001.png").respond(404)
     base = cover_host.get(f"{COVER_HOST}/00001.png").respond(200, content=_png())
     player = await Player.create(qq=str(USER), name="玩家")
-    await Play.create(player=player, played_unix=1_700_000_000, played_at=NOW, idx="0,1700000000", track=1,
-                      title="Alpha Song", type="DX", difficulty="master", achievement=1_000_000, dx_score=0,
-                      rank="sss", chart_key="10001:master", song_id=10001)
-    await _say(app, views.recent_cmd, private_message("/recent"), Message(MessageSegment.image(TINY)))
+    await Play.create(
+        player=player,
+        played_unix=1_700_000_000,
+        played_at=NOW,
+        idx="0,1700000000",
+        track=1,
+        title="Alpha Song",
+        type="DX",
+        difficulty="master",
+        achievement=1_000_000,
+        dx_score=0,
+        rank="sss",
+        chart_key="10001:master",
+        song_id=10001,
+    )
+    await _say(
+        app, views.recent_cmd, private_message("/recent"), Message(MessageSegment.image(TINY))
+    )
     (view,) = calls
     assert view.cards[0].chart.jacket.name == "00001.png"
     assert (route.call_count, base.call_count) == (1, 1)

@@ -14,7 +14,10 @@ from .helpers import USER, group_message, onebot
 BASE = "https://maimai.wahlap.com/maimai-mobile/"
 RECORD = REAL_HTML / "TrueRou__maimai.py__tests__sample_data__record.html"
 HOME = REAL_HTML / "Uc207Pr4f57t9-251__mainetcn__data__debug_response.html"
-SCORES = REAL_HTML / "minty99__maimai-bot__crates__maimai-parsers__examples__maimai__scores__diff4_remaster.html"
+SCORES = (
+    REAL_HTML
+    / "minty99__maimai-bot__crates__maimai-parsers__examples__maimai__scores__diff4_remaster.html"
+)
 DETAIL = FIXTURES / "synthetic" / "playlog_detail_dx.html"
 ALBUM = FIXTURES / "synthetic" / "photos_album.html"
 
@@ -49,12 +52,26 @@ def site():
         if not page.is_file():
             pytest.skip(f"real pages not available: {page} is absent")
     with respx.mock(base_url=BASE, assert_all_called=False) as mock:
-        mock.get("record/").mock(return_value=httpx.Response(200, text=RECORD.read_text(encoding="utf-8")))
-        mock.get("record/playlogDetail/").mock(return_value=httpx.Response(200, text=DETAIL.read_text(encoding="utf-8")))
-        mock.get("home/").mock(return_value=httpx.Response(200, text=HOME.read_text(encoding="utf-8")))
-        mock.get("record/musicGenre/search/").mock(return_value=httpx.Response(200, text=SCORES.read_text(encoding="utf-8")))
-        mock.get("playerData/photo/").mock(return_value=httpx.Response(200, text=ALBUM.read_text(encoding="utf-8")))
-        mock.get(url__regex=r".*/img/.*").mock(return_value=httpx.Response(200, content=_jpeg(), headers={"content-type": "image/jpeg"}))
+        mock.get("record/").mock(
+            return_value=httpx.Response(200, text=RECORD.read_text(encoding="utf-8"))
+        )
+        mock.get("record/playlogDetail/").mock(
+            return_value=httpx.Response(200, text=DETAIL.read_text(encoding="utf-8"))
+        )
+        mock.get("home/").mock(
+            return_value=httpx.Response(200, text=HOME.read_text(encoding="utf-8"))
+        )
+        mock.get("record/musicGenre/search/").mock(
+            return_value=httpx.Response(200, text=SCORES.read_text(encoding="utf-8"))
+        )
+        mock.get("playerData/photo/").mock(
+            return_value=httpx.Response(200, text=ALBUM.read_text(encoding="utf-8"))
+        )
+        mock.get(url__regex=r".*/img/.*").mock(
+            return_value=httpx.Response(
+                200, content=_jpeg(), headers={"content-type": "image/jpeg"}
+            )
+        )
         yield mock
 
 
@@ -98,7 +115,9 @@ async def test_first_sync_then_a_no_change_sync(app: App, db, site) -> None:
 
     await _say(app, "同步", Contains("没有新成绩（共存档 50 次游玩）"))
     assert site.routes[0].call_count == record_calls + 1
-    assert sum(r.call_count for r in site.routes) - site.routes[0].call_count == others  # nothing else fetched
+    assert (
+        sum(r.call_count for r in site.routes) - site.routes[0].call_count == others
+    )  # nothing else fetched
 
 
 async def test_expired_session_says_bind_again(app: App, db, site) -> None:
@@ -123,25 +142,48 @@ async def test_rate_limit_says_try_later(app: App, db, site, monkeypatch) -> Non
         return None
 
     # the client's backoff, without the waiting
-    monkeypatch.setattr(core_app, "MaimaiClient", functools.partial(core_app.MaimaiClient, sleep=no_wait))
+    monkeypatch.setattr(
+        core_app, "MaimaiClient", functools.partial(core_app.MaimaiClient, sleep=no_wait)
+    )
     await _say(app, "/sync", Contains("同步没有完成", "限制了访问频率", "已有存档不受影响"))
     assert site.routes[0].call_count == 4  # one try and three retries, then a clear reply
 
 
-CHANGED_DETAIL = DETAIL.read_text(encoding="utf-8").replace("playlog_notes_detail", "playlog_judge_detail") if DETAIL.is_file() else ""
-CHANGED_ALBUM = ALBUM.read_text(encoding="utf-8").replace("see_through_block", "album_block") if ALBUM.is_file() else ""
+CHANGED_DETAIL = (
+    DETAIL.read_text(encoding="utf-8").replace("playlog_notes_detail", "playlog_judge_detail")
+    if DETAIL.is_file()
+    else ""
+)
+CHANGED_ALBUM = (
+    ALBUM.read_text(encoding="utf-8").replace("see_through_block", "album_block")
+    if ALBUM.is_file()
+    else ""
+)
 COOKIES = {"userId": "1234567890123", "_t": "0123456789abcdef"}
 
 
-async def test_changed_detail_and_album_pages_the_sync_is_done_and_says_so(app: App, db, site) -> None:
+async def test_changed_detail_and_album_pages_the_sync_is_done_and_says_so(
+    app: App, db, site
+) -> None:
     from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.core.db.models import Play
 
     site.routes[1].mock(return_value=httpx.Response(200, text=CHANGED_DETAIL))
-    site.routes[4].mock(return_value=httpx.Response(200, text=CHANGED_ALBUM, headers={"set-cookie": "_t=rot4ted5ess10n; Path=/"}))
+    site.routes[4].mock(
+        return_value=httpx.Response(
+            200, text=CHANGED_ALBUM, headers={"set-cookie": "_t=rot4ted5ess10n; Path=/"}
+        )
+    )
     player = await _bound()
-    await _say(app, "/sync", Contains("首次同步完成：存档 50 次游玩", "3 次游玩的详情页暂时读不到，已保存页面供管理员排查",
-                                      "相册页面暂时读不到，已保存页面供管理员排查"))
+    await _say(
+        app,
+        "/sync",
+        Contains(
+            "首次同步完成：存档 50 次游玩",
+            "3 次游玩的详情页暂时读不到，已保存页面供管理员排查",
+            "相册页面暂时读不到，已保存页面供管理员排查",
+        ),
+    )
     assert await Play.filter(player=player).count() == 50
     copies = list((get_app().config.data_dir / "pages").glob("*.html"))
     assert {c.name.split("-")[0] for c in copies} == {"detail", "album"}

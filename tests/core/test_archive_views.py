@@ -50,7 +50,10 @@ async def test_latest_visit_crosses_midnight(db, archive):
     (view,) = await visits.visit_views(player, archive)
     assert (view.start, view.end) == (fx.at(11, 23, 23, 50), fx.at(11, 24, 0, 5))
     assert view.credits == 1 and len(view.plays) == 2 and view.heading == ""
-    assert (view.rating_start, view.rating_end) == (14012, 14020)  # 14020 − 8: before the detailed play
+    assert (view.rating_start, view.rating_end) == (
+        14012,
+        14020,
+    )  # 14020 − 8: before the detailed play
     # Both dates the visit touches show it.
     assert len(await visits.visit_views(player, archive, date(2025, 11, 24))) == 1
     assert len(await visits.visit_views(player, archive, date(2025, 11, 23))) == 1
@@ -86,9 +89,21 @@ async def test_a_visit_longer_than_the_first_window_is_read_whole(db, archive):
     start = fx.at(11, 1, 8)
     for i in range(30):  # a play every 40 minutes: 20 hours, one visit
         when = start + timedelta(minutes=40 * i)
-        await Play.create(player=player, played_unix=int(when.timestamp()), played_at=when, idx=f"0,{i}",
-                          track=1 + i % 4, title="Old A", type="SD", difficulty="basic", achievement=900_000,
-                          dx_score=1, rank="aa", chart_key="17:basic", song_id=17)
+        await Play.create(
+            player=player,
+            played_unix=int(when.timestamp()),
+            played_at=when,
+            idx=f"0,{i}",
+            track=1 + i % 4,
+            title="Old A",
+            type="SD",
+            difficulty="basic",
+            achievement=900_000,
+            dx_score=1,
+            rank="aa",
+            chart_key="17:basic",
+            song_id=17,
+        )
     (view,) = await visits.visit_views(player, archive)
     assert len(view.plays) == 30 and view.credits == 8
 
@@ -110,7 +125,9 @@ async def test_a_visit_longer_than_the_first_window_is_read_whole(db, archive):
         ("镜将", 1, 8, None),  # New X master 100.3 %; the Utage song never counts
     ],
 )
-async def test_plate_counts_are_the_hand_counted_ones(db, archive, name, done, total, per_difficulty):
+async def test_plate_counts_are_the_hand_counted_ones(
+    db, archive, name, done, total, per_difficulty
+):
     player = await fx.build()
     plate = plates.parse_plate(name, archive.catalogue)
     view = await plates.plate_view(player, archive, plate)
@@ -124,7 +141,11 @@ async def test_plate_missing_charts_hardest_first_with_the_score_held(db, archiv
     player = await fx.build()
     view = await plates.plate_view(player, archive, plates.parse_plate("真将", archive.catalogue))
     assert [(m.chart.title, m.chart.difficulty) for m in view.missing] == [
-        ("Old B", "master"), ("Old A", "master"), ("Old B", "expert"), ("Old A", "expert"), ("Old B", "advanced"),
+        ("Old B", "master"),
+        ("Old A", "master"),
+        ("Old B", "expert"),
+        ("Old A", "expert"),
+        ("Old B", "advanced"),
     ]
     assert view.missing[0].achievement is None
     assert (view.missing[3].achievement, view.missing[3].fc) == (990_000, "fc")
@@ -149,13 +170,18 @@ def test_plate_names():
     for bad in ("将", "舞", "舞者", "xx将", "镜将将", ""):
         assert plates.parse_plate(bad, catalogue) is None
     names = plates.valid_names(catalogue)
-    assert "真" in names and "镜" in names and "双" in names and "熊" not in names and "霸者" in names
+    assert (
+        "真" in names and "镜" in names and "双" in names and "熊" not in names and "霸者" in names
+    )
 
 
 def test_jingle_bell_does_not_count_for_zhen_plates_but_for_wu():
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
-    data = [*fx.music_data(), fx._song(70, "ジングルベル", "SD", "maimai", [6.0, 7.9, 10.9, 14.4, 14.2])]
+    data = [
+        *fx.music_data(),
+        fx._song(70, "ジングルベル", "SD", "maimai", [6.0, 7.9, 10.9, 14.4, 14.2]),
+    ]
     catalogue = Catalogue.from_music_data(data)
     zhen, wu = plates.parse_plate("真将", catalogue), plates.parse_plate("舞将", catalogue)
     assert len(zhen.charts(catalogue)) == 8  # as without it
@@ -172,7 +198,9 @@ def test_revived_songs_and_dx_era_remasters_do_not_count():
         *fx.music_data(),
         fx._song(146, "39", "SD", "maimai PLUS", [5.0, 8.6, 11.2, 13.0, 13.4]),  # revived (真)
         fx._song(190, "モザイクロール", "SD", green, [3.0, 7.7, 10.7, 12.7]),  # revived (超)
-        fx._song(131, "Link", "SD", "maimai PLUS", [4.0, 7.0, 10.0, 12.0, 13.5]),  # Re:MASTER from the DX era
+        fx._song(
+            131, "Link", "SD", "maimai PLUS", [4.0, 7.0, 10.0, 12.0, 13.5]
+        ),  # Re:MASTER from the DX era
         fx._song(10146, "39", "DX", "maimai でらっくす", [4.0, 7.0, 10.0, 12.5]),  # revived (熊)
         fx._song(10001, "Kept", "DX", "maimai でらっくす", [4.0, 7.0, 10.0, 12.5]),
     ]
@@ -187,7 +215,11 @@ def test_revived_songs_and_dx_era_remasters_do_not_count():
     assert len(keys("超将")) == 4 and not any(k.startswith("190:") for k in keys("超将"))
     # 舞 / 霸者: the fixture's 13 + Link's Basic–Master, none of 39 or モザイクロール.
     assert keys("舞将") == keys("霸者") and len(keys("舞将")) == 13 + 4
-    assert "17:remaster" in keys("舞将") and "131:master" in keys("舞将") and "131:remaster" not in keys("舞将")
+    assert (
+        "17:remaster" in keys("舞将")
+        and "131:master" in keys("舞将")
+        and "131:remaster" not in keys("舞将")
+    )
     assert keys("熊将") == {f"10001:{d}" for d in ("basic", "advanced", "expert", "master")}
 
 
@@ -195,8 +227,14 @@ def test_plate_kanji_cover_the_song_data_versions(songdb):
     """Every version in the real CN song data has a plate kanji (PRiSM PLUS = 彩)."""
     import json
 
-    data = json.loads((songdb / "Skimige__Akiha-Assets__data__maimai__music_data.json").read_text(encoding="utf-8"))
-    versions = {r["basic_info"]["from"] for r in (data.values() if isinstance(data, dict) else data)}
+    data = json.loads(
+        (songdb / "Skimige__Akiha-Assets__data__maimai__music_data.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    versions = {
+        r["basic_info"]["from"] for r in (data.values() if isinstance(data, dict) else data)
+    }
     covered = {v for vs in plates.VERSION_CHARS.values() for v in vs}
     assert versions <= covered
 
@@ -209,17 +247,29 @@ def test_plate_totals_on_the_real_cn_song_data(songdb):
     from plugins.maimai_archive.core.archive import plate_rules
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
-    data = json.loads((songdb / "Skimige__Akiha-Assets__data__maimai__music_data.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        (songdb / "Skimige__Akiha-Assets__data__maimai__music_data.json").read_text(
+            encoding="utf-8"
+        )
+    )
     catalogue = Catalogue.from_music_data(list(data.values()))
     wu = plates.parse_plate("舞将", catalogue)
     counts, _ = plates.progress(wu, catalogue, {})
     assert {c.difficulty: c.total for c in counts}["remaster"] == 59
     old = {s.id for s in catalogue.songs() if s.version in plates.OLD_VERSIONS}
-    assert plate_rules.OLD_REMASTER_IDS <= old and {i for i in plate_rules.REVIVED_IDS if i < 10_000} <= old
-    assert {s.version for s in catalogue.songs() if s.id in plate_rules.REVIVED_IDS and s.id >= 10_000} == set(
-        plates.DX_VERSIONS[:3]
+    assert (
+        plate_rules.OLD_REMASTER_IDS <= old
+        and {i for i in plate_rules.REVIVED_IDS if i < 10_000} <= old
     )
-    for name, gone in (("真将", {44, 70, 146}), ("超将", {185, 189, 190}), ("白将", {687, 688, 712}), ("辉将", {792})):
+    assert {
+        s.version for s in catalogue.songs() if s.id in plate_rules.REVIVED_IDS and s.id >= 10_000
+    } == set(plates.DX_VERSIONS[:3])
+    for name, gone in (
+        ("真将", {44, 70, 146}),
+        ("超将", {185, 189, 190}),
+        ("白将", {687, 688, 712}),
+        ("辉将", {792}),
+    ):
         ids = {c.song_id for c in plates.parse_plate(name, catalogue).charts(catalogue)}
         assert ids and not ids & gone
 
@@ -231,11 +281,19 @@ async def test_chart_attempts(db, archive):
     from plugins.maimai_archive.core.db.models import Play
 
     player = await fx.build()
-    play = await Play.filter(player=player, chart_key="11001:master").order_by("-played_unix").first()
+    play = (
+        await Play.filter(player=player, chart_key="11001:master").order_by("-played_unix").first()
+    )
     view = await attempts.chart_attempts_view(player, archive, play)
     assert (view.plays, view.days, view.average, view.best) == (3, 2, 986_000, 1_003_000)
     got = {m.label: (m.plays, m.days) for m in view.milestones}
-    assert got == {"S": (2, 2), "SSS": (2, 2), "SSS+": (None, None), "FC": (2, 2), "AP": (None, None)}
+    assert got == {
+        "S": (2, 2),
+        "SSS": (2, 2),
+        "SSS+": (None, None),
+        "FC": (2, 2),
+        "AP": (None, None),
+    }
     first = view.judgements[0]
     assert (first.great, first.good, first.miss, first.fast, first.late) == (6, 2, 1, 3, 2)
     assert len(view.judgements) == 3
@@ -252,7 +310,9 @@ async def test_ranking_lists_public_members_only_with_their_change(db):
     await Player.create(qq="20003", name="隐身", rating=16000, public=False)
     await Player.create(qq="20004", name="外人", rating=17000, public=True)
     now = fx.at(11, 28, 12)
-    await ProfileSnapshot.create(player=me, taken_at=now - timedelta(days=8), name="玩家", rating=13900)
+    await ProfileSnapshot.create(
+        player=me, taken_at=now - timedelta(days=8), name="玩家", rating=13900
+    )
     view = await ranking.group_ranking(["20001", "20002", "20003", 99], now, "群")
     assert [(e.place, e.name, e.rating, e.change) for e in view.entries] == [
         (1, "强者", 15000, None),

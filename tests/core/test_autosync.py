@@ -57,14 +57,22 @@ async def _setup(clock, error: Exception):
     async def factory(cookies, on_cookies):
         yield FailingSource(error)
 
-    service = SyncService(store, Catalogue, factory, data_dir=__import__("pathlib").Path("/tmp"), clock=lambda: clock[0])
+    service = SyncService(
+        store,
+        Catalogue,
+        factory,
+        data_dir=__import__("pathlib").Path("/tmp"),
+        clock=lambda: clock[0],
+    )
     told: list[tuple[str, str]] = []
 
     async def notify(qq: str, text: str) -> None:
         told.append((qq, text))
 
     auto = AutoSync(service, notify, clock=lambda: clock[0])
-    player = await Player.create(qq="555", autosync=True, next_autosync_at=clock[0] - timedelta(minutes=1))
+    player = await Player.create(
+        qq="555", autosync=True, next_autosync_at=clock[0] - timedelta(minutes=1)
+    )
     await store.save(player, {"userId": "1", "_t": "2"})
     return auto, player, told
 
@@ -110,8 +118,12 @@ async def test_one_accounts_rate_limit_backs_it_off_and_slows_the_others(db, clo
     from plugins.maimai_archive.core.errors import RateLimited
 
     auto, player, _told = await _setup(clock, RateLimited("HTTP 567 after 4 tries"))
-    others = [await Player.create(qq=str(600 + i), autosync=True, next_autosync_at=clock[0] + timedelta(minutes=2))
-              for i in range(7)]
+    others = [
+        await Player.create(
+            qq=str(600 + i), autosync=True, next_autosync_at=clock[0] + timedelta(minutes=2)
+        )
+        for i in range(7)
+    ]
     for other in others:
         await auto.service.store.save(other, {"userId": "1", "_t": "2"})
     (report,) = await auto.tick()

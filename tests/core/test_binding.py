@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 from plugins.maimai_archive.core.archive.binding import CallbackUrl, CookieJar, parse_bind_input
 from plugins.maimai_archive.core.errors import BindingError
 
-JAR = {"userId": "1234567890123", "_t": "abcdef0123456789", "__tst_status": "1234#", "EO_Bot_Ssid": "987654"}
+JAR = {
+    "userId": "1234567890123",
+    "_t": "abcdef0123456789",
+    "__tst_status": "1234#",
+    "EO_Bot_Ssid": "987654",
+}
 
 
 @pytest.mark.parametrize(
@@ -59,9 +64,38 @@ def test_unusable_input_says_exactly_why(text: str, says: str) -> None:
 
 # --- every /bind gets a reply (issue 10) --------------------------------------------------------
 
-_PIECES = st.sampled_from(["[", "]", "{", "}", '"', ":", ",", "userId", "_t", "=", ";", "https://", "http://[",
-                           "::1", "]:", "/wc_auth/oauth/callback/", "?code=", "\uff03", "\u2100", "\x00", "\x1b",
-                           "\\u0000", "1e999999", "9" * 5000, "Cookie:", "\n", "；", "`"])
+_PIECES = st.sampled_from(
+    [
+        "[",
+        "]",
+        "{",
+        "}",
+        '"',
+        ":",
+        ",",
+        "userId",
+        "_t",
+        "=",
+        ";",
+        "https://",
+        "http://[",
+        "::1",
+        "]:",
+        "/wc_auth/oauth/callback/",
+        "?code=",
+        "\uff03",
+        "\u2100",
+        "\x00",
+        "\x1b",
+        "\\u0000",
+        "1e999999",
+        "9" * 5000,
+        "Cookie:",
+        "\n",
+        "；",
+        "`",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -81,7 +115,10 @@ def test_any_text_is_either_accepted_or_refused_with_a_message(text: str) -> Non
         ("[" * 100_000, "嵌套太深"),
         ("https://[::1/wc_auth/oauth/callback/?code=1", "链接无法识别"),
         ("https://a.wahlap.com:99999/wc_auth/oauth/callback/?code=1", "链接无法识别"),
-        ("https://a.wahlap.com\u2100b/wc_auth/oauth/callback/?code=1", "链接无法识别"),  # ℀ → a/c under NFKC
+        (
+            "https://a.wahlap.com\u2100b/wc_auth/oauth/callback/?code=1",
+            "链接无法识别",
+        ),  # ℀ → a/c under NFKC
         ("userId=1234567890123; _t=abc\tdef", "控制字符"),
         ('{"userId": "1234567890123", "_t": "abc\\u007fdef"}', "控制字符"),
     ],

@@ -84,7 +84,9 @@ async def test_a_40_mb_jacket_is_not_read_to_the_end(tmp_path) -> None:
     huge = HugeBody(40 * MB)
     cache = CoverCache(tmp_path, COVERS, max_bytes=2 * MB)
     with respx.mock() as mock:
-        route = mock.get("https://covers.test/00834.png").mock(side_effect=lambda request: huge.response())
+        route = mock.get("https://covers.test/00834.png").mock(
+            side_effect=lambda request: huge.response()
+        )
         assert await cache.ensure([834]) == 0
         assert await cache.ensure([834]) == 0
     assert route.call_count == 1
@@ -98,8 +100,11 @@ async def test_a_40_mb_jacket_is_not_read_to_the_end(tmp_path) -> None:
 @respx.mock
 async def test_a_page_past_the_cap_is_a_typed_error_and_its_rotated_cookie_is_kept() -> None:
     huge = HugeBody(40 * MB, head=b"<html>")
-    respx.get(BASE + "record/").mock(side_effect=lambda request: httpx.Response(
-        200, headers={"set-cookie": "_t=second; Path=/"}, content=huge._stream()))
+    respx.get(BASE + "record/").mock(
+        side_effect=lambda request: httpx.Response(
+            200, headers={"set-cookie": "_t=second; Path=/"}, content=huge._stream()
+        )
+    )
     seen: list[dict[str, str]] = []
 
     async def keep(jar: dict[str, str]) -> None:
@@ -117,9 +122,15 @@ async def test_a_page_past_the_cap_is_a_typed_error_and_its_rotated_cookie_is_ke
 async def test_album_photos_are_capped_in_bytes_and_pixels() -> None:
     huge = HugeBody(40 * MB)
     respx.get(BASE + "img/photo/big.png").mock(side_effect=lambda request: huge.response())
-    respx.get(BASE + "img/photo/bomb.png").respond(200, content=bomb_png(), headers={"content-type": "image/png"})
-    respx.get(BASE + "img/photo/gif.png").respond(200, content=b"GIF89a....", headers={"content-type": "image/png"})
-    respx.get(BASE + "img/photo/ok.png").respond(200, content=_png(), headers={"content-type": "image/png"})
+    respx.get(BASE + "img/photo/bomb.png").respond(
+        200, content=bomb_png(), headers={"content-type": "image/png"}
+    )
+    respx.get(BASE + "img/photo/gif.png").respond(
+        200, content=b"GIF89a....", headers={"content-type": "image/png"}
+    )
+    respx.get(BASE + "img/photo/ok.png").respond(
+        200, content=_png(), headers={"content-type": "image/png"}
+    )
     async with _client(max_image_bytes=2 * MB) as client:
         with pytest.raises(TooLarge):
             await client.image(BASE + "img/photo/big.png")

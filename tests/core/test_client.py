@@ -292,9 +292,13 @@ async def test_oauth_callback_with_a_local_site_still_refuses_other_hosts() -> N
 @respx.mock
 async def test_an_off_site_redirect_is_off_site_not_an_expired_session() -> None:
     cdn = "https://cdn.example.test/photo/a.jpg"
-    respx.get(BASE + "img/photo/a.jpg").mock(return_value=httpx.Response(302, headers={"location": cdn}))
+    respx.get(BASE + "img/photo/a.jpg").mock(
+        return_value=httpx.Response(302, headers={"location": cdn})
+    )
     respx.get(BASE + "playerData/photo/").mock(
-        return_value=httpx.Response(302, headers={"location": "https://cdn.example.test/maimai-mobile/"})
+        return_value=httpx.Response(
+            302, headers={"location": "https://cdn.example.test/maimai-mobile/"}
+        )
     )
     follow = respx.get(cdn).mock(return_value=httpx.Response(200, content=b"\xff\xd8"))
     async with _client() as client:

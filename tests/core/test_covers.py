@@ -55,7 +55,9 @@ async def test_missing_cover_is_fetched_once_and_kept(cache: CoverCache) -> None
     assert cache.path(834) == cache.directory / "00834.png"
 
 
-async def test_dx_song_falls_back_to_the_base_id_cover_which_then_serves_both_sets(cache: CoverCache) -> None:
+async def test_dx_song_falls_back_to_the_base_id_cover_which_then_serves_both_sets(
+    cache: CoverCache,
+) -> None:
     with respx.mock(assert_all_called=True) as mock:
         dx = mock.get(f"{HOST}/covers/10834.png").respond(404)
         base = mock.get(f"{HOST}/covers/00834.png").respond(200, content=PNG)
@@ -65,7 +67,9 @@ async def test_dx_song_falls_back_to_the_base_id_cover_which_then_serves_both_se
     assert cache.path(10834) == cache.path(834) == cache.directory / "00834.png"
 
 
-async def test_a_404_is_remembered_for_hours_then_asked_again(cache: CoverCache, clock: Clock) -> None:
+async def test_a_404_is_remembered_for_hours_then_asked_again(
+    cache: CoverCache, clock: Clock
+) -> None:
     with respx.mock() as mock:
         route = mock.get(f"{HOST}/covers/00777.png").respond(404)
         assert await cache.ensure([777]) == 0
@@ -78,7 +82,9 @@ async def test_a_404_is_remembered_for_hours_then_asked_again(cache: CoverCache,
     assert route.call_count == 2
 
 
-async def test_a_host_error_is_logged_not_raised_and_retried_sooner(cache: CoverCache, clock: Clock, caplog) -> None:
+async def test_a_host_error_is_logged_not_raised_and_retried_sooner(
+    cache: CoverCache, clock: Clock, caplog
+) -> None:
     with respx.mock() as mock:
         route = mock.get(f"{HOST}/covers/00001.png").mock(side_effect=httpx.ConnectError("refused"))
         with caplog.at_level("INFO", logger="plugins.maimai_archive.core.covers"):
@@ -99,7 +105,9 @@ async def test_bytes_that_are_not_an_image_are_never_saved(cache: CoverCache, bo
         mock.get(f"{HOST}/covers/00002.png").respond(200, content=body)
         assert await cache.ensure([2]) == 0
     assert cache.path(2) is None
-    assert not cache.directory.exists() or list(cache.directory.iterdir()) == []  # no temp file left
+    assert (
+        not cache.directory.exists() or list(cache.directory.iterdir()) == []
+    )  # no temp file left
 
 
 async def test_jpeg_is_stored_as_the_png_its_name_promises(cache: CoverCache) -> None:
@@ -137,7 +145,9 @@ async def test_at_most_limit_ids_and_at_most_four_requests_at_once(cache: CoverC
     assert route.call_count == 50 and peak == 4
 
 
-async def test_a_slow_host_releases_the_caller_and_the_cover_arrives_later(cache: CoverCache) -> None:
+async def test_a_slow_host_releases_the_caller_and_the_cover_arrives_later(
+    cache: CoverCache,
+) -> None:
     release = asyncio.Event()
 
     async def stalled(request: httpx.Request) -> httpx.Response:

@@ -25,7 +25,8 @@ BASE = "https://maimai.test/maimai-mobile/"
 PAGES = {
     "/maimai-mobile/record/": REAL_HTML / "TrueRou__maimai.py__tests__sample_data__record.html",
     "/maimai-mobile/home/": REAL_HTML / "Uc207Pr4f57t9-251__mainetcn__data__debug_response.html",
-    "/maimai-mobile/record/musicGenre/search/": REAL_HTML / "minty99__maimai-bot__crates__maimai-parsers__examples__maimai__scores__diff3_master.html",
+    "/maimai-mobile/record/musicGenre/search/": REAL_HTML
+    / "minty99__maimai-bot__crates__maimai-parsers__examples__maimai__scores__diff3_master.html",
     "/maimai-mobile/playerData/photo/": FIXTURES / "synthetic" / "photos_album.html",
 }
 COOKIES = {"userId": "5551234567890", "_t": "doctor0123456789abcdef"}
@@ -37,7 +38,9 @@ def handler(request: httpx.Request) -> httpx.Response:
         # The page shows the session's values (as a page might): none may reach the copy.
         text = (FIXTURES / "synthetic" / "playlog_detail_dx.html").read_text(encoding="utf-8")
         text = text.replace("playlog_notes_detail", "playlog_judge_detail").replace(
-            "</body>", f'<input type="hidden" name="token" value="{COOKIES["_t"]}"/>{COOKIES["userId"]}</body>')
+            "</body>",
+            f'<input type="hidden" name="token" value="{COOKIES["_t"]}"/>{COOKIES["userId"]}</body>',
+        )
         return httpx.Response(200, text=text, headers={"set-cookie": "_t=rotatedbydoctor1; Path=/"})
     return httpx.Response(200, text=PAGES[path].read_text(encoding="utf-8"))
 
@@ -50,21 +53,39 @@ def service(db, tmp_path: Path) -> SyncService:
 
     @asynccontextmanager
     async def source(cookies: dict[str, str], on_cookies: CookieSaver) -> AsyncIterator[PageSource]:
-        async with MaimaiClient(BASE, cookies, on_cookies=on_cookies, request_interval=0,
-                                transport=httpx.MockTransport(handler)) as client:
+        async with MaimaiClient(
+            BASE,
+            cookies,
+            on_cookies=on_cookies,
+            request_interval=0,
+            transport=httpx.MockTransport(handler),
+        ) as client:
             yield client
 
-    return SyncService(BindingStore(SecretBox(Fernet.generate_key())), Catalogue, source, data_dir=tmp_path)
+    return SyncService(
+        BindingStore(SecretBox(Fernet.generate_key())), Catalogue, source, data_dir=tmp_path
+    )
 
 
-async def test_doctor_reads_each_page_once_and_keeps_the_changed_one_redacted(service: SyncService) -> None:
+async def test_doctor_reads_each_page_once_and_keeps_the_changed_one_redacted(
+    service: SyncService,
+) -> None:
     player = await Player.create(qq="30303")
     await service.store.save(player, dict(COOKIES))
     checks = await check_pages(service, player)
     assert [(c.page, c.ok) for c in checks] == [
-        ("record", True), ("detail", False), ("home", True), ("scores", True), ("album", True)]
+        ("record", True),
+        ("detail", False),
+        ("home", True),
+        ("scores", True),
+        ("album", True),
+    ]
     bad = checks[1]
-    assert "judgement table" in bad.result and bad.saved is not None and bad.saved.name.startswith("detail-")
+    assert (
+        "judgement table" in bad.result
+        and bad.saved is not None
+        and bad.saved.name.startswith("detail-")
+    )
     text = bad.saved.read_text(encoding="utf-8")
     assert "playlog_judge_detail" in text
     for value in [*COOKIES.values(), "rotatedbydoctor1"]:

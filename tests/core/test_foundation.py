@@ -44,7 +44,9 @@ def test_bot_reads_the_same_settings_from_the_environment() -> None:
     assert nonebot.get_driver().config.superusers
 
 
-def test_secret_key_is_created_once_with_mode_0600(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_secret_key_is_created_once_with_mode_0600(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.WARNING):
         key = load_or_create_key("", tmp_path)
     path = tmp_path / "secret.key"
@@ -94,8 +96,14 @@ def test_redact_hides_every_cookie_shape(text: str) -> None:
 def test_redact_hides_database_passwords_and_configured_secrets() -> None:
     from plugins.maimai_archive.core.redact import add_secret
 
-    assert redact("db postgres://maimai:hunter2@db.example:5432/maimai") == "db postgres://maimai:***@db.example:5432/maimai"
-    assert redact("{'maimai_secret_key': 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4'}") == "{'maimai_secret_key': '***'}"
+    assert (
+        redact("db postgres://maimai:hunter2@db.example:5432/maimai")
+        == "db postgres://maimai:***@db.example:5432/maimai"
+    )
+    assert (
+        redact("{'maimai_secret_key': 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4'}")
+        == "{'maimai_secret_key': '***'}"
+    )
     add_secret("an-exact-secret-value-42")
     assert "an-exact-secret-value-42" not in redact("key is an-exact-secret-value-42 here")
 
@@ -107,10 +115,20 @@ def test_bot_debug_log_of_the_config_shows_no_secret(tmp_path: Path) -> None:
 
     key = Fernet.generate_key().decode()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAIMAI_")}
-    env |= {"LOG_LEVEL": "DEBUG", "MAIMAI_SECRET_KEY": key, "MAIMAI_DB_URL": "postgres://u:hunter2@127.0.0.1:1/x"}
+    env |= {
+        "LOG_LEVEL": "DEBUG",
+        "MAIMAI_SECRET_KEY": key,
+        "MAIMAI_DB_URL": "postgres://u:hunter2@127.0.0.1:1/x",
+    }
     code = "import bot"  # init and load, without running the server
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     log = out.stdout + out.stderr
     assert "Loaded Config" in log
     assert key not in log and "hunter2" not in log
@@ -177,10 +195,23 @@ def test_database_starts_migrates_and_stops(tmp_path: Path) -> None:
     url = os.environ.get("MAIMAI_TEST_DB_URL") or f"sqlite://{tmp_path / 'fresh.sqlite3'}"
     out = subprocess.run(
         [sys.executable, "-c", _MIGRATE_SCRIPT, url],
-        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert out.returncode == 0, out.stderr[-2000:]
     first, second = out.stdout.strip().splitlines()[-2:]
     assert first == second
-    for table in ["player", "binding", "play", "play_detail", "best", "best_change", "sync_run", "photo", "song"]:
+    for table in [
+        "player",
+        "binding",
+        "play",
+        "play_detail",
+        "best",
+        "best_change",
+        "sync_run",
+        "photo",
+        "song",
+    ]:
         assert f"'{table}'" in first

@@ -36,7 +36,10 @@ def test_rewrite_turns_only_the_redirect_uri_to_plain_http() -> None:
 
 
 def test_rewrite_handles_an_unencoded_redirect_and_refuses_a_link_without_one() -> None:
-    assert rewrite_link("https://w/a?redirect_uri=https://x/cb?r=1&state=s") == "https://w/a?redirect_uri=http://x/cb?r=1&state=s"
+    assert (
+        rewrite_link("https://w/a?redirect_uri=https://x/cb?r=1&state=s")
+        == "https://w/a?redirect_uri=http://x/cb?r=1&state=s"
+    )
     already = LOCATION.replace("redirect_uri=https%3A", "redirect_uri=http%3A")
     assert rewrite_link(already) == already
     with pytest.raises(ValueError):
@@ -47,7 +50,9 @@ def test_link_key_is_the_state_and_the_callbacks_r_and_t() -> None:
     assert link_key(rewrite_link(LOCATION)) == KEY
     assert "c9N1mMeLT" not in repr(KEY)
     with pytest.raises(ValueError):
-        link_key("https://open.weixin.qq.com/connect/oauth2/authorize?state=x&redirect_uri=http%3A%2F%2Fh%2Fcb%3Fr%3D1")
+        link_key(
+            "https://open.weixin.qq.com/connect/oauth2/authorize?state=x&redirect_uri=http%3A%2F%2Fh%2Fcb%3Fr%3D1"
+        )
 
 
 def test_the_callback_names_the_same_key_and_needs_a_code() -> None:
@@ -59,10 +64,18 @@ def test_the_callback_names_the_same_key_and_needs_a_code() -> None:
 
 
 def test_the_callback_is_requested_on_the_configured_host_never_the_browsers() -> None:
-    target = callback_target("https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx",
-                             "/wc_auth/oauth/callback/maimai-dx", "r=1&t=2&code=3&state=4")
-    assert target == "https://tgk-wcaime.wahlap.com/wc_auth/oauth/callback/maimai-dx?r=1&t=2&code=3&state=4"
-    local = callback_target("http://127.0.0.1:9/wc_auth/oauth/authorize/maimai-dx", "/wc_auth/oauth/callback/x", "q=1")
+    target = callback_target(
+        "https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx",
+        "/wc_auth/oauth/callback/maimai-dx",
+        "r=1&t=2&code=3&state=4",
+    )
+    assert (
+        target
+        == "https://tgk-wcaime.wahlap.com/wc_auth/oauth/callback/maimai-dx?r=1&t=2&code=3&state=4"
+    )
+    local = callback_target(
+        "http://127.0.0.1:9/wc_auth/oauth/authorize/maimai-dx", "/wc_auth/oauth/callback/x", "q=1"
+    )
     assert local == "http://127.0.0.1:9/wc_auth/oauth/callback/x?q=1"
 
 
@@ -114,8 +127,10 @@ async def test_fetch_login_link_asks_as_wechat_and_returns_the_rewritten_redirec
         seen.append(request)
         return httpx.Response(302, headers={"location": LOCATION})
 
-    link = await fetch_login_link("https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx",
-                                  transport=httpx.MockTransport(handler))
+    link = await fetch_login_link(
+        "https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx",
+        transport=httpx.MockTransport(handler),
+    )
     assert link == rewrite_link(LOCATION)
     assert "MicroMessenger" in seen[0].headers["user-agent"]
 
@@ -158,8 +173,11 @@ async def test_fetch_login_link_maps_a_broken_body_to_a_network_error_and_caps_i
     async def not_gzip():  # type: ignore[no-untyped-def]
         yield b"not gzip at all"
 
-    broken = httpx.MockTransport(lambda r: httpx.Response(
-        302, headers={"location": LOCATION, "content-encoding": "gzip"}, content=not_gzip()))
+    broken = httpx.MockTransport(
+        lambda r: httpx.Response(
+            302, headers={"location": LOCATION, "content-encoding": "gzip"}, content=not_gzip()
+        )
+    )
     with pytest.raises(NetworkError):  # httpx.DecodingError is no TransportError
         await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=broken)
 
@@ -170,7 +188,9 @@ async def test_fetch_login_link_maps_a_broken_body_to_a_network_error_and_caps_i
             sent.append(1)
             yield b"x" * 1024
 
-    huge = httpx.MockTransport(lambda r: httpx.Response(302, headers={"location": LOCATION}, content=endless()))
+    huge = httpx.MockTransport(
+        lambda r: httpx.Response(302, headers={"location": LOCATION}, content=endless())
+    )
     with pytest.raises(TooLarge):
         await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=huge)
     assert len(sent) < 100  # stopped at the cap, not read to the end
@@ -181,8 +201,13 @@ def test_a_callback_path_is_exact_without_dot_segments() -> None:
 
     assert link_callback_path(rewrite_link(LOCATION)) == "/wc_auth/oauth/callback/maimai-dx"
     assert is_callback_path("/wc_auth/oauth/callback/maimai-dx")
-    for other in ("/wc_auth/oauth/callback/../../x", "/wc_auth/oauth/callback/%2e%2E/%2e%2e/x",
-                  "/wc_auth/oauth/callback/./maimai-dx", "/wc_auth/oauth/callback/..%5c..%5cx", "/wc_auth/x"):
+    for other in (
+        "/wc_auth/oauth/callback/../../x",
+        "/wc_auth/oauth/callback/%2e%2E/%2e%2e/x",
+        "/wc_auth/oauth/callback/./maimai-dx",
+        "/wc_auth/oauth/callback/..%5c..%5cx",
+        "/wc_auth/x",
+    ):
         assert not is_callback_path(other), other
     with pytest.raises(ValueError):
         link_callback_path(LOCATION.replace("callback%2Fmaimai-dx", "callback%2F..%2F..%2Fx"))

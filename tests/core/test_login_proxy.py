@@ -48,9 +48,13 @@ class Rig:
         """WeChat's built-in browser with the proxy set (the simulated WeChat host direct)."""
         headers = {"X-Sim-Wechat-User": player_id} if player_id else {}
         return httpx.AsyncClient(
-            mounts={"http://localhost": httpx.AsyncHTTPTransport(),
-                    "all://": httpx.AsyncHTTPTransport(proxy=self.proxy_url)},
-            follow_redirects=True, headers=headers, timeout=10,
+            mounts={
+                "http://localhost": httpx.AsyncHTTPTransport(),
+                "all://": httpx.AsyncHTTPTransport(proxy=self.proxy_url),
+            },
+            follow_redirects=True,
+            headers=headers,
+            timeout=10,
         )
 
     def site_log(self) -> list[str]:
@@ -61,10 +65,13 @@ class Rig:
 async def rig(db, tmp_path: Path) -> AsyncIterator[Rig]:
     async with run_simsite(World(seed=11)) as sim:
         config = MaimaiConfig(
-            maimai_data_dir=tmp_path, maimai_net_base_url=sim.base_url,
+            maimai_data_dir=tmp_path,
+            maimai_net_base_url=sim.base_url,
             maimai_oauth_url=sim.root + "/wc_auth/oauth/authorize/maimai-dx",
-            maimai_bind_proxy="127.0.0.1:0", maimai_bind_proxy_allow="127.0.0.1",
-            maimai_request_interval=0, maimai_request_timeout=5,
+            maimai_bind_proxy="127.0.0.1:0",
+            maimai_bind_proxy_allow="127.0.0.1",
+            maimai_request_interval=0,
+            maimai_request_timeout=5,
         )
         core = ArchiveApp(config)
         core.box = SecretBox(Fernet.generate_key())
@@ -75,7 +82,9 @@ async def rig(db, tmp_path: Path) -> AsyncIterator[Rig]:
             told.append((qq, text, via))
 
         echo = await asyncio.start_server(_echo, "127.0.0.1", 0)
-        one_tap = OneTapBind(core, notify, connect_port=echo.sockets[0].getsockname()[1], allow_private=True)
+        one_tap = OneTapBind(
+            core, notify, connect_port=echo.sockets[0].getsockname()[1], allow_private=True
+        )
         await one_tap.start()
         try:
             yield Rig(sim, one_tap, core, told)
@@ -100,23 +109,36 @@ async def _login_through_proxy(rig: Rig, player_id: str) -> tuple[httpx.Response
     link = await rig.one_tap.new_link(QQ, "10001")
     async with rig.browser(player_id) as browser:
         page = await browser.get(link.url)
-    callback = next(str(r.url) for r in [*page.history, page] if urlsplit(str(r.url)).path == CALLBACK)
+    callback = next(
+        str(r.url) for r in [*page.history, page] if urlsplit(str(r.url)).path == CALLBACK
+    )
     return page, callback
 
 
-async def test_the_callback_through_the_proxy_binds_the_player_and_tells_them(rig: Rig, caplog) -> None:
+async def test_the_callback_through_the_proxy_binds_the_player_and_tells_them(
+    rig: Rig, caplog
+) -> None:
     caplog.set_level(logging.DEBUG)
     player = rig.sim.world.add_player(plays=8)
     page, callback = await _login_through_proxy(rig, player.id)
 
     assert page.status_code == 200 and "绑定成功，可以关闭代理了" in page.text
     assert urlsplit(callback).scheme == "http"  # WeChat was sent to plain http by the rewrite
-    assert rig.told == [(QQ, f"绑定成功：{player.name}，DX Rating {player.rating}。\n可以关闭微信的代理了。"
-                         "在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步。", "10001")]
+    assert rig.told == [
+        (
+            QQ,
+            f"绑定成功：{player.name}，DX Rating {player.rating}。\n可以关闭微信的代理了。"
+            "在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步。",
+            "10001",
+        )
+    ]
     bound = await Player.get(qq=QQ)
     assert bound.name == player.name and bound.friend_code == player.friend_code
     jar = await rig.core.store.load(bound)
-    assert jar is not None and (jar["userId"], jar["_t"]) == (player.session.user_id, player.session.t)
+    assert jar is not None and (jar["userId"], jar["_t"]) == (
+        player.session.user_id,
+        player.session.t,
+    )
     assert rig.sim.world.identify(jar["userId"], jar["_t"])[1] == "ok"  # the kept session works
     assert jar["userId"] not in (await Binding.get(player=bound)).cookies  # encrypted at rest
     code = parse_qs(urlsplit(callback).query)["code"][0]
@@ -186,7 +208,9 @@ async def test_plain_http_to_any_other_url_is_refused_and_never_forwarded(rig: R
                 await browser.get(f"http://127.0.0.1:{port}/"),
                 await browser.get(f"http://localhost:{port}{CALLBACK}?r=1&t=2&code=3&state=4"),
                 await browser.get(rig.sim.url("home/")),  # the OAuth host, not the callback
-                await browser.post(f"http://127.0.0.1:{rig.sim.port}{CALLBACK}?r=1&t=2&code=3&state=4"),
+                await browser.post(
+                    f"http://127.0.0.1:{rig.sim.port}{CALLBACK}?r=1&t=2&code=3&state=4"
+                ),
             ]
         async with httpx.AsyncClient(timeout=5) as direct:  # the proxy as if it were a site
             answers.append(await direct.get(rig.proxy_url + "/"))
@@ -196,7 +220,9 @@ async def test_plain_http_to_any_other_url_is_refused_and_never_forwarded(rig: R
     assert hits == [] and rig.site_log() == []
 
 
-async def _connect(rig: Rig, target: str) -> tuple[bytes, asyncio.StreamReader, asyncio.StreamWriter]:
+async def _connect(
+    rig: Rig, target: str
+) -> tuple[bytes, asyncio.StreamReader, asyncio.StreamWriter]:
     host, port = rig.one_tap.proxy.address
     reader, writer = await asyncio.open_connection(host, port)
     writer.write(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
@@ -205,7 +231,9 @@ async def _connect(rig: Rig, target: str) -> tuple[bytes, asyncio.StreamReader, 
     return status, reader, writer
 
 
-async def test_connect_tunnels_only_to_allowed_hosts_on_the_login_port_while_a_bind_is_pending(rig: Rig) -> None:
+async def test_connect_tunnels_only_to_allowed_hosts_on_the_login_port_while_a_bind_is_pending(
+    rig: Rig,
+) -> None:
     port = rig.one_tap.proxy.connect_port
     status, _, w = await _connect(rig, f"127.0.0.1:{port}")
     w.close()
@@ -247,20 +275,27 @@ async def test_tunnels_are_capped_in_number_bytes_and_idle_time(rig: Rig) -> Non
     writer.close()
 
 
-async def test_a_valid_callback_on_another_path_of_the_oauth_host_is_never_requested(rig: Rig) -> None:
+async def test_a_valid_callback_on_another_path_of_the_oauth_host_is_never_requested(
+    rig: Rig,
+) -> None:
     from plugins.maimai_archive.core.login.links import link_key
 
     player = rig.sim.world.add_player(plays=3)
     host, port = rig.one_tap.proxy.address
-    for path in (f"{CALLBACK}/../../../_sim/health", "/wc_auth/oauth/callback/%2e%2e/%2e%2e/x",
-                 "/wc_auth/oauth/callback/other"):
+    for path in (
+        f"{CALLBACK}/../../../_sim/health",
+        "/wc_auth/oauth/callback/%2e%2e/%2e%2e/x",
+        "/wc_auth/oauth/callback/other",
+    ):
         key = link_key((await rig.one_tap.new_link(QQ)).url)
         code = rig.sim.world.issue_oauth_code(player)
         rig.sim.world.log.clear()
         # Raw bytes: an HTTP client would resolve the dot segments before sending.
         reader, writer = await asyncio.open_connection(host, port)
-        writer.write(f"GET http://127.0.0.1:{rig.sim.port}{path}?r={key.r}&t={key.t}&code={code}"
-                     f"&state={key.state} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        writer.write(
+            f"GET http://127.0.0.1:{rig.sim.port}{path}?r={key.r}&t={key.t}&code={code}"
+            f"&state={key.state} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+        )
         await writer.drain()
         answer = await asyncio.wait_for(reader.read(), 5)
         writer.close()

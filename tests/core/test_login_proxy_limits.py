@@ -46,8 +46,14 @@ async def setup() -> AsyncIterator[tuple[BindProxy, Upstream, Dns]]:
     upstream, dns = Upstream(), Dns()
     server = await asyncio.start_server(upstream.serve, "127.0.0.1", 0)
     upstream.port = server.sockets[0].getsockname()[1]
-    proxy = BindProxy(intercept_host="tgk-wcaime.wahlap.com", on_callback=_no_callback,
-                      tunnels_open=lambda: True, allow=("qq.com",), connect_port=upstream.port, resolver=dns)
+    proxy = BindProxy(
+        intercept_host="tgk-wcaime.wahlap.com",
+        on_callback=_no_callback,
+        tunnels_open=lambda: True,
+        allow=("qq.com",),
+        connect_port=upstream.port,
+        resolver=dns,
+    )
     await proxy.start("127.0.0.1", 0)
     try:
         yield proxy, upstream, dns
@@ -56,7 +62,9 @@ async def setup() -> AsyncIterator[tuple[BindProxy, Upstream, Dns]]:
         server.close()
 
 
-async def _open(proxy: BindProxy, request: str | None = None) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def _open(
+    proxy: BindProxy, request: str | None = None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     reader, writer = await asyncio.open_connection(*proxy.address)
     if request is not None:
         writer.write(request.encode())
@@ -64,7 +72,9 @@ async def _open(proxy: BindProxy, request: str | None = None) -> tuple[asyncio.S
     return reader, writer
 
 
-async def _connect(proxy: BindProxy, host: str) -> tuple[bytes, asyncio.StreamReader, asyncio.StreamWriter]:
+async def _connect(
+    proxy: BindProxy, host: str
+) -> tuple[bytes, asyncio.StreamReader, asyncio.StreamWriter]:
     target = f"{host}:{proxy.connect_port}"
     reader, writer = await _open(proxy, f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n")
     status = await asyncio.wait_for(reader.readline(), 5)
@@ -84,12 +94,24 @@ async def _until(condition: Callable[[], bool]) -> None:
 async def test_an_allowed_name_that_resolves_to_a_private_address_is_refused(setup) -> None:
     proxy, upstream, dns = setup
     assert proxy.allow_private is False  # the default: only tests turn it on
-    status, _, writer = await _connect(proxy, "localhost.ptlogin2.qq.com")  # on the allowlist, but 127.0.0.1
+    status, _, writer = await _connect(
+        proxy, "localhost.ptlogin2.qq.com"
+    )  # on the allowlist, but 127.0.0.1
     writer.close()
     assert b" 403 " in status and dns.asked == [("localhost.ptlogin2.qq.com", upstream.port)]
-    for answer in (["10.0.0.5"], ["169.254.169.254"], ["192.168.1.1"], ["100.64.0.1"], ["0.0.0.0"],
-                   ["224.0.0.1"], ["::1"], ["::ffff:127.0.0.1"], ["fe80::1%1"], ["fc00::1"],
-                   ["93.184.216.34", "127.0.0.1"]):  # one private address among public ones is enough
+    for answer in (
+        ["10.0.0.5"],
+        ["169.254.169.254"],
+        ["192.168.1.1"],
+        ["100.64.0.1"],
+        ["0.0.0.0"],
+        ["224.0.0.1"],
+        ["::1"],
+        ["::ffff:127.0.0.1"],
+        ["fe80::1%1"],
+        ["fc00::1"],
+        ["93.184.216.34", "127.0.0.1"],
+    ):  # one private address among public ones is enough
         dns.answer = answer
         status, _, writer = await _connect(proxy, "open.weixin.qq.com")
         writer.close()
@@ -111,9 +133,25 @@ async def test_the_tunnel_goes_to_the_checked_address_not_the_name_again(setup) 
 
 def test_public_addresses_are_only_the_global_ones() -> None:
     assert is_public("8.8.8.8") and is_public("2001:4860:4860::8888")
-    for address in ("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.0.1", "169.254.1.1", "100.64.0.1",
-                    "0.0.0.0", "255.255.255.255", "224.0.0.1", "240.0.0.1", "::1", "::", "fe80::1%eth0",
-                    "fc00::1", "::ffff:10.0.0.1", "ff02::1", "not an address"):
+    for address in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.0.1",
+        "169.254.1.1",
+        "100.64.0.1",
+        "0.0.0.0",
+        "255.255.255.255",
+        "224.0.0.1",
+        "240.0.0.1",
+        "::1",
+        "::",
+        "fe80::1%eth0",
+        "fc00::1",
+        "::ffff:10.0.0.1",
+        "ff02::1",
+        "not an address",
+    ):
         assert not is_public(address), address
 
 

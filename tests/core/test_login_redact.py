@@ -7,8 +7,10 @@ from plugins.maimai_archive.core.redact import redact
 
 
 def test_callback_fields_are_hidden_in_a_callback_url() -> None:
-    line = ("GET http://tgk-wcaime.wahlap.com/wc_auth/oauth/callback/maimai-dx"
-            "?r=c9N1mMeLT&t=241114354&code=071EIC0003YUbTf5X31EIC0p&state=24F0976C60BD")
+    line = (
+        "GET http://tgk-wcaime.wahlap.com/wc_auth/oauth/callback/maimai-dx"
+        "?r=c9N1mMeLT&t=241114354&code=071EIC0003YUbTf5X31EIC0p&state=24F0976C60BD"
+    )
     out = redact(line)
     for secret in ("c9N1mMeLT", "241114354", "071EIC0003YUbTf5X31EIC0p", "24F0976C60BD"):
         assert secret not in out
@@ -16,9 +18,11 @@ def test_callback_fields_are_hidden_in_a_callback_url() -> None:
 
 
 def test_callback_fields_are_hidden_inside_the_encoded_redirect_uri() -> None:
-    link = ("https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx1&redirect_uri=http%3A%2F%2F"
-            "tgk-wcaime.wahlap.com%2Fwc_auth%2Foauth%2Fcallback%2Fmaimai-dx%3Fr%3Dc9N1mMeLT%26t%3D241114354"
-            "&response_type=code&scope=snsapi_base&state=24F0976C60BD#wechat_redirect")
+    link = (
+        "https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx1&redirect_uri=http%3A%2F%2F"
+        "tgk-wcaime.wahlap.com%2Fwc_auth%2Foauth%2Fcallback%2Fmaimai-dx%3Fr%3Dc9N1mMeLT%26t%3D241114354"
+        "&response_type=code&scope=snsapi_base&state=24F0976C60BD#wechat_redirect"
+    )
     out = redact(f"sent {link}")
     assert "c9N1mMeLT" not in out and "241114354" not in out and "24F0976C60BD" not in out
     assert "maimai-dx%3Fr%3D***%26t%3D***&response_type=code" in out

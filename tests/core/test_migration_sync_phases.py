@@ -39,7 +39,12 @@ asyncio.run(main())
 
 
 def test_sync_phases_migration_keeps_old_runs_readable(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "old.sqlite3")], cwd=REPO,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "old.sqlite3")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "None [] True"

@@ -168,9 +168,19 @@ def test_detail_rating_area_is_kept_raw_and_the_total_is_the_rating_after_the_pl
     d = parse_detail(synthetic("playlog_detail_rating_area.html"), idx="33,1763905200")
     assert d.rating_area is not None
     assert d.rating_area.rows == (("rating", "312"),)
-    assert (d.rating_area.total, d.rating_area.delta, d.rating_area.frame) == (14390, 16, "rating_base_rainbow")
+    assert (d.rating_area.total, d.rating_area.delta, d.rating_area.frame) == (
+        14390,
+        16,
+        "rating_base_rainbow",
+    )
     assert (d.rating, d.rating_delta) == (14390, 16)
-    assert d.judgements is not None and d.judgements.tap == (402, 35, 2, 0, 0)  # strict part unchanged
+    assert d.judgements is not None and d.judgements.tap == (
+        402,
+        35,
+        2,
+        0,
+        0,
+    )  # strict part unchanged
 
 
 def test_detail_without_a_total_falls_back_to_the_first_value_block() -> None:
@@ -181,9 +191,12 @@ def test_detail_without_a_total_falls_back_to_the_first_value_block() -> None:
 
 def test_detail_optional_parts_may_change_without_losing_the_play() -> None:
     # characters, matching and the VS block renamed or emptied: the play and its table stay
-    html = (synthetic("playlog_detail_rating_area.html")
-            .replace("playlog_chara_container", "chara_box").replace('id="matching"', 'id="matching_x"')
-            .replace('id="vsUser"', 'id="vs_other"'))
+    html = (
+        synthetic("playlog_detail_rating_area.html")
+        .replace("playlog_chara_container", "chara_box")
+        .replace('id="matching"', 'id="matching_x"')
+        .replace('id="vsUser"', 'id="vs_other"')
+    )
     d = parse_detail(html, idx="33,1763905200")
     assert d.characters == () and d.matching == () and d.rating == 14390
     assert d.judgements is not None and d.judgements.break_ == (40, 2, 1, 0, 0)

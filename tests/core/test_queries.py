@@ -44,13 +44,27 @@ async def _archive_real_plays(player: Player, archive: Archive) -> list[Play]:
         chart = archive.catalogue.resolve(p.title, p.type, p.difficulty, p.dx_score_max, p.level)
         rows.append(
             Play(
-                player=player, played_unix=p.played_unix, played_at=p.played_at, idx=p.idx,
-                track=p.track, title=p.title, type=p.type.value, difficulty=p.difficulty.value,
-                level=p.level, achievement=p.achievement, dx_score=p.dx_score,
-                dx_score_max=p.dx_score_max, dx_stars=p.dx_stars, rank=p.rank.value,
-                fc=p.fc.value if p.fc else None, fs=p.fs.value if p.fs else None,
-                new_record=p.new_record, new_dx_record=p.new_dx_record, place=p.place,
-                chart_key=chart.key if chart else None, song_id=chart.song_id if chart else None,
+                player=player,
+                played_unix=p.played_unix,
+                played_at=p.played_at,
+                idx=p.idx,
+                track=p.track,
+                title=p.title,
+                type=p.type.value,
+                difficulty=p.difficulty.value,
+                level=p.level,
+                achievement=p.achievement,
+                dx_score=p.dx_score,
+                dx_score_max=p.dx_score_max,
+                dx_stars=p.dx_stars,
+                rank=p.rank.value,
+                fc=p.fc.value if p.fc else None,
+                fs=p.fs.value if p.fs else None,
+                new_record=p.new_record,
+                new_dx_record=p.new_dx_record,
+                place=p.place,
+                chart_key=chart.key if chart else None,
+                song_id=chart.song_id if chart else None,
             )
         )
     await Play.bulk_create(rows)
@@ -64,10 +78,14 @@ async def test_recent_view_is_newest_first_with_each_plays_rating(db, archive):
     assert [c.number for c in view.cards] == list(range(1, 11))
     assert [c.chart.title for c in view.cards] == [p.title for p in plays[:10]]
     assert view.cards[0].played_at.utcoffset() == timedelta(hours=8)
-    resolved = [c for c in view.cards if c.chart.constant is not None and c.chart.difficulty != "utage"]
+    resolved = [
+        c for c in view.cards if c.chart.constant is not None and c.chart.difficulty != "utage"
+    ]
     assert resolved, "the real plays resolve against the real song data"
     for card in resolved:
-        chart = archive.catalogue.resolve(card.chart.title, card.chart.type, card.chart.difficulty, card.dx_score_max)
+        chart = archive.catalogue.resolve(
+            card.chart.title, card.chart.type, card.chart.difficulty, card.dx_score_max
+        )
         assert card.rating == chart_rating(chart, card.achievement)
     assert all(c.rating is None for c in view.cards if c.chart.difficulty == "utage")
     assert len((await queries.recent_view(player, archive, 500)).cards) == queries.RECENT_MAX
@@ -91,8 +109,14 @@ async def test_play_detail_has_judgements_and_earlier_plays_of_the_same_chart(db
     target = plays[12]
     assert target.title == "[協]疾走あんさんぶる"
     await PlayDetail.create(
-        play=target, judgements={"tap": [400, 20, 3, 0, 1], "break": [30, 2, 0, 0, 0]},
-        fast=10, late=20, max_combo=500, max_combo_total=520, rating=14500, rating_delta=5,
+        play=target,
+        judgements={"tap": [400, 20, 3, 0, 1], "break": [30, 2, 0, 0, 0]},
+        fast=10,
+        late=20,
+        max_combo=500,
+        max_combo_total=520,
+        rating=14500,
+        rating_delta=5,
     )
     view = await queries.play_detail_view(player, archive, 13)
     assert view.card.number == 13 and view.card.chart.title == target.title
@@ -122,23 +146,42 @@ async def test_records_are_paged_and_numbered_from_the_latest(db, archive):
 
 async def _best(player, chart, achievement, at, fc=None):
     return await Best.create(
-        player=player, chart_key=chart.key, song_id=chart.song_id, title=chart.title,
-        type=chart.type.value, difficulty=chart.difficulty.value, level=chart.level,
-        achievement=achievement, rank="sss", fc=fc, updated_at=at,
+        player=player,
+        chart_key=chart.key,
+        song_id=chart.song_id,
+        title=chart.title,
+        type=chart.type.value,
+        difficulty=chart.difficulty.value,
+        level=chart.level,
+        achievement=achievement,
+        rank="sss",
+        fc=fc,
+        updated_at=at,
     )
 
 
 async def _change(player, chart, old, new, at, sync=None, old_fc=None, new_fc=None):
     return await BestChange.create(
-        player=player, sync=sync, chart_key=chart.key, song_id=chart.song_id, title=chart.title,
-        type=chart.type.value, difficulty=chart.difficulty.value, level=chart.level,
-        old_achievement=old, new_achievement=new, old_fc=old_fc, new_fc=new_fc, changed_at=at,
+        player=player,
+        sync=sync,
+        chart_key=chart.key,
+        song_id=chart.song_id,
+        title=chart.title,
+        type=chart.type.value,
+        difficulty=chart.difficulty.value,
+        level=chart.level,
+        old_achievement=old,
+        new_achievement=new,
+        old_fc=old_fc,
+        new_fc=new_fc,
+        changed_at=at,
     )
 
 
 def _charts(archive: Archive, n: int, is_new: bool = False):
     charts = [
-        c for c in archive.catalogue.charts()
+        c
+        for c in archive.catalogue.charts()
         if c.difficulty is Difficulty.MASTER and c.is_new is is_new and c.type.value != "UTAGE"
     ]
     charts.sort(key=lambda c: (c.constant, c.song_id))
@@ -152,8 +195,12 @@ async def test_b50_now_and_rebuilt_at_a_past_date(db, archive):
         await _best(player, chart, 990_000, DAY1 - timedelta(days=10 + i))
     # Day 2: the weakest chart jumps to 100.5 % (AP) — the archive saw the change.
     star = old_charts[0]
-    await Best.filter(player=player, chart_key=star.key).update(achievement=1_005_000, fc="ap", updated_at=DAY1 + timedelta(days=1))
-    await _change(player, star, 990_000, 1_005_000, DAY1 + timedelta(days=1), old_fc=None, new_fc="ap")
+    await Best.filter(player=player, chart_key=star.key).update(
+        achievement=1_005_000, fc="ap", updated_at=DAY1 + timedelta(days=1)
+    )
+    await _change(
+        player, star, 990_000, 1_005_000, DAY1 + timedelta(days=1), old_fc=None, new_fc="ap"
+    )
 
     now = await queries.b50_view(player, archive)
     assert len(now.old) == 35 and now.new == () and now.as_of is None
@@ -180,13 +227,24 @@ async def test_diff_of_the_last_sync_names_b50_moves_and_lamps(db, archive):
     old_charts = _charts(archive, 36)
     low = old_charts[0]  # the weakest: outside the B35 before the sync
     for chart in old_charts:
-        await _best(player, chart, 995_000 if chart is not low else 900_000, DAY1 - timedelta(days=5))
+        await _best(
+            player, chart, 995_000 if chart is not low else 900_000, DAY1 - timedelta(days=5)
+        )
     run = await SyncRun.create(
-        player=player, started_at=DAY1, finished_at=DAY1 + timedelta(minutes=1), status="ok",
-        rating_before=14000, rating_after=14010, new_plays=3,
+        player=player,
+        started_at=DAY1,
+        finished_at=DAY1 + timedelta(minutes=1),
+        status="ok",
+        rating_before=14000,
+        rating_after=14010,
+        new_plays=3,
     )
-    await Best.filter(player=player, chart_key=low.key).update(achievement=1_005_000, fc="ap", updated_at=DAY1)
-    await _change(player, low, 900_000, 1_005_000, DAY1 + timedelta(seconds=30), sync=run, new_fc="ap")
+    await Best.filter(player=player, chart_key=low.key).update(
+        achievement=1_005_000, fc="ap", updated_at=DAY1
+    )
+    await _change(
+        player, low, 900_000, 1_005_000, DAY1 + timedelta(seconds=30), sync=run, new_fc="ap"
+    )
     await SyncRun.create(player=player, started_at=DAY1 + timedelta(hours=1), status="failed")
 
     view = await queries.diff_view(player, archive)
@@ -210,11 +268,20 @@ async def test_a_play_before_the_sync_started_still_enters_the_b50_in_its_diff(d
     old_charts = _charts(archive, 36)
     low = old_charts[0]
     for chart in old_charts:
-        await _best(player, chart, 995_000 if chart is not low else 900_000, DAY1 - timedelta(days=5))
+        await _best(
+            player, chart, 995_000 if chart is not low else 900_000, DAY1 - timedelta(days=5)
+        )
     played = DAY1 - timedelta(hours=2)
-    run = await SyncRun.create(player=player, started_at=DAY1, finished_at=DAY1 + timedelta(minutes=1),
-                               status="ok", new_plays=1)
-    await Best.filter(player=player, chart_key=low.key).update(achievement=1_005_000, updated_at=played)
+    run = await SyncRun.create(
+        player=player,
+        started_at=DAY1,
+        finished_at=DAY1 + timedelta(minutes=1),
+        status="ok",
+        new_plays=1,
+    )
+    await Best.filter(player=player, chart_key=low.key).update(
+        achievement=1_005_000, updated_at=played
+    )
     await _change(player, low, 900_000, 1_005_000, played, sync=run)
     (entry,) = (await queries.diff_view(player, archive)).entries
     assert entry.entered_b50
@@ -223,7 +290,9 @@ async def test_a_play_before_the_sync_started_still_enters_the_b50_in_its_diff(d
 async def test_rating_history_skips_snapshots_without_rating(db, archive):
     player = await _player()
     for i, rating in enumerate([14000, None, 14050, 14100]):
-        await ProfileSnapshot.create(player=player, taken_at=DAY1 + timedelta(days=i), name="p", rating=rating)
+        await ProfileSnapshot.create(
+            player=player, taken_at=DAY1 + timedelta(days=i), name="p", rating=rating
+        )
     view = await queries.rating_history_view(player)
     assert [p.rating for p in view.points] == [14000, 14050, 14100]
     assert view.points[0].at == DAY1.astimezone(queries.SITE_TZ)
@@ -249,7 +318,9 @@ async def test_album_lists_photos_newest_first_with_paths_under_the_data_dir(db,
     player = await _player()
     archive = Archive(real_catalogue(), data_dir=tmp_path)
     await Photo.create(player=player, url="u1", path="photos/a.jpg", title="曲A", taken_at=DAY1)
-    await Photo.create(player=player, url="u2", title="曲B", difficulty="master", taken_at=DAY1 + timedelta(days=1))
+    await Photo.create(
+        player=player, url="u2", title="曲B", difficulty="master", taken_at=DAY1 + timedelta(days=1)
+    )
     view = await queries.album_view(player, archive)
     assert [p.title for p in view.photos] == ["曲B", "曲A"]
     assert [p.number for p in view.photos] == [1, 2]

@@ -118,7 +118,10 @@ def test_b50_on_a_real_record_page_hand_checked() -> None:
 
     catalogue = real_catalogue()
     plays = parse_record(real_page("TrueRou__maimai.py__tests__sample_data__record"))
-    scores = [Score(catalogue.resolve(p.title, p.type, p.difficulty, p.dx_score_max), p.achievement) for p in plays]
+    scores = [
+        Score(catalogue.resolve(p.title, p.type, p.difficulty, p.dx_score_max), p.achievement)
+        for p in plays
+    ]
     board = b50(scores)
     # This page (2025-10) predates PRiSM PLUS: every chart is of an older version.
     assert board.new == () and len(board.old) == 35
@@ -126,7 +129,12 @@ def test_b50_on_a_real_record_page_hand_checked() -> None:
     assert top == [
         ("VSpook!", 143, 1_006_821, 321),  # 14.3 × 1.005 (capped) × 22.4 = 321.92
         ("Cthugha", 142, 1_006_035, 319),  # 14.2 × 1.005 × 22.4 = 319.68
-        ("ouroboros -twin stroke of the end-", 145, 1_000_900, 313),  # 14.5 × 1.0009 × 21.6 = 313.48
+        (
+            "ouroboros -twin stroke of the end-",
+            145,
+            1_000_900,
+            313,
+        ),  # 14.5 × 1.0009 × 21.6 = 313.48
     ]
     # Total by the decimal formula over the best 35 distinct charts, computed independently.
     best: dict[str, tuple[str, str]] = {}
@@ -182,7 +190,11 @@ def test_what_raises_names_the_next_step_that_enters_or_raises() -> None:
     # already at the cap: nothing to gain
     assert alpha_mas.key not in steps
     # an unplayed new chart enters the (empty) new section at the first step: 13.9 × 0.97 × 20.0 = 269.66
-    assert (steps[gamma.key].current, steps[gamma.key].target, steps[gamma.key].gain) == (None, 970_000, 269)
+    assert (steps[gamma.key].current, steps[gamma.key].target, steps[gamma.key].gain) == (
+        None,
+        970_000,
+        269,
+    )
 
 
 def test_what_raises_against_a_full_section_counts_only_the_excess() -> None:
@@ -199,4 +211,3 @@ def test_what_raises_against_a_full_section_counts_only_the_excess() -> None:
     assert (steps[candidate.key].target, steps[candidate.key].gain) == (995_000, 2)
     # a chart already at 100.0 steps to 100.5: 14.0 × 1.005 × 22.4 = 315 (+13)
     assert steps[fourteens[0].key].gain == 13
-

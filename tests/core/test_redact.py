@@ -20,12 +20,19 @@ from plugins.maimai_archive.core.redact import COOKIE_NAMES, redact
 SECRET_NAMES = ("userId", "_t", "__tst_status", "EO_Bot_Ssid")
 # Everything printable a cookie value may hold for the bind parser (no ';', no line break).
 VALUE_CHARS = (string.ascii_letters + string.digits + string.punctuation + " ").replace(";", "")
-values = st.text(alphabet=VALUE_CHARS, min_size=8, max_size=40).map(str.strip).filter(lambda v: len(v) >= 8)
+values = (
+    st.text(alphabet=VALUE_CHARS, min_size=8, max_size=40)
+    .map(str.strip)
+    .filter(lambda v: len(v) >= 8)
+)
 
 
 def _escape_key(key: str, which: list[bool]) -> str:
     """A JSON key with some characters written as \\uXXXX (json.loads reads it back)."""
-    return "".join(f"\\u{ord(c):04x}" if w else c for c, w in zip(key, which + [False] * len(key), strict=False))
+    return "".join(
+        f"\\u{ord(c):04x}" if w else c
+        for c, w in zip(key, which + [False] * len(key), strict=False)
+    )
 
 
 @st.composite
@@ -41,26 +48,46 @@ def bind_forms(draw: st.DrawFn) -> str:
         fields = []
         for name, value in items:
             quote = draw(st.sampled_from(["", '"']))
-            fields.append(f"{draw(space)}{name}{draw(space)}={draw(space)}{quote}{value}{quote}{draw(space)}")
+            fields.append(
+                f"{draw(space)}{name}{draw(space)}={draw(space)}{quote}{value}{quote}{draw(space)}"
+            )
         sep = draw(st.sampled_from([";", "; ", "；", "\n", " ;\n"]))
         text = draw(st.sampled_from(["", "Cookie: ", "cookie:"])) + sep.join(fields)
     elif shape == "json":
         numeric = draw(st.booleans())
-        data: dict[str, str | int] = {k: (draw(st.integers(10**8, 10**15)) if numeric and k == "userId" else v) for k, v in items}
-        text = json.dumps(data, ensure_ascii=draw(st.booleans()), indent=draw(st.sampled_from([None, 1])),
-                          separators=draw(st.sampled_from([(",", ":"), (", ", ": ")])))
+        data: dict[str, str | int] = {
+            k: (draw(st.integers(10**8, 10**15)) if numeric and k == "userId" else v)
+            for k, v in items
+        }
+        text = json.dumps(
+            data,
+            ensure_ascii=draw(st.booleans()),
+            indent=draw(st.sampled_from([None, 1])),
+            separators=draw(st.sampled_from([(",", ":"), (", ", ": ")])),
+        )
         for key in data:
             escaped = _escape_key(key, draw(st.lists(st.booleans(), max_size=len(key))))
             text = text.replace(json.dumps(key) + ":", f'"{escaped}":', 1)
     else:
-        text = json.dumps([{"name": k, "value": v, "domain": "maimai.wahlap.com"} for k, v in items])
+        text = json.dumps(
+            [{"name": k, "value": v, "domain": "maimai.wahlap.com"} for k, v in items]
+        )
     if draw(st.booleans()):
         text = f"```\n{text}\n```"
     return text
 
 
 # How the text reaches a log line: a command with any prefix, or plain chat around it.
-WRAPPERS = ["{}", "/bind {}", "／bind {}", "!bind {}", "#绑定 {}", "bind\n{}", "这是我的 cookie：{} 怎么用", "{}\n谢谢"]
+WRAPPERS = [
+    "{}",
+    "/bind {}",
+    "／bind {}",
+    "!bind {}",
+    "#绑定 {}",
+    "bind\n{}",
+    "这是我的 cookie：{} 怎么用",
+    "{}\n谢谢",
+]
 
 
 def _logged(line: str) -> list[str]:
@@ -115,9 +142,15 @@ def test_the_issue_forms_never_reach_the_log(line: str) -> None:
 
 
 def test_ordinary_lines_keep_their_words() -> None:
-    assert redact("GET /record/playlogDetail/ idx=3,1759467960 HTTP 200") == "GET /record/playlogDetail/ idx=3,1759467960 HTTP 200"
+    assert (
+        redact("GET /record/playlogDetail/ idx=3,1759467960 HTTP 200")
+        == "GET /record/playlogDetail/ idx=3,1759467960 HTTP 200"
+    )
     assert redact("userId = 1; rating=14374") == "userId = ***; rating=14374"
-    assert redact('{"title": "PANDORA PARADOXXX", "_t": "abc"}') == '{"title": "PANDORA PARADOXXX", "_t": "***"}'
+    assert (
+        redact('{"title": "PANDORA PARADOXXX", "_t": "abc"}')
+        == '{"title": "PANDORA PARADOXXX", "_t": "***"}'
+    )
 
 
 def _unbounded_backtracking(pattern: re.Pattern[str]) -> list[str]:
@@ -150,7 +183,9 @@ def test_no_pattern_can_backtrack_without_bound() -> None:
     message once cost seconds of event loop in a greedy ``\\w+://``; bench/redact.py times it)."""
     patterns = [v for v in vars(redact_module).values() if isinstance(v, re.Pattern)]
     assert len(patterns) >= 8
-    assert {p.pattern: _unbounded_backtracking(p) for p in patterns} == {p.pattern: [] for p in patterns}
+    assert {p.pattern: _unbounded_backtracking(p) for p in patterns} == {
+        p.pattern: [] for p in patterns
+    }
 
 
 def test_a_greedy_pattern_is_caught_by_that_check() -> None:
@@ -170,7 +205,9 @@ def test_nonebot_logger_masks_cookies_pasted_as_plain_chat() -> None:
     seen: list[str] = []
     sink = logger.add(lambda m: seen.append(str(m)), level="DEBUG", colorize=False)
     try:
-        logger.opt(colors=True).success("Event: message from 1 '<y>userId = 1234567890123 ; _t = \"0123456789abcdef\"</y>'")
+        logger.opt(colors=True).success(
+            "Event: message from 1 '<y>userId = 1234567890123 ; _t = \"0123456789abcdef\"</y>'"
+        )
         logger.info('sent {"userId": 1234567890123}')
     finally:
         logger.remove(sink)
@@ -179,8 +216,12 @@ def test_nonebot_logger_masks_cookies_pasted_as_plain_chat() -> None:
 
 
 @pytest.mark.parametrize("blank", ["\u3000", "\xa0", "\x85", "\x1c", "\u2003", "\t"])
-@pytest.mark.parametrize("command", ["/link{b}水鱼{b}{s}", "{b}关联{b}落雪{b}{s}", "/bind{b}{s}", "绑定{b}{b}{s}"])
-def test_a_command_after_any_blank_nonebot_splits_on_is_masked_in_its_logged_repr(command: str, blank: str) -> None:
+@pytest.mark.parametrize(
+    "command", ["/link{b}水鱼{b}{s}", "{b}关联{b}落雪{b}{s}", "/bind{b}{s}", "绑定{b}{b}{s}"]
+)
+def test_a_command_after_any_blank_nonebot_splits_on_is_masked_in_its_logged_repr(
+    command: str, blank: str
+) -> None:
     """NoneBot logs repr(message): a full-width space after /link is the six characters \\u3000."""
     secret = "Tk9ZmQ4xV7pL2sR8"
     line = command.format(b=blank, s=secret)

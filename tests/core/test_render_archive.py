@@ -41,7 +41,9 @@ CHARTS = [
 
 def _curve(n: int, span: timedelta, marks: tuple[VersionMark, ...] = ()) -> RatingCurveView:
     step = span / max(n - 1, 1)
-    points = tuple(CurvePoint(T0 + step * i, 14000 + (i * 7) % 40 + i, i % 5 != 0) for i in range(n))
+    points = tuple(
+        CurvePoint(T0 + step * i, 14000 + (i * 7) % 40 + i, i % 5 != 0) for i in range(n)
+    )
     return RatingCurveView(PLAYER, points, marks)
 
 
@@ -60,21 +62,46 @@ def test_rating_curve(view):
 
 def _play(i: int) -> VisitPlay:
     return VisitPlay(
-        CHARTS[i % 4], T0 + timedelta(minutes=4 * i), i % 4 + 1, 1_005_000 - 3_000 * i, "sss", "fcp" if i % 3 else None,
-        "fsd" if i % 5 == 0 else None, i % 2 == 0, 300 - i, 14000 + i, 10 + i, 20 - i % 7,
+        CHARTS[i % 4],
+        T0 + timedelta(minutes=4 * i),
+        i % 4 + 1,
+        1_005_000 - 3_000 * i,
+        "sss",
+        "fcp" if i % 3 else None,
+        "fsd" if i % 5 == 0 else None,
+        i % 2 == 0,
+        300 - i,
+        14000 + i,
+        10 + i,
+        20 - i % 7,
     )
 
 
 def _visit(n: int, photos=()) -> VisitView:
     plays = tuple(_play(i) for i in range(n))
-    return VisitView(PLAYER, plays[0].played_at, plays[-1].played_at, -(-n // 4), plays, 14000, 14000 + n, n // 2,
-                     plays[0], 300, 420, tuple(photos), "第 1 次出勤（共 2 次）")
+    return VisitView(
+        PLAYER,
+        plays[0].played_at,
+        plays[-1].played_at,
+        -(-n // 4),
+        plays,
+        14000,
+        14000 + n,
+        n // 2,
+        plays[0],
+        300,
+        420,
+        tuple(photos),
+        "第 1 次出勤（共 2 次）",
+    )
 
 
 def test_visit_with_photos_real_and_missing(tmp_path):
     photo = tmp_path / "p.jpg"
     Image.new("RGB", (640, 480), (200, 80, 120)).save(photo)
-    pngs = render_pages_sync(visit.visits_pages, (_visit(6, [photo, tmp_path / "gone.jpg"]), _visit(3)))
+    pngs = render_pages_sync(
+        visit.visits_pages, (_visit(6, [photo, tmp_path / "gone.jpg"]), _visit(3))
+    )
     assert len(pngs) == 2  # one page per visit
     first = check_png(pngs[0])
     assert first.size[1] > check_png(pngs[1]).size[1]  # the photo strip
@@ -89,15 +116,24 @@ def test_long_visit_splits_into_pages():
 
 def test_visit_without_details():
     view = _visit(2)
-    bare = VisitView(view.player, view.start, view.end, 1, view.plays, None, None, 0, view.best_play, None, None)
+    bare = VisitView(
+        view.player, view.start, view.end, 1, view.plays, None, None, 0, view.best_play, None, None
+    )
     check_png(render_png_sync(lambda v: visit.visit_pages(v)[0], bare))
 
 
 def _plate(missing: int, as_of: date | None = None) -> PlateView:
-    counts = (PlateCount("basic", 100, 120), PlateCount("advanced", 80, 120), PlateCount("expert", 10, 120),
-              PlateCount("master", 0, 120), PlateCount("remaster", 0, 30))
+    counts = (
+        PlateCount("basic", 100, 120),
+        PlateCount("advanced", 80, 120),
+        PlateCount("expert", 10, 120),
+        PlateCount("master", 0, 120),
+        PlateCount("remaster", 0, 30),
+    )
     rows = tuple(
-        PlateMissing(CHARTS[i % 4], None if i % 3 == 0 else 990_000 + i, "fc" if i % 4 == 1 else None, None)
+        PlateMissing(
+            CHARTS[i % 4], None if i % 3 == 0 else 990_000 + i, "fc" if i % 4 == 1 else None, None
+        )
         for i in range(missing)
     )
     return PlateView(PLAYER, "舞将", "全谱面 SSS（100.0000%）", ("maimai",), counts, rows, as_of)
@@ -117,9 +153,17 @@ def test_plate_short(missing):
 
 
 def test_chart_attempts():
-    points = tuple(JudgementPoint(T0 + timedelta(days=i), 20 - i, 5 - i % 3, 3 - i % 2, 30 - i, 10 + i) for i in range(12))
-    milestones = (Milestone("S", 2, 0), Milestone("SSS", 9, 14), Milestone("SSS+", None, None),
-                  Milestone("FC", 4, 3), Milestone("AP", None, None))
+    points = tuple(
+        JudgementPoint(T0 + timedelta(days=i), 20 - i, 5 - i % 3, 3 - i % 2, 30 - i, 10 + i)
+        for i in range(12)
+    )
+    milestones = (
+        Milestone("S", 2, 0),
+        Milestone("SSS", 9, 14),
+        Milestone("SSS+", None, None),
+        Milestone("FC", 4, 3),
+        Milestone("AP", None, None),
+    )
     view = ChartAttemptsView(PLAYER, CHARTS[1], 12, 8, 995_123, 1_004_321, milestones, points)
     check_png(render_png_sync(attempts.chart_attempts_figure, view))
     bare = ChartAttemptsView(PLAYER, CHARTS[3], 1, 1, 800_000, 800_000, milestones, ())
@@ -129,7 +173,10 @@ def test_chart_attempts():
 
 
 def test_ranking():
-    entries = tuple(RankingEntry(i + 1, f"玩家{i}号 ＭＡＩＭＡＩ", 16000 - 137 * i, (None, 0, 25, -3)[i % 4]) for i in range(70))
+    entries = tuple(
+        RankingEntry(i + 1, f"玩家{i}号 ＭＡＩＭＡＩ", 16000 - 137 * i, (None, 0, 25, -3)[i % 4])
+        for i in range(70)
+    )
     png = render_png_sync(ranking.ranking_figure, RankingView("本群 Rating 排行", entries))
     image = check_png(png)
     assert image.size[1] < 4000

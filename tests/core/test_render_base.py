@@ -85,7 +85,9 @@ async def test_shutdown_ends_the_render_thread_and_a_later_render_starts_one():
     names = {t.name for t in threading.enumerate()}
     assert any(n.startswith("maimai-render") for n in names)
     renderer.shutdown()
-    assert not any(t.name.startswith("maimai-render") and t.is_alive() for t in threading.enumerate())
+    assert not any(
+        t.name.startswith("maimai-render") and t.is_alive() for t in threading.enumerate()
+    )
     assert check_png(await renderer.png(_text_figure, TEXTS))
     renderer.shutdown()
 

@@ -104,7 +104,10 @@ PLAYER = PlayerHeader("ＭＡＩＭＡＩ☆でらっくす", 14523, "123456789"
 
 def fixture_cards(count: int | None = None) -> tuple[PlayCard, ...]:
     plays = real_plays()
-    cards = tuple(card_of(p, i + 1, level_constant(p.level) or _guess_constant(p)) for i, p in enumerate(plays))
+    cards = tuple(
+        card_of(p, i + 1, level_constant(p.level) or _guess_constant(p))
+        for i, p in enumerate(plays)
+    )
     return cards if count is None else cards[:count]
 
 
@@ -112,7 +115,9 @@ def _guess_constant(play: ParsedPlay) -> int | None:
     """SYNTHETIC: the CN record pages show no level; give non-Utage charts a plausible one."""
     if play.difficulty.value == "utage":
         return None
-    return {"basic": 50, "advanced": 85, "expert": 115, "master": 132, "remaster": 140}[play.difficulty.value]
+    return {"basic": 50, "advanced": 85, "expert": 115, "master": 132, "remaster": 140}[
+        play.difficulty.value
+    ]
 
 
 def b50_entries(cards: tuple[PlayCard, ...]) -> list[B50Tile]:
@@ -120,10 +125,14 @@ def b50_entries(cards: tuple[PlayCard, ...]) -> list[B50Tile]:
     best: dict[tuple[str, str, str], PlayCard] = {}
     for card in cards:
         key = (card.chart.title, card.chart.type, card.chart.difficulty)
-        if card.rating is not None and (key not in best or card.achievement > best[key].achievement):
+        if card.rating is not None and (
+            key not in best or card.achievement > best[key].achievement
+        ):
             best[key] = card
     entries = [
-        B50Tile(c.chart, c.achievement, c.rank, c.fc, c.fs, c.rating or 0, c.dx_score, c.dx_score_max)
+        B50Tile(
+            c.chart, c.achievement, c.rank, c.fc, c.fs, c.rating or 0, c.dx_score, c.dx_score_max
+        )
         for c in best.values()
     ]
     return sorted(entries, key=lambda e: e.rating, reverse=True)
@@ -150,13 +159,21 @@ def fixture_views() -> dict[str, tuple]:
     best_so_far = 0
     chart_points = []
     for c in lionheart:
-        chart_points.append(ChartPoint(c.played_at, c.achievement, c.dx_score, c.achievement > best_so_far))
+        chart_points.append(
+            ChartPoint(c.played_at, c.achievement, c.dx_score, c.achievement > best_so_far)
+        )
         best_so_far = max(best_so_far, c.achievement)
     diff_entries = tuple(
         DiffEntry(
-            e.chart, e.achievement - 5123 if i % 4 else None, e.achievement,
-            e.rating - 3 if i % 4 else None, e.rating,
-            old_fc=None, new_fc=e.fc, old_fs=None if i % 2 else e.fs, new_fs=e.fs,
+            e.chart,
+            e.achievement - 5123 if i % 4 else None,
+            e.achievement,
+            e.rating - 3 if i % 4 else None,
+            e.rating,
+            old_fc=None,
+            new_fc=e.fc,
+            old_fs=None if i % 2 else e.fs,
+            new_fs=e.fs,
             entered_b50=i % 3 == 0,
         )
         for i, e in enumerate(entries[:40])
@@ -174,15 +191,38 @@ def fixture_views() -> dict[str, tuple]:
         "recent_short": (cards_r.recent_pages, RecentView(PLAYER, cards[:3]), True),
         "play": (
             cards_r.play_detail_figure,
-            PlayDetailView(PLAYER, cards[12], JUDGEMENTS, 21, 48, (611, 640), (1200, 1280), 14530, 7, tuple(lionheart[:-1])),
+            PlayDetailView(
+                PLAYER,
+                cards[12],
+                JUDGEMENTS,
+                21,
+                48,
+                (611, 640),
+                (1200, 1280),
+                14530,
+                7,
+                tuple(lionheart[:-1]),
+            ),
             False,
         ),
         "diff": (
             diff.diff_pages,
-            DiffView(PLAYER, "上次同步 2025/11/22 21:55", 14480, 14523, diff_entries, tuple(e.chart for e in entries[40:44]), 50),
+            DiffView(
+                PLAYER,
+                "上次同步 2025/11/22 21:55",
+                14480,
+                14523,
+                diff_entries,
+                tuple(e.chart for e in entries[40:44]),
+                50,
+            ),
             True,
         ),
-        "rating_history": (history.rating_history_figure, RatingHistoryView(PLAYER, rating_points), False),
+        "rating_history": (
+            history.rating_history_figure,
+            RatingHistoryView(PLAYER, rating_points),
+            False,
+        ),
         "chart_history": (
             history.chart_history_figure,
             ChartHistoryView(PLAYER, lionheart[0].chart, tuple(chart_points)),
@@ -191,7 +231,13 @@ def fixture_views() -> dict[str, tuple]:
         "b50": (b50.b50_figure, B50View(PLAYER, tuple(entries[15:50]), tuple(entries[:15])), False),
         "records": (
             records_table.records_figure,
-            RecordsView(PLAYER, cards[: records_table.PAGE_SIZE], 1, -(-len(cards) // records_table.PAGE_SIZE), len(cards)),
+            RecordsView(
+                PLAYER,
+                cards[: records_table.PAGE_SIZE],
+                1,
+                -(-len(cards) // records_table.PAGE_SIZE),
+                len(cards),
+            ),
             False,
         ),
         "album": (album_r.album_pages, AlbumView(PLAYER, album), True),

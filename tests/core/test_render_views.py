@@ -29,7 +29,18 @@ from tests.core.test_render_support import (
 
 pytestmark = RENDER_MARKS
 
-NAMES = ["recent", "recent_short", "play", "diff", "rating_history", "chart_history", "b50", "records", "album", "photo"]
+NAMES = [
+    "recent",
+    "recent_short",
+    "play",
+    "diff",
+    "rating_history",
+    "chart_history",
+    "b50",
+    "records",
+    "album",
+    "photo",
+]
 
 
 def _render(name: str) -> list[bytes]:
@@ -58,7 +69,9 @@ def test_diff_pages_hold_at_most_30_rows():
     fn, view, _ = fixture_views()["diff"]
     assert len(view.entries) == 40
     assert len(render_pages_sync(fn, view)) == 2
-    short = DiffView(view.player, view.label, 1, 2, view.entries[: diff.ROWS_PER_PAGE], view.left_b50)
+    short = DiffView(
+        view.player, view.label, 1, 2, view.entries[: diff.ROWS_PER_PAGE], view.left_b50
+    )
     assert len(render_pages_sync(fn, short)) == 1
 
 

@@ -48,51 +48,123 @@ async def _archive_of(qq: str, archive: Archive, seed: int, plays: int = 300) ->
     reads score lists (bests without changes, some dated after later plays)."""
     rnd = random.Random(seed)
     player = await Player.create(qq=qq, name=f"P{qq}", rating=14000)
-    charts = rnd.sample([c for c in archive.catalogue.charts() if c.type is not ChartType.UTAGE and c.constant >= 120], 60)
-    runs = [await SyncRun.create(player=player, started_at=START + timedelta(days=d, hours=20), status="ok",
-                                 rating_before=14000 + d, rating_after=14001 + d, new_plays=5)
-            for d in range(61)]
+    charts = rnd.sample(
+        [
+            c
+            for c in archive.catalogue.charts()
+            if c.type is not ChartType.UTAGE and c.constant >= 120
+        ],
+        60,
+    )
+    runs = [
+        await SyncRun.create(
+            player=player,
+            started_at=START + timedelta(days=d, hours=20),
+            status="ok",
+            rating_before=14000 + d,
+            rating_after=14001 + d,
+            new_plays=5,
+        )
+        for d in range(61)
+    ]
     best: dict[str, Best] = {}
     for chart in charts[:15]:  # the first sync's score lists; some read after plays on them
         at = START + timedelta(hours=rnd.choice([0, 30 * 24]))
         best[chart.key] = await Best.create(
-            player=player, chart_key=chart.key, song_id=chart.song_id, title=chart.title, type=chart.type.value,
-            difficulty=chart.difficulty.value, level=chart.level, achievement=(a := rnd.randint(950_000, 990_000)),
-            dx_score=a // 1000, rank="s", updated_at=at)
+            player=player,
+            chart_key=chart.key,
+            song_id=chart.song_id,
+            title=chart.title,
+            type=chart.type.value,
+            difficulty=chart.difficulty.value,
+            level=chart.level,
+            achievement=(a := rnd.randint(950_000, 990_000)),
+            dx_score=a // 1000,
+            rank="s",
+            updated_at=at,
+        )
     for i in range(plays):
         at = START + timedelta(minutes=288 * i + rnd.randint(0, 200))
         chart = rnd.choice(charts)
         achievement = rnd.randint(960_000, 1_008_000)
         fc = "fc" if achievement > 1_000_000 else None
         play = await Play.create(
-            player=player, played_unix=int(at.timestamp()), played_at=at, idx=f"{i % 50},{int(at.timestamp())}",
-            track=1 + i % 4, title=chart.title, type=chart.type.value, difficulty=chart.difficulty.value,
-            level=chart.level, achievement=achievement, dx_score=achievement // 1000, dx_score_max=chart.notes.dx_score_max,
-            rank=rank_for(achievement).value, fc=fc, chart_key=chart.key, song_id=chart.song_id,
-            sync=runs[min(60, (at - START).days)], new_record=i % 7 == 0)
+            player=player,
+            played_unix=int(at.timestamp()),
+            played_at=at,
+            idx=f"{i % 50},{int(at.timestamp())}",
+            track=1 + i % 4,
+            title=chart.title,
+            type=chart.type.value,
+            difficulty=chart.difficulty.value,
+            level=chart.level,
+            achievement=achievement,
+            dx_score=achievement // 1000,
+            dx_score_max=chart.notes.dx_score_max,
+            rank=rank_for(achievement).value,
+            fc=fc,
+            chart_key=chart.key,
+            song_id=chart.song_id,
+            sync=runs[min(60, (at - START).days)],
+            new_record=i % 7 == 0,
+        )
         if i % 3:
-            await PlayDetail.create(play=play, judgements={"tap": [i, 1, 0, 0, 0]}, fast=i, late=1, rating=14000 + i,
-                                    matching=["友人"] if i % 5 == 0 else [])
+            await PlayDetail.create(
+                play=play,
+                judgements={"tap": [i, 1, 0, 0, 0]},
+                fast=i,
+                late=1,
+                rating=14000 + i,
+                matching=["友人"] if i % 5 == 0 else [],
+            )
         held = best.get(chart.key)
         if held is not None and achievement <= held.achievement:
             continue
         sync = runs[min(60, (at - START).days)]
         await BestChange.create(
-            player=player, sync=sync, chart_key=chart.key, song_id=chart.song_id, title=chart.title,
-            type=chart.type.value, difficulty=chart.difficulty.value, level=chart.level,
-            old_achievement=held.achievement if held else None, new_achievement=achievement,
-            old_dx_score=held.dx_score if held else None, new_dx_score=achievement // 1000,
-            old_fc=held.fc if held else None, new_fc=fc, changed_at=at)
+            player=player,
+            sync=sync,
+            chart_key=chart.key,
+            song_id=chart.song_id,
+            title=chart.title,
+            type=chart.type.value,
+            difficulty=chart.difficulty.value,
+            level=chart.level,
+            old_achievement=held.achievement if held else None,
+            new_achievement=achievement,
+            old_dx_score=held.dx_score if held else None,
+            new_dx_score=achievement // 1000,
+            old_fc=held.fc if held else None,
+            new_fc=fc,
+            changed_at=at,
+        )
         if held is None:
             best[chart.key] = await Best.create(
-                player=player, chart_key=chart.key, song_id=chart.song_id, title=chart.title, type=chart.type.value,
-                difficulty=chart.difficulty.value, level=chart.level, achievement=achievement, dx_score=achievement // 1000, rank="s",
-                fc=fc, updated_at=at)
+                player=player,
+                chart_key=chart.key,
+                song_id=chart.song_id,
+                title=chart.title,
+                type=chart.type.value,
+                difficulty=chart.difficulty.value,
+                level=chart.level,
+                achievement=achievement,
+                dx_score=achievement // 1000,
+                rank="s",
+                fc=fc,
+                updated_at=at,
+            )
         else:
-            held.achievement, held.dx_score, held.fc, held.updated_at = achievement, achievement // 1000, fc, at
+            held.achievement, held.dx_score, held.fc, held.updated_at = (
+                achievement,
+                achievement // 1000,
+                fc,
+                at,
+            )
             await held.save()
     for run in runs[::3]:
-        await ProfileSnapshot.create(player=player, sync=run, taken_at=run.started_at, name="P", rating=run.rating_after)
+        await ProfileSnapshot.create(
+            player=player, sync=run, taken_at=run.started_at, name="P", rating=run.rating_after
+        )
     await Photo.create(player=player, url=f"https://example.invalid/{qq}.jpg", title="t")
     await Binding.create(player=player, cookies="sealed")
     return player
@@ -105,24 +177,40 @@ async def _scores_rebuilt_from_every_play(player, archive, until, now=None):
     for play in await Play.filter(player=player, played_at__lte=until):
         chart = archive.chart(play)
         if chart is not None:
-            scores.keep(out, scores.score_of(chart, play.achievement, play.fc, play.fs, play.dx_score), play)
+            scores.keep(
+                out, scores.score_of(chart, play.achievement, play.fc, play.fs, play.dx_score), play
+            )
     first_later: dict = {}
     for change in await BestChange.filter(player=player).order_by("changed_at"):
         chart = archive.chart(change)
         if chart is None:
             continue
         if change.changed_at <= until:
-            scores.keep(out, scores.score_of(chart, change.new_achievement, change.new_fc, change.new_fs, change.new_dx_score), change)
+            scores.keep(
+                out,
+                scores.score_of(
+                    chart, change.new_achievement, change.new_fc, change.new_fs, change.new_dx_score
+                ),
+                change,
+            )
         else:
             first_later.setdefault(chart.key, change)
     for key, change in first_later.items():
         if change.old_achievement is not None:
             chart = archive.catalogue.chart(key)
-            scores.keep(out, scores.score_of(chart, change.old_achievement, change.old_fc, change.old_fs, change.old_dx_score), change)
+            scores.keep(
+                out,
+                scores.score_of(
+                    chart, change.old_achievement, change.old_fc, change.old_fs, change.old_dx_score
+                ),
+                change,
+            )
     for best in await Best.filter(player=player, updated_at__lte=until):
         chart = archive.chart(best)
         if chart is not None and chart.key not in first_later:
-            scores.keep(out, scores.score_of(chart, best.achievement, best.fc, best.fs, best.dx_score), best)
+            scores.keep(
+                out, scores.score_of(chart, best.achievement, best.fc, best.fs, best.dx_score), best
+            )
     return out
 
 
@@ -130,7 +218,9 @@ def _values(found: dict) -> dict:
     return {k: (s.achievement, s.fc, s.fs, s.dx_score, row.title) for k, (s, row) in found.items()}
 
 
-async def test_the_past_by_undoing_changes_equals_the_past_from_every_play(db, archive, monkeypatch):
+async def test_the_past_by_undoing_changes_equals_the_past_from_every_play(
+    db, archive, monkeypatch
+):
     player = await _archive_of("30001", archive, seed=1)
     for hours in [-1, 0, 5, 24 * 3, 24 * 10 + 7, 24 * 30, 24 * 30 + 1, 24 * 45, 24 * 59, 24 * 70]:
         until = START + timedelta(hours=hours)
@@ -140,9 +230,15 @@ async def test_the_past_by_undoing_changes_equals_the_past_from_every_play(db, a
         assert _values(await scores.scores_at(player, archive, until, now)) == _values(old), until
     assert len(await scores.scores_at(player, archive, START + timedelta(days=30))) >= 20
     # /diff and /diff <date>: the same before and after values, the same B50 moves.
-    new_views = [await queries.diff_view(player, archive), await queries.diff_view(player, archive, (START + timedelta(days=20)).date())]
+    new_views = [
+        await queries.diff_view(player, archive),
+        await queries.diff_view(player, archive, (START + timedelta(days=20)).date()),
+    ]
     monkeypatch.setattr(queries, "scores_at", _scores_rebuilt_from_every_play)
-    old_views = [await queries.diff_view(player, archive), await queries.diff_view(player, archive, (START + timedelta(days=20)).date())]
+    old_views = [
+        await queries.diff_view(player, archive),
+        await queries.diff_view(player, archive, (START + timedelta(days=20)).date()),
+    ]
     assert new_views == old_views
     assert any(e.old_achievement is not None for e in new_views[1].entries)
     assert any(e.entered_b50 for e in new_views[1].entries)
@@ -159,7 +255,12 @@ async def _export_from_models(player, fmt):
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
     for r in records:
-        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                for k, v in r.items()
+            }
+        )
     return out.getvalue()
 
 
@@ -185,7 +286,9 @@ async def _rows_of(player_id: int) -> dict:
     return out
 
 
-async def test_forget_in_batches_deletes_every_row_of_the_player_and_none_of_others(db, archive, tmp_path):
+async def test_forget_in_batches_deletes_every_row_of_the_player_and_none_of_others(
+    db, archive, tmp_path
+):
     gone = await _archive_of("30001", archive, seed=4, plays=60)
     kept = await _archive_of("30002", archive, seed=5, plays=60)
     before = await _rows_of(kept.id)

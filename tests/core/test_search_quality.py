@@ -11,7 +11,12 @@ from plugins.maimai_archive.core.songs.search import Verdict, decide
 from tests.core.test_songs_support import real_music_data
 
 # Aliases in the LXNS shape (ids are SD ids), the way CN players name these songs.
-ALIASES = {"aliases": [{"song_id": 834, "aliases": ["潘", "潘多拉"]}, {"song_id": 1294, "aliases": ["宿星审判"]}]}
+ALIASES = {
+    "aliases": [
+        {"song_id": 834, "aliases": ["潘", "潘多拉"]},
+        {"song_id": 1294, "aliases": ["宿星审判"]},
+    ]
+}
 
 # query → base id of the song meant
 QUERIES: list[tuple[str, int]] = [
@@ -91,13 +96,17 @@ def test_search_hit_rate(catalogue: Catalogue, capsys: pytest.CaptureFixture[str
         decision = decide(matches)
         top = decision.groups[0].songs[0].base_id if decision.groups else None
         if top != expected:
-            misses.append((query, expected, [(m.song.id, m.song.title, m.score) for m in matches[:3]]))
+            misses.append(
+                (query, expected, [(m.song.id, m.song.title, m.score) for m in matches[:3]])
+            )
         elif decision.verdict is Verdict.ONE:
             unambiguous += 1
     rate = 1 - len(misses) / len(QUERIES)
     with capsys.disabled():
-        print(f"\nsearch quality: {len(QUERIES) - len(misses)}/{len(QUERIES)} hits ({rate:.1%}), "
-              f"{unambiguous} answered without a choice list")
+        print(
+            f"\nsearch quality: {len(QUERIES) - len(misses)}/{len(QUERIES)} hits ({rate:.1%}), "
+            f"{unambiguous} answered without a choice list"
+        )
         for miss in misses:
             print("  miss:", miss)
     assert rate >= MIN_HIT_RATE, misses

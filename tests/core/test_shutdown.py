@@ -38,7 +38,9 @@ class Stalled(SavedPages):
         await asyncio.Event().wait()
 
 
-async def test_stop_cuts_a_running_sync_records_it_and_pushes_nothing_after(db, tmp_path, monkeypatch) -> None:
+async def test_stop_cuts_a_running_sync_records_it_and_pushes_nothing_after(
+    db, tmp_path, monkeypatch
+) -> None:
     site = Stalled()
 
     @asynccontextmanager
@@ -49,7 +51,9 @@ async def test_stop_cuts_a_running_sync_records_it_and_pushes_nothing_after(db, 
     core.box = SecretBox(Fernet.generate_key())
     core.store = BindingStore(core.box)
     core.trackers = TrackerService(core.box, Catalogue, {"divingfish": DF, "lxns": DF}, timeout=2)
-    core.sync = service = _Syncs(core.on_sync_done, core.store, Catalogue, factory, data_dir=tmp_path)
+    core.sync = service = _Syncs(
+        core.on_sync_done, core.store, Catalogue, factory, data_dir=tmp_path
+    )
     player = await Player.create(qq="20001")
     await core.store.save(player, dict(COOKIES))
     await core.trackers.link(player.qq, "divingfish", TOKEN)
@@ -67,7 +71,10 @@ async def test_stop_cuts_a_running_sync_records_it_and_pushes_nothing_after(db, 
             await asyncio.wait_for(core.stop(), 30)
             assert closed == [True]
             run = await SyncRun.get(player=player)
-            assert (run.status, run.error) == (RunStatus.FAILED, "Interrupted") and run.finished_at is not None
+            assert (run.status, run.error) == (
+                RunStatus.FAILED,
+                "Interrupted",
+            ) and run.finished_at is not None
             await player.refresh_from_db()
             assert player.lease_owner is None and player.lease_until is None
             with pytest.raises(asyncio.CancelledError):

@@ -46,7 +46,12 @@ def test_a_real_song_in_detail() -> None:
     song = real_catalogue().song(8)
     assert song is not None
     assert (song.title, song.type, song.artist, song.genre, song.bpm, song.version) == (
-        "True Love Song", ChartType.SD, "Kai/クラシック「G線上のアリア」", "舞萌", 150, "maimai"
+        "True Love Song",
+        ChartType.SD,
+        "Kai/クラシック「G線上のアリア」",
+        "舞萌",
+        150,
+        "maimai",
     )
     master = song.chart(Difficulty.MASTER)
     assert master is not None and song.chart(Difficulty.REMASTER) is None
@@ -67,7 +72,17 @@ def test_buddy_utage_is_one_chart_with_both_sides() -> None:
 
 def test_broken_record_raises_page_changed() -> None:
     with pytest.raises(PageChanged):
-        song_from_record({"id": "1", "title": "x", "type": "SD", "ds": [1.0], "level": [], "charts": [], "basic_info": {}})
+        song_from_record(
+            {
+                "id": "1",
+                "title": "x",
+                "type": "SD",
+                "ds": [1.0],
+                "level": [],
+                "charts": [],
+                "basic_info": {},
+            }
+        )
     with pytest.raises(PageChanged):
         Catalogue.from_music_data("not a list")
 
@@ -87,7 +102,12 @@ def test_the_two_link_songs_are_told_apart_by_dx_max_or_level(catalogue_of) -> N
     cof = catalogue.song(383).chart(Difficulty.MASTER)
     assert newer.notes.dx_score_max != cof.notes.dx_score_max
     for chart in (newer, cof):
-        assert catalogue.resolve("Link", ChartType.SD, Difficulty.MASTER, dx_score_max=chart.notes.dx_score_max) == chart
+        assert (
+            catalogue.resolve(
+                "Link", ChartType.SD, Difficulty.MASTER, dx_score_max=chart.notes.dx_score_max
+            )
+            == chart
+        )
     # without a way to tell, no guess
     assert catalogue.resolve("Link", ChartType.SD, Difficulty.MASTER) is None
     # by level where the levels differ (Expert: 12+ vs 10+)
@@ -107,7 +127,9 @@ def test_u3000_title_resolves_and_differs_from_empty(catalogue_of) -> None:
 
 def test_titles_compare_after_nfkc_and_whitespace_folding() -> None:
     catalogue = small_catalogue()
-    assert catalogue.resolve("Gamma  Rush", "DX", "master").song_id == 11501  # "Gamma Ｒｕｓｈ" (full width) in the data
+    assert (
+        catalogue.resolve("Gamma  Rush", "DX", "master").song_id == 11501
+    )  # "Gamma Ｒｕｓｈ" (full width) in the data
     assert catalogue.resolve("ベータ・ステップ!", "DX", "expert").song_id == 11500
     assert catalogue.resolve("Alpha Song", "SD", "master").song_id == 1
     assert catalogue.resolve("Alpha Song", "DX", "master").song_id == 10001
@@ -124,13 +146,19 @@ def test_utage_titles_resolve_to_the_utage_song() -> None:
 
 
 @pytest.mark.parametrize(
-    "page", ["TrueRou__maimai.py__tests__sample_data__record", "Uc207Pr4f57t9-251__mainetcn__captures__rec__response_body"]
+    "page",
+    [
+        "TrueRou__maimai.py__tests__sample_data__record",
+        "Uc207Pr4f57t9-251__mainetcn__captures__rec__response_body",
+    ],
 )
 def test_every_play_on_real_cn_record_pages_resolves_with_matching_dx_max(page: str) -> None:
     catalogue = real_catalogue()
     plays = parse_record(real_page(page))
     for play in plays:
-        chart = catalogue.resolve(play.title, play.type, play.difficulty, play.dx_score_max, play.level)
+        chart = catalogue.resolve(
+            play.title, play.type, play.difficulty, play.dx_score_max, play.level
+        )
         assert chart is not None, play.title
         assert chart.notes.dx_score_max == play.dx_score_max, play.title
         assert chart.type is play.type
@@ -139,7 +167,11 @@ def test_every_play_on_real_cn_record_pages_resolves_with_matching_dx_max(page: 
 def test_utage_plays_on_the_real_page_resolve() -> None:
     catalogue = real_catalogue()
     plays = parse_record(real_page("Uc207Pr4f57t9-251__mainetcn__captures__rec__response_body"))
-    utage = {catalogue.resolve(p.title, p.type, p.difficulty).song_id for p in plays if p.difficulty is Difficulty.UTAGE}
+    utage = {
+        catalogue.resolve(p.title, p.type, p.difficulty).song_id
+        for p in plays
+        if p.difficulty is Difficulty.UTAGE
+    }
     assert utage == {100700, 100456}  # [協]疾走あんさんぶる, [蔵]Glorious Crown
 
 
@@ -157,11 +189,25 @@ def test_a_song_listed_under_its_page_title_too_resolves_once() -> None:
     from plugins.maimai_archive.core.songs import Catalogue
 
     def record(song_id: int, notes: list[int]) -> dict:
-        return {"id": str(song_id), "title": "Link", "type": "SD", "ds": [3.0, 5.0, 8.0, 12.0],
-                "level": ["3", "5", "8", "12"], "cids": [1, 2, 3, 4],
-                "charts": [{"notes": [1, 1, 1, 1], "charter": "-"}] * 3 + [{"notes": notes, "charter": "x"}],
-                "basic_info": {"title": "Link", "artist": "a", "genre": "g", "bpm": 150, "release_date": "",
-                               "from": "maimai", "is_new": False}}
+        return {
+            "id": str(song_id),
+            "title": "Link",
+            "type": "SD",
+            "ds": [3.0, 5.0, 8.0, 12.0],
+            "level": ["3", "5", "8", "12"],
+            "cids": [1, 2, 3, 4],
+            "charts": [{"notes": [1, 1, 1, 1], "charter": "-"}] * 3
+            + [{"notes": notes, "charter": "x"}],
+            "basic_info": {
+                "title": "Link",
+                "artist": "a",
+                "genre": "g",
+                "bpm": 150,
+                "release_date": "",
+                "from": "maimai",
+                "is_new": False,
+            },
+        }
 
     cat = Catalogue.from_music_data([record(131, [200, 50, 50, 8]), record(383, [500, 50, 50, 13])])
     chart = cat.resolve("Link", "SD", "master", dx_score_max=3 * 613)

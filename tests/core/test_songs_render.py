@@ -25,8 +25,15 @@ T0 = datetime(2025, 11, 1, 20, 0)
 def test_chart_image_of_both_sets_with_a_best_and_its_history() -> None:
     catalogue = small_catalogue()
     songs = tuple(catalogue.siblings(catalogue.song(1)))
-    history = tuple((T0 + timedelta(days=i), a) for i, a in enumerate((970_000, 990_000, 1_004_000)))
-    view = ChartInfoView(songs, ("阿尔法",), PlayerHeader("玩家", 13000), {"10001:master": ChartBest(1_004_000, "ap", "fsd", history=history)})
+    history = tuple(
+        (T0 + timedelta(days=i), a) for i, a in enumerate((970_000, 990_000, 1_004_000))
+    )
+    view = ChartInfoView(
+        songs,
+        ("阿尔法",),
+        PlayerHeader("玩家", 13000),
+        {"10001:master": ChartBest(1_004_000, "ap", "fsd", history=history)},
+    )
     image = check_png(render_png_sync(chart_info_figure, view))
     assert image.size[0] == 1200 and image.size[1] > 900  # 9 difficulty rows
 

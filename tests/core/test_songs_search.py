@@ -56,7 +56,9 @@ def test_a_number_is_an_id_or_a_numeric_title() -> None:
 def test_several_close_titles_ask_which() -> None:
     decision = decide(real_catalogue().search("world"))
     assert decision.verdict is Verdict.CHOOSE
-    assert {"Color My World", "Endless World", "Tell Your World"} <= {g.title for g in decision.groups}
+    assert {"Color My World", "Endless World", "Tell Your World"} <= {
+        g.title for g in decision.groups
+    }
 
 
 def test_utage_covers_do_not_make_a_real_song_ambiguous() -> None:

@@ -24,10 +24,13 @@ from tests.core.test_songs_support import SMALL_ALIASES, small_music_data
 
 URL = "https://songs.example.test/music_data"
 
+
 @pytest.fixture
 def songs_file(tmp_path: Path) -> Path:
     path = tmp_path / "music_data.json"
-    path.write_text(json.dumps(list(small_music_data().values()), ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(list(small_music_data().values()), ensure_ascii=False), encoding="utf-8"
+    )
     return path
 
 
@@ -97,7 +100,9 @@ async def test_unreachable_source_keeps_the_stored_copy_and_says_how_old(db) -> 
     catalogue = Catalogue()
     async with source.client() as client:
         await store.refresh_songs(catalogue, URL, client)
-        await CatalogueState.filter(source="songs").update(checked_at=datetime.now(UTC) - timedelta(days=3))
+        await CatalogueState.filter(source="songs").update(
+            checked_at=datetime.now(UTC) - timedelta(days=3)
+        )
         source.fail = httpx.ConnectError("refused")
         result = await store.refresh_songs(catalogue, URL, client)
     assert not result.ok and result.error == "NetworkError" and not result.changed
@@ -128,7 +133,9 @@ async def test_http_error_status_and_broken_json_keep_the_stored_copy(db, songs_
     assert await SongRecord.all().count() == 8
 
 
-async def test_nothing_stored_and_source_missing_gives_an_empty_catalogue(db, tmp_path: Path) -> None:
+async def test_nothing_stored_and_source_missing_gives_an_empty_catalogue(
+    db, tmp_path: Path
+) -> None:
     catalogue = Catalogue()
     result = await store.refresh_songs(catalogue, str(tmp_path / "missing.json"))
     assert result.error == "NetworkError" and result.count == 0 and result.age is None
@@ -144,7 +151,9 @@ async def test_lxns_aliases_find_both_sd_and_dx_sets(db, songs_file: Path) -> No
     assert not (await store.refresh_aliases(catalogue, str(SMALL_ALIASES))).changed
 
 
-async def test_user_alias_waits_for_approval_unless_a_superuser_adds_it(db, songs_file: Path) -> None:
+async def test_user_alias_waits_for_approval_unless_a_superuser_adds_it(
+    db, songs_file: Path
+) -> None:
     catalogue = Catalogue()
     await store.refresh_songs(catalogue, str(songs_file))
     proposal = await propose_alias(10001, "字母歌", "12345", superuser=False)
@@ -152,7 +161,9 @@ async def test_user_alias_waits_for_approval_unless_a_superuser_adds_it(db, song
     await store.reload_aliases(catalogue)
     assert all(m.matched != "字母歌" for m in catalogue.search("字母歌"))
     assert [a.alias for a in await pending_aliases()] == ["字母歌"]
-    assert (await propose_alias(1, "字母歌", "999", superuser=False)).status is ProposalStatus.EXISTS
+    assert (
+        await propose_alias(1, "字母歌", "999", superuser=False)
+    ).status is ProposalStatus.EXISTS
     assert await approve_alias(proposal.id) is not None
     assert await approve_alias(proposal.id) is None  # no longer pending
     await store.reload_aliases(catalogue)

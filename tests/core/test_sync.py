@@ -50,14 +50,25 @@ RECORD = "TrueRou__maimai.py__tests__sample_data__record"
 UTAGE_RECORD = "Uc207Pr4f57t9-251__mainetcn__captures__rec"
 HOME = "Uc207Pr4f57t9-251__mainetcn__data__debug_response"
 SONGDB = REAL_HTML.parent / "songdb" / "Skimige__Akiha-Assets__data__maimai__music_data.json"
-COOKIES = {"userId": "7777777777777", "_t": "feedfacecafebeef0123456789abcdef", "EO_Bot_Ssid": "424242"}
+COOKIES = {
+    "userId": "7777777777777",
+    "_t": "feedfacecafebeef0123456789abcdef",
+    "EO_Bot_Ssid": "424242",
+}
 
 
 class SavedPages:
     """A page source over parsed pages; fails on demand after ``fail_after`` requests."""
 
-    def __init__(self, plays: list[ParsedPlay], profile: ParsedProfile, scores: dict[int, list[ParsedScore]] | None = None,
-                 on_cookies=None, fail_after: int | None = None, error: Exception | None = None) -> None:
+    def __init__(
+        self,
+        plays: list[ParsedPlay],
+        profile: ParsedProfile,
+        scores: dict[int, list[ParsedScore]] | None = None,
+        on_cookies=None,
+        fail_after: int | None = None,
+        error: Exception | None = None,
+    ) -> None:
         self.plays = plays
         self.profile = profile
         self.score_lists = scores or {}
@@ -88,8 +99,16 @@ class SavedPages:
         await self._respond(f"detail:{idx}")
         play = next(p for p in self.plays if p.idx == idx)
         # SYNTHETIC detail: no real playlogDetail page is public.
-        return ParsedPlayDetail(play=play, judgements=None, fast=3, late=5, max_combo=(100, 120),
-                                max_sync=None, rating=self.profile.rating, rating_delta=0)
+        return ParsedPlayDetail(
+            play=play,
+            judgements=None,
+            fast=3,
+            late=5,
+            max_combo=(100, 120),
+            max_sync=None,
+            rating=self.profile.rating,
+            rating_delta=0,
+        )
 
     async def scores(self, diff: int) -> list[ParsedScore]:
         await self._respond(f"scores:{diff}")
@@ -160,7 +179,9 @@ def harness(db, tmp_path: Path, catalogue: Catalogue) -> Harness:
     return Harness(tmp_path, catalogue)
 
 
-async def test_first_sync_archives_every_play_and_reads_everything_once(harness, real_plays, real_profile) -> None:
+async def test_first_sync_archives_every_play_and_reads_everything_once(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     source = SavedPages(real_plays, real_profile)
     report = await harness.sync(player, source)
@@ -170,8 +191,19 @@ async def test_first_sync_archives_every_play_and_reads_everything_once(harness,
     assert await PlayDetail.filter(play__player=player).count() == 50
     # record, one detail per play, profile, the six score lists, the album: nothing twice
     assert source.fetched[0] == "record"
-    assert sorted(p for p in source.fetched if p.startswith("detail:")) == sorted(f"detail:{p.idx}" for p in real_plays)
-    assert source.fetched[51:] == ["home", "scores:0", "scores:1", "scores:2", "scores:3", "scores:4", "scores:10", "photos"]
+    assert sorted(p for p in source.fetched if p.startswith("detail:")) == sorted(
+        f"detail:{p.idx}" for p in real_plays
+    )
+    assert source.fetched[51:] == [
+        "home",
+        "scores:0",
+        "scores:1",
+        "scores:2",
+        "scores:3",
+        "scores:4",
+        "scores:10",
+        "photos",
+    ]
     assert report.requests == len(source.fetched) == 59
     await player.refresh_from_db()
     assert player.name == real_profile.name and player.rating == real_profile.rating
@@ -179,7 +211,9 @@ async def test_first_sync_archives_every_play_and_reads_everything_once(harness,
     assert run.status == "ok" and run.requests == 59 and run.new_plays == 50
     # The first sync imports: no "improvement" noise in the first diff.
     assert await BestChange.filter(player=player).count() == 0
-    assert await Best.filter(player=player).count() == len({(p.title, p.type, p.difficulty) for p in real_plays})
+    assert await Best.filter(player=player).count() == len(
+        {(p.title, p.type, p.difficulty) for p in real_plays}
+    )
 
 
 async def test_no_change_sync_costs_one_request(harness, real_plays, real_profile) -> None:
@@ -193,7 +227,9 @@ async def test_no_change_sync_costs_one_request(harness, real_plays, real_profil
     assert await Play.filter(player=player).count() == 50
 
 
-async def test_resync_with_overlap_keeps_every_play_once_and_costs_one_plus_k(harness, real_plays, real_profile) -> None:
+async def test_resync_with_overlap_keeps_every_play_once_and_costs_one_plus_k(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     older = real_plays[7:]  # the page before 7 more plays were made
     await harness.sync(player, SavedPages(older, real_profile))
@@ -209,16 +245,22 @@ async def test_resync_with_overlap_keeps_every_play_once_and_costs_one_plus_k(ha
     assert sorted(unix) == sorted(p.played_unix for p in real_plays)  # the union, nothing twice
 
 
-async def test_a_rating_our_bests_cannot_explain_rereads_the_score_lists(harness, real_plays, real_profile) -> None:
+async def test_a_rating_our_bests_cannot_explain_rereads_the_score_lists(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     await harness.sync(player, SavedPages(real_plays[7:], real_profile))
     jumped = replace(real_profile, rating=(real_profile.rating or 0) + 40)  # bests we never saw
     later = SavedPages([replace(p, achievement=0) for p in real_plays[:7]] + real_plays[7:], jumped)
     report = await harness.sync(player, later)
     assert report.ok and "home" in later.fetched
-    assert [p for p in later.fetched if p.startswith("scores")] == [f"scores:{d}" for d in (0, 1, 2, 3, 4, 10)]
+    assert [p for p in later.fetched if p.startswith("scores")] == [
+        f"scores:{d}" for d in (0, 1, 2, 3, 4, 10)
+    ]
     # the offset is now known: the next sync with new plays does not read them again
-    again = SavedPages([replace(real_plays[0], idx="0,1900000000", achievement=0), *later.plays], jumped)
+    again = SavedPages(
+        [replace(real_plays[0], idx="0,1900000000", achievement=0), *later.plays], jumped
+    )
     await harness.sync(player, again)
     assert not any(p.startswith("scores") for p in again.fetched)
 
@@ -227,8 +269,17 @@ async def test_improvements_are_recorded_old_to_new(harness, real_plays, real_pr
     player = await harness.player()
     base = real_plays[1:]
     await harness.sync(player, SavedPages(base, real_profile))
-    best_before = max((p for p in base if p.title == real_plays[0].title and p.difficulty == real_plays[0].difficulty
-                       and p.type == real_plays[0].type), key=lambda p: p.achievement, default=None)
+    best_before = max(
+        (
+            p
+            for p in base
+            if p.title == real_plays[0].title
+            and p.difficulty == real_plays[0].difficulty
+            and p.type == real_plays[0].type
+        ),
+        key=lambda p: p.achievement,
+        default=None,
+    )
     better = replace(real_plays[0], achievement=1_005_000, fc=None)
     report = await harness.sync(player, SavedPages([better, *base], real_profile))
     assert report.improved == 1
@@ -238,9 +289,13 @@ async def test_improvements_are_recorded_old_to_new(harness, real_plays, real_pr
     assert change.sync_id == report.run_id
 
 
-async def test_crash_mid_sync_then_resync_loses_nothing_and_doubles_nothing(harness, real_plays, real_profile) -> None:
+async def test_crash_mid_sync_then_resync_loses_nothing_and_doubles_nothing(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
-    broken = SavedPages(real_plays, real_profile, fail_after=6)  # record + 5 details, then the network dies
+    broken = SavedPages(
+        real_plays, real_profile, fail_after=6
+    )  # record + 5 details, then the network dies
     report = await harness.sync(player, broken)
     assert report.status == "failed" and isinstance(report.error, NetworkError)
     assert await Play.filter(player=player).count() == 50  # the plays phase had committed
@@ -255,24 +310,37 @@ async def test_crash_mid_sync_then_resync_loses_nothing_and_doubles_nothing(harn
     assert "scores:3" in resync.fetched
 
 
-async def test_expired_session_marks_the_binding_and_keeps_what_was_read(harness, real_plays, real_profile) -> None:
+async def test_expired_session_marks_the_binding_and_keeps_what_was_read(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
-    report = await harness.sync(player, SavedPages(real_plays, real_profile, fail_after=3, error=SessionExpired("200002")))
+    report = await harness.sync(
+        player, SavedPages(real_plays, real_profile, fail_after=3, error=SessionExpired("200002"))
+    )
     assert report.status == "expired"
     assert await Play.filter(player=player).count() == 50
     assert (await Binding.get(player=player)).status == "expired"
     report = await harness.sync(player, SavedPages(real_plays, real_profile))
-    assert report.status == "expired" and harness.next_source is not None  # no session opened: no request
+    assert (
+        report.status == "expired" and harness.next_source is not None
+    )  # no session opened: no request
 
 
-async def test_maintenance_says_try_later_and_keeps_the_binding(harness, real_plays, real_profile) -> None:
+async def test_maintenance_says_try_later_and_keeps_the_binding(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
-    report = await harness.sync(player, SavedPages(real_plays, real_profile, fail_after=0, error=Maintenance("maintenance page")))
+    report = await harness.sync(
+        player,
+        SavedPages(real_plays, real_profile, fail_after=0, error=Maintenance("maintenance page")),
+    )
     assert report.status == "failed" and isinstance(report.error, Maintenance)
     assert (await Binding.get(player=player)).status == "ok"
 
 
-async def test_rotated_cookies_are_saved_after_every_response_and_never_in_clear(harness, real_plays, real_profile) -> None:
+async def test_rotated_cookies_are_saved_after_every_response_and_never_in_clear(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     saved: list[dict] = []
     original = harness.store.rotate
@@ -297,7 +365,9 @@ def _database_bytes(path: str) -> bytes:
     return Path(path).read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
-async def test_database_file_holds_no_cookie_in_clear_text(harness, real_plays, real_profile) -> None:
+async def test_database_file_holds_no_cookie_in_clear_text(
+    harness, real_plays, real_profile
+) -> None:
     import os
 
     url = os.environ["MAIMAI_DB_URL"]
@@ -330,10 +400,14 @@ async def test_one_sync_per_account_at_a_time(harness, real_plays, real_profile)
     assert (await first).ok
 
 
-async def test_two_processes_never_sync_the_same_account(harness, real_plays, real_profile, tmp_path, catalogue) -> None:
+async def test_two_processes_never_sync_the_same_account(
+    harness, real_plays, real_profile, tmp_path, catalogue
+) -> None:
     """A second service (another bot process on the same database) finds the lease taken."""
     player = await harness.player()
-    other = SyncService(harness.store, lambda: catalogue, harness.factory, data_dir=tmp_path, owner="other-process")
+    other = SyncService(
+        harness.store, lambda: catalogue, harness.factory, data_dir=tmp_path, owner="other-process"
+    )
     assert await other.lease.acquire(player)
     report = await harness.sync(player, SavedPages(real_plays, real_profile))
     assert report.status == "busy" and harness.next_source is not None  # never opened a session
@@ -358,7 +432,9 @@ async def test_export_equals_the_plays_on_the_pages(harness, real_plays, real_pr
     assert csv_text.count("\n") == 51
 
 
-async def test_utage_and_unknown_titles_are_kept_unresolved_not_dropped(harness, real_profile) -> None:
+async def test_utage_and_unknown_titles_are_kept_unresolved_not_dropped(
+    harness, real_profile
+) -> None:
     plays = parse_record(real_page(UTAGE_RECORD))
     unknown = replace(plays[0], title="まだ知らない新曲", idx="0,1900000000")
     player = await harness.player()
@@ -370,7 +446,9 @@ async def test_utage_and_unknown_titles_are_kept_unresolved_not_dropped(harness,
     assert await Play.filter(player=player, difficulty="utage").count() == 6
 
 
-async def test_a_crash_in_record_is_a_typed_failure_never_a_good_sync(harness, real_plays, real_profile) -> None:
+async def test_a_crash_in_record_is_a_typed_failure_never_a_good_sync(
+    harness, real_plays, real_profile
+) -> None:
     class Crashing(SavedPages):
         async def record(self):
             raise RuntimeError("bug in a parser")
@@ -388,7 +466,9 @@ async def test_a_crash_in_record_is_a_typed_failure_never_a_good_sync(harness, r
     assert await BestChange.filter(player=player).count() == 0  # and imported, not "improved"
 
 
-async def test_a_crash_in_the_score_lists_is_skipped_and_they_are_imported_next_time(harness, real_plays, real_profile) -> None:
+async def test_a_crash_in_the_score_lists_is_skipped_and_they_are_imported_next_time(
+    harness, real_plays, real_profile
+) -> None:
     """Was: any crash failed the sync. Score lists are optional now: the sync is done, the
     lists are owed and the next sync reads them once, still as an import."""
 
@@ -406,7 +486,9 @@ async def test_a_crash_in_the_score_lists_is_skipped_and_they_are_imported_next_
     again = SavedPages(real_plays, real_profile)
     report = await harness.sync(player, again)
     assert report.ok and not report.first
-    assert [p for p in again.fetched if p.startswith("scores")] == [f"scores:{d}" for d in (0, 1, 2, 3, 4, 10)]
+    assert [p for p in again.fetched if p.startswith("scores")] == [
+        f"scores:{d}" for d in (0, 1, 2, 3, 4, 10)
+    ]
     assert "home" not in again.fetched  # never back onto the first-sync path
     assert await BestChange.filter(player=player).count() == 0  # an import, not "improved"
 
@@ -423,7 +505,9 @@ async def test_unbind_during_a_sync_stays_unbound(harness, real_plays, real_prof
     assert not await Binding.exists(player=player)
 
 
-async def test_cookies_unreadable_with_a_new_key_ask_to_bind_again(harness, real_plays, real_profile) -> None:
+async def test_cookies_unreadable_with_a_new_key_ask_to_bind_again(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     harness.store._box = SecretBox(Fernet.generate_key())  # the operator lost secret.key
     report = await harness.sync(player, SavedPages(real_plays, real_profile))
@@ -431,7 +515,9 @@ async def test_cookies_unreadable_with_a_new_key_ask_to_bind_again(harness, real
     assert harness.next_source is not None  # no request made
 
 
-async def test_a_retry_after_a_failed_sync_finishes_its_work(harness, real_plays, real_profile) -> None:
+async def test_a_retry_after_a_failed_sync_finishes_its_work(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     await harness.sync(player, SavedPages(real_plays[5:], real_profile))
     better = [replace(p, achievement=1_010_000) for p in real_plays[:5]]
@@ -448,7 +534,9 @@ async def test_a_retry_after_a_failed_sync_finishes_its_work(harness, real_plays
     assert "photos" in retry.fetched  # the album owed by the failed sync is read
 
 
-async def test_an_unreadable_detail_page_does_not_stop_the_sync(harness, real_plays, real_profile) -> None:
+async def test_an_unreadable_detail_page_does_not_stop_the_sync(
+    harness, real_plays, real_profile
+) -> None:
     from plugins.maimai_archive.core.errors import PageChanged
 
     class OneBadDetail(SavedPages):
@@ -468,7 +556,9 @@ async def test_an_unreadable_detail_page_does_not_stop_the_sync(harness, real_pl
     assert later.fetched == ["record", f"detail:{real_plays[10].idx}"]  # retried while on record/
 
 
-async def test_a_new_bind_during_a_sync_wins_over_the_old_session(harness, real_plays, real_profile) -> None:
+async def test_a_new_bind_during_a_sync_wins_over_the_old_session(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     fresh = {"userId": "8888888888888", "_t": "fresh-session"}
 
@@ -483,7 +573,9 @@ async def test_a_new_bind_during_a_sync_wins_over_the_old_session(harness, real_
     assert (await Binding.get(player=player)).status == "ok"
 
 
-async def test_a_sync_killed_outright_is_finished_by_the_next(harness, real_plays, real_profile) -> None:
+async def test_a_sync_killed_outright_is_finished_by_the_next(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     await harness.sync(player, SavedPages(real_plays[5:], real_profile))
     # what kill -9 leaves: plays and a best change under a run still "running"
@@ -491,12 +583,30 @@ async def test_a_sync_killed_outright_is_finished_by_the_next(harness, real_play
 
     killed = await SyncRun.create(player=player, started_at=datetime.now(UTC), status="running")
     better = replace(real_plays[5], idx="9,1900000000", achievement=1_010_000)
-    await Play.create(player=player, played_unix=better.played_unix, played_at=better.played_at, idx=better.idx,
-                      track=1, title=better.title, type=better.type.value, difficulty=better.difficulty.value,
-                      achievement=better.achievement, dx_score=1, rank="sssp", sync=killed)
-    await BestChange.create(player=player, sync=killed, chart_key="x", title=better.title, type=better.type.value,
-                            difficulty=better.difficulty.value, new_achievement=better.achievement,
-                            changed_at=better.played_at)
+    await Play.create(
+        player=player,
+        played_unix=better.played_unix,
+        played_at=better.played_at,
+        idx=better.idx,
+        track=1,
+        title=better.title,
+        type=better.type.value,
+        difficulty=better.difficulty.value,
+        achievement=better.achievement,
+        dx_score=1,
+        rank="sssp",
+        sync=killed,
+    )
+    await BestChange.create(
+        player=player,
+        sync=killed,
+        chart_key="x",
+        title=better.title,
+        type=better.type.value,
+        difficulty=better.difficulty.value,
+        new_achievement=better.achievement,
+        changed_at=better.played_at,
+    )
     again = SavedPages(real_plays[5:], real_profile)
     report = await harness.sync(player, again)
     assert report.ok and report.improved == 1
@@ -504,7 +614,9 @@ async def test_a_sync_killed_outright_is_finished_by_the_next(harness, real_play
     assert "photos" in again.fetched  # the owed album is read
 
 
-async def test_a_retried_old_detail_never_rolls_the_rating_back(harness, real_plays, real_profile) -> None:
+async def test_a_retried_old_detail_never_rolls_the_rating_back(
+    harness, real_plays, real_profile
+) -> None:
     from plugins.maimai_archive.core.errors import PageChanged
 
     player = await harness.player()
@@ -531,7 +643,9 @@ async def test_a_retried_old_detail_never_rolls_the_rating_back(harness, real_pl
     assert player.rating == rating
 
 
-async def test_a_changed_detail_page_is_not_requested_fifty_times(harness, real_plays, real_profile) -> None:
+async def test_a_changed_detail_page_is_not_requested_fifty_times(
+    harness, real_plays, real_profile
+) -> None:
     from plugins.maimai_archive.core.errors import PageChanged
 
     class AllBroken(SavedPages):

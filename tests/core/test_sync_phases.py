@@ -66,7 +66,9 @@ class ChangedPages(SavedPages):
         raise changed("photos", self.jar)
 
 
-async def test_changed_detail_and_album_keep_every_play_and_the_sync_is_done(harness, real_plays, real_profile, tmp_path):
+async def test_changed_detail_and_album_keep_every_play_and_the_sync_is_done(
+    harness, real_plays, real_profile, tmp_path
+):
     player = await harness.player()
     source = ChangedPages(real_plays, real_profile)
     report = await harness.sync(player, source)
@@ -93,7 +95,9 @@ async def test_changed_detail_and_album_keep_every_play_and_the_sync_is_done(har
     assert final.fetched == ["record"]
 
 
-async def test_saved_page_copy_holds_no_cookie_value_and_no_hidden_token(harness, real_plays, real_profile, tmp_path):
+async def test_saved_page_copy_holds_no_cookie_value_and_no_hidden_token(
+    harness, real_plays, real_profile, tmp_path
+):
     player = await harness.player()
     report = await harness.sync(player, ChangedPages(real_plays[:3], real_profile))
     copies = sorted((tmp_path / "pages").glob("*.html"))
@@ -107,8 +111,10 @@ async def test_saved_page_copy_holds_no_cookie_value_and_no_hidden_token(harness
 
 
 def test_redaction_masks_every_form_of_a_secret_and_hidden_tokens_but_idx():
-    page = ('<input type="HIDDEN" name="csrf" value="a&amp;b"/><input type="hidden" name="idx" value="1,2"/>'
-            '<a href="?u=se%2Fcret">se/cret</a> <i>se/cret</i> value="x"')
+    page = (
+        '<input type="HIDDEN" name="csrf" value="a&amp;b"/><input type="hidden" name="idx" value="1,2"/>'
+        '<a href="?u=se%2Fcret">se/cret</a> <i>se/cret</i> value="x"'
+    )
     out = redact_page(page, ["se/cret", "", "1"])
     assert "se/cret" not in out and "se%2Fcret" not in out and "a&amp;b" not in out
     assert 'value="1,2"' in out and 'value="x"' in out  # idx and non-hidden values stay, "1" too
@@ -141,7 +147,9 @@ async def test_a_missing_album_is_skipped_without_a_copy(harness, real_plays, re
     assert report.ok and [(s.phase, s.saved) for s in report.skipped] == [(Phase.ALBUM, None)]
 
 
-async def test_four_full_syncs_in_a_row_read_the_score_lists_once(harness, real_plays, real_profile):
+async def test_four_full_syncs_in_a_row_read_the_score_lists_once(
+    harness, real_plays, real_profile
+):
     player = await harness.player()
     sources = [SavedPages(real_plays, real_profile) for _ in range(4)]
     reports = [await harness.sync(player, s, full=True) for s in sources]
@@ -152,10 +160,18 @@ async def test_four_full_syncs_in_a_row_read_the_score_lists_once(harness, real_
     assert not reports[1].full and reports[1].cooldown_minutes == 10
 
 
-async def test_full_sync_after_the_cooldown_reads_the_lists_again(harness, real_plays, real_profile, tmp_path, catalogue):
+async def test_full_sync_after_the_cooldown_reads_the_lists_again(
+    harness, real_plays, real_profile, tmp_path, catalogue
+):
     now = [datetime.now(UTC)]
-    service = SyncService(harness.store, lambda: catalogue, harness.factory, data_dir=tmp_path, clock=lambda: now[0],
-                          full_cooldown=timedelta(minutes=10))
+    service = SyncService(
+        harness.store,
+        lambda: catalogue,
+        harness.factory,
+        data_dir=tmp_path,
+        clock=lambda: now[0],
+        full_cooldown=timedelta(minutes=10),
+    )
     harness.service = service
     player = await harness.player()
     await harness.sync(player, SavedPages(real_plays, real_profile))
@@ -166,7 +182,9 @@ async def test_full_sync_after_the_cooldown_reads_the_lists_again(harness, real_
     assert sum(p.startswith("scores") for p in later.fetched) == 6
 
 
-async def test_a_record_page_longer_than_the_ring_never_costs_more_than_fifty_details(harness, real_plays, real_profile):
+async def test_a_record_page_longer_than_the_ring_never_costs_more_than_fifty_details(
+    harness, real_plays, real_profile
+):
     extra = [replace(p, idx=f"{i},{1900000000 + i}") for i, p in enumerate(real_plays[:20])]
     source = SavedPages([*extra, *real_plays], real_profile)
     player = await harness.player()
@@ -187,7 +205,9 @@ async def test_a_lost_lease_is_its_own_error(harness, real_plays, real_profile):
     assert report.status is SyncStatus.FAILED and isinstance(report.error, LeaseLost)
 
 
-async def test_home_and_detail_ratings_that_disagree_are_both_kept_and_logged_once(harness, real_plays, real_profile, caplog):
+async def test_home_and_detail_ratings_that_disagree_are_both_kept_and_logged_once(
+    harness, real_plays, real_profile, caplog
+):
     player = await harness.player()
 
     class Off(SavedPages):
@@ -207,14 +227,17 @@ async def test_home_and_detail_ratings_that_disagree_are_both_kept_and_logged_on
 async def test_the_client_hands_an_unreadable_page_to_the_sync():
     page = "<html><body><div>nothing we know</div></body></html>"
     transport = httpx.MockTransport(lambda request: httpx.Response(200, text=page))
-    async with MaimaiClient("https://maimai.test/maimai-mobile/", dict(COOKIES), transport=transport,
-                            request_interval=0) as client:
+    async with MaimaiClient(
+        "https://maimai.test/maimai-mobile/", dict(COOKIES), transport=transport, request_interval=0
+    ) as client:
         with pytest.raises(PageChanged) as err:
             await client.photos()
     assert err.value.body == page and page not in str(err.value)
 
 
-async def test_the_cli_report_of_a_sync_with_skipped_pages_is_json(harness, real_plays, real_profile):
+async def test_the_cli_report_of_a_sync_with_skipped_pages_is_json(
+    harness, real_plays, real_profile
+):
     import json
 
     from plugins.maimai_archive.cli.archive import report_json
@@ -223,34 +246,47 @@ async def test_the_cli_report_of_a_sync_with_skipped_pages_is_json(harness, real
     report = await harness.sync(player, ChangedPages(real_plays[:2], real_profile))
     data = json.loads(json.dumps(report_json(report)))
     assert data["status"] == "ok" and [s["phase"] for s in data["skipped"]] == ["detail", "album"]
-    assert data["skipped"][0]["error"] == "PageChanged" and data["skipped"][0]["saved"].endswith(".html")
+    assert data["skipped"][0]["error"] == "PageChanged" and data["skipped"][0]["saved"].endswith(
+        ".html"
+    )
 
 
 async def test_an_off_site_photo_is_a_typed_page_error_without_a_request():
     calls = []
     transport = httpx.MockTransport(lambda request: calls.append(request) or httpx.Response(200))
-    async with MaimaiClient("https://maimai.test/maimai-mobile/", dict(COOKIES), transport=transport,
-                            request_interval=0) as client:
+    async with MaimaiClient(
+        "https://maimai.test/maimai-mobile/", dict(COOKIES), transport=transport, request_interval=0
+    ) as client:
         with pytest.raises(PageChanged):
             await client.image("https://elsewhere.test/photo/a.jpg")
     assert calls == []
 
 
-COOKIE_VALUE = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=";,"),
-                       min_size=4, max_size=40)
+COOKIE_VALUE = st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=";,"),
+    min_size=4,
+    max_size=40,
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(values=st.lists(COOKIE_VALUE, min_size=1, max_size=4))
-def test_no_cookie_value_survives_redaction_in_any_form_it_may_take_on_a_page(values: list[str]) -> None:
+def test_no_cookie_value_survives_redaction_in_any_form_it_may_take_on_a_page(
+    values: list[str],
+) -> None:
     from html import escape
     from urllib.parse import quote
 
     assume(not any(v in MASK for v in values))  # "DACT" is in the mask itself, not a leak
-    page = "<html><body>" + "".join(
-        f'<p>{escape(v)}</p><a href="?x={quote(v, safe="")}">{escape(v, quote=True)}</a>'
-        f'<input type="hidden" name="t{i}" value="{escape(v, quote=True)}"/>' for i, v in enumerate(values)
-    ) + "</body></html>"
+    page = (
+        "<html><body>"
+        + "".join(
+            f'<p>{escape(v)}</p><a href="?x={quote(v, safe="")}">{escape(v, quote=True)}</a>'
+            f'<input type="hidden" name="t{i}" value="{escape(v, quote=True)}"/>'
+            for i, v in enumerate(values)
+        )
+        + "</body></html>"
+    )
     out = redact_page(page, values)
     for v in values:
         for form in (v, escape(v), escape(v, quote=True), quote(v, safe="")):
@@ -258,14 +294,23 @@ def test_no_cookie_value_survives_redaction_in_any_form_it_may_take_on_a_page(va
 
 
 def test_hidden_tokens_are_masked_in_any_attribute_form_and_wherever_else_they_appear():
-    page = ('<html><body><form><INPUT TYPE="hidden" NAME="csrf" VALUE="Tok+en/42"/>'
-            '<input type=hidden name=sess value=b4re7oken>'
-            '<input type="hidden" name="ent" value="&#101;nt&amp;ity9"/>'
-            '<input type="hidden" name="f" value="7"/><input type="hidden" name="idx" value="3,1763905200"/>'
-            '</form><script>var t = "Tok+en/42"; go("?s=b4re7oken&e=ent%26ity9&c=Tok%2Ben%2F42")</script>'
-            '<p>ent&amp;ity9 value=7 slot 7</p></body></html>')
+    page = (
+        '<html><body><form><INPUT TYPE="hidden" NAME="csrf" VALUE="Tok+en/42"/>'
+        "<input type=hidden name=sess value=b4re7oken>"
+        '<input type="hidden" name="ent" value="&#101;nt&amp;ity9"/>'
+        '<input type="hidden" name="f" value="7"/><input type="hidden" name="idx" value="3,1763905200"/>'
+        '</form><script>var t = "Tok+en/42"; go("?s=b4re7oken&e=ent%26ity9&c=Tok%2Ben%2F42")</script>'
+        "<p>ent&amp;ity9 value=7 slot 7</p></body></html>"
+    )
     out = redact_page(page, [])
-    for leak in ("Tok+en/42", "Tok%2Ben%2F42", "b4re7oken", "ent&amp;ity9", "&#101;nt&amp;ity9", "ent%26ity9"):
+    for leak in (
+        "Tok+en/42",
+        "Tok%2Ben%2F42",
+        "b4re7oken",
+        "ent&amp;ity9",
+        "&#101;nt&amp;ity9",
+        "ent%26ity9",
+    ):
         assert leak not in out, leak
     assert 'value="3,1763905200"' in out and "slot 7" in out  # idx and short values elsewhere stay
     assert 'value="7"' not in out  # but a short hidden value is masked in its own field

@@ -44,14 +44,20 @@ class Album(SavedPages):
         return await super().image(url)
 
 
-async def test_an_off_site_photo_is_skipped_and_the_binding_stays(harness, real_plays, real_profile):
+async def test_an_off_site_photo_is_skipped_and_the_binding_stays(
+    harness, real_plays, real_profile
+):
     player = await harness.player()
     report = await harness.sync(player, Album(real_plays[:2], real_profile))
-    assert report.status is SyncStatus.OK and [s.phase for s in report.skipped] == [Phase.PHOTO_FILES]
+    assert report.status is SyncStatus.OK and [s.phase for s in report.skipped] == [
+        Phase.PHOTO_FILES
+    ]
     assert (await Binding.get(player=player)).status != "expired"
 
 
-async def test_an_off_site_record_page_fails_the_sync_typed_and_keeps_the_binding(harness, real_plays, real_profile):
+async def test_an_off_site_record_page_fails_the_sync_typed_and_keeps_the_binding(
+    harness, real_plays, real_profile
+):
     class Moved(SavedPages):
         async def record(self):
             await self._respond("record")
@@ -95,7 +101,9 @@ async def test_an_older_detail_never_rolls_the_rating_back_past_an_undetailed_ne
             if idx in self.broken:
                 await self._respond(f"detail:{idx}")
                 raise PageChanged("playlogDetail", "the rating block")
-            return replace(await super().play_detail(idx), rating=14500 if idx == second.idx else 14000)
+            return replace(
+                await super().play_detail(idx), rating=14500 if idx == second.idx else 14000
+            )
 
     player = await harness.player()
     await harness.sync(player, Ratings(real_plays[:5], home, broken=(newest.idx, second.idx)))
@@ -119,7 +127,11 @@ async def test_score_lists_read_as_owed_work_make_later_reads_record_changes(
     harness.service = SyncService(harness.store, lambda: catalogue, harness.factory, data_dir=tmp_path,
                                   clock=lambda: now[0])  # fmt: skip
     play = max((p for p in real_plays if p.achievement < 1000000), key=lambda p: p.achievement)
-    same = [p for p in real_plays if (p.title, p.type, p.difficulty) == (play.title, play.type, play.difficulty)]
+    same = [
+        p
+        for p in real_plays
+        if (p.title, p.type, p.difficulty) == (play.title, play.type, play.difficulty)
+    ]
     play = max(same, key=lambda p: p.achievement)  # the chart's best play
 
     class Broken(SavedPages):
@@ -135,13 +147,17 @@ async def test_score_lists_read_as_owed_work_make_later_reads_record_changes(
     assert sum(p.startswith("scores") for p in owed.fetched) == 6
     assert await BestChange.filter(player=player).count() == 0
     now[0] += timedelta(minutes=11)
-    better = SavedPages(real_plays, real_profile, scores={0: [_score(play, play.achievement + 100)]})
+    better = SavedPages(
+        real_plays, real_profile, scores={0: [_score(play, play.achievement + 100)]}
+    )
     report = await harness.sync(player, better, full=True)
     assert report.full and report.improved == 1
     assert await BestChange.filter(player=player, sync_id=report.run_id).count() == 1
 
 
-async def test_database_errors_around_a_run_give_a_typed_report(harness, real_plays, real_profile, monkeypatch):
+async def test_database_errors_around_a_run_give_a_typed_report(
+    harness, real_plays, real_profile, monkeypatch
+):
     player = await harness.player()
 
     async def broken(*a, **kw):
@@ -181,5 +197,9 @@ async def test_failing_full_syncs_read_the_score_lists_once_per_cooldown(
     now[0] += timedelta(minutes=11)
     sources = [AlbumDown(real_plays, real_profile) for _ in range(3)]
     reports = [await harness.sync(player, s, full=True) for s in sources]
-    assert reports[0].status is SyncStatus.FAILED and [r.full_declined for r in reports] == [False, True, True]
+    assert reports[0].status is SyncStatus.FAILED and [r.full_declined for r in reports] == [
+        False,
+        True,
+        True,
+    ]
     assert [sum(p.startswith("scores") for p in s.fetched) for s in sources] == [6, 0, 0]

@@ -84,15 +84,26 @@ def harness(db, tmp_path, catalogue) -> Harness:
 
 @pytest.fixture
 def trackers(catalogue, told) -> TrackerService:
-    return TrackerService(SecretBox(Fernet.generate_key()), lambda: catalogue, {"divingfish": DF, "lxns": LX},
-                          timeout=2, notify=told)
+    return TrackerService(
+        SecretBox(Fernet.generate_key()),
+        lambda: catalogue,
+        {"divingfish": DF, "lxns": LX},
+        timeout=2,
+        notify=told,
+    )
 
 
 @pytest.fixture
 def services():
     with respx.mock(assert_all_called=False) as mock:
-        df = mock.post(DF_URL).mock(return_value=httpx.Response(200, json={"message": "更新成功", "updates": 0, "creates": 1}))
-        lx = mock.post(LX_URL).mock(return_value=httpx.Response(200, json={"success": True, "code": 200}))
+        df = mock.post(DF_URL).mock(
+            return_value=httpx.Response(
+                200, json={"message": "更新成功", "updates": 0, "creates": 1}
+            )
+        )
+        lx = mock.post(LX_URL).mock(
+            return_value=httpx.Response(200, json={"success": True, "code": 200})
+        )
         yield df, lx
 
 
@@ -107,7 +118,9 @@ async def linked(harness: Harness, trackers: TrackerService):
     return player
 
 
-async def test_push_sends_every_best_in_each_services_shape(harness, trackers, services, utage_plays, profile) -> None:
+async def test_push_sends_every_best_in_each_services_shape(
+    harness, trackers, services, utage_plays, profile
+) -> None:
     df, lx = services
     player = await linked(harness, trackers)
     await harness.sync(player, SavedPages(utage_plays, profile))
@@ -140,7 +153,10 @@ async def test_push_sends_every_best_in_each_services_shape(harness, trackers, s
         "id": 1048, "type": "dx", "level_index": 3, "achievements": 100.9207,
         "fc": "fcp", "fs": "fsp", "dx_score": 2306, "play_time": "2025-11-22T04:53:00Z",
     }  # fmt: skip
-    assert by_id[(204, "standard", 4)]["achievements"] == 99.8752 and by_id[(204, "standard", 4)]["fc"] is None
+    assert (
+        by_id[(204, "standard", 4)]["achievements"] == 99.8752
+        and by_id[(204, "standard", 4)]["fc"] is None
+    )
     # Utage keeps its own id (> 100000) and level_index 0; the time of the play that set it.
     assert by_id[(100700, "utage", 0)] == {
         "id": 100700, "type": "utage", "level_index": 0, "achievements": 99.2658,
@@ -148,7 +164,9 @@ async def test_push_sends_every_best_in_each_services_shape(harness, trackers, s
     }  # fmt: skip
 
 
-async def test_a_big_archive_goes_in_batches(harness, trackers, services, utage_plays, profile, monkeypatch) -> None:
+async def test_a_big_archive_goes_in_batches(
+    harness, trackers, services, utage_plays, profile, monkeypatch
+) -> None:
     df, lx = services
     monkeypatch.setattr(push_module, "BATCH", 10)
     player = await linked(harness, trackers)
@@ -156,7 +174,9 @@ async def test_a_big_archive_goes_in_batches(harness, trackers, services, utage_
     await trackers.push_everything(player.qq, "divingfish")
     sizes = [len(b) for b in bodies(df)]
     assert sizes[:-1] == [10] * (len(sizes) - 1) and 0 < sizes[-1] <= 10
-    assert len({(r["title"], r["type"], r["level_index"]) for b in bodies(df) for r in b}) == sum(sizes)
+    assert len({(r["title"], r["type"], r["level_index"]) for b in bodies(df) for r in b}) == sum(
+        sizes
+    )
     assert lx.call_count == 0  # only the service asked for
 
 
@@ -165,11 +185,17 @@ async def test_first_sync_pushes_every_best(harness, trackers, services, plays, 
     player = await linked(harness, trackers)
     report = await harness.sync(player, SavedPages(plays, profile))
     await trackers.after_sync(player.id, report.run_id, report.first)
-    assert len(bodies(df)[0]) == len(bodies(lx)[0]["scores"]) == await Best.filter(player=player).count()
+    assert (
+        len(bodies(df)[0])
+        == len(bodies(lx)[0]["scores"])
+        == await Best.filter(player=player).count()
+    )
     assert [r.pending_all for r in await TrackerLink.filter(player=player)] == [False, False]
 
 
-async def test_a_sync_with_new_bests_pushes_only_those_charts(harness, trackers, services, plays, profile) -> None:
+async def test_a_sync_with_new_bests_pushes_only_those_charts(
+    harness, trackers, services, plays, profile
+) -> None:
     df, lx = services
     player = await harness.player()
     await harness.sync(player, SavedPages(plays[1:], profile))
@@ -179,8 +205,19 @@ async def test_a_sync_with_new_bests_pushes_only_those_charts(harness, trackers,
     report = await harness.sync(player, SavedPages([better, *plays[1:]], profile))
     assert report.improved == 1
     await trackers.after_sync(player.id, report.run_id, report.first)
-    assert bodies(df) == [[{"title": "Re:Unknown X", "type": "DX", "level_index": 3, "achievements": 100.5,
-                            "dxScore": 3066, "fc": "", "fs": "sync"}]]
+    assert bodies(df) == [
+        [
+            {
+                "title": "Re:Unknown X",
+                "type": "DX",
+                "level_index": 3,
+                "achievements": 100.5,
+                "dxScore": 3066,
+                "fc": "",
+                "fs": "sync",
+            }
+        ]
+    ]
     assert [s["id"] for s in bodies(lx)[0]["scores"]] == [1720]
     # a sync with nothing new pushes nothing
     report = await harness.sync(player, SavedPages([better, *plays[1:]], profile))
@@ -188,23 +225,30 @@ async def test_a_sync_with_new_bests_pushes_only_those_charts(harness, trackers,
     assert df.call_count == lx.call_count == 1
 
 
-async def test_a_service_down_keeps_the_charts_for_the_next_sync(harness, trackers, services, plays, profile) -> None:
+async def test_a_service_down_keeps_the_charts_for_the_next_sync(
+    harness, trackers, services, plays, profile
+) -> None:
     df, lx = services
     df.mock(return_value=httpx.Response(503))
     lx.mock(side_effect=httpx.ConnectTimeout("timed out"))
     player = await harness.player()
     await harness.sync(player, SavedPages(plays[1:], profile))
     await linked_again(trackers, player)
-    report = await harness.sync(player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]],
-                                                   profile))
+    report = await harness.sync(
+        player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]], profile)
+    )
     await trackers.after_sync(player.id, report.run_id, report.first)  # never raises
     links = await TrackerLink.filter(player=player).order_by("service")
-    assert [(r.status, r.pending) for r in links] == [("ok", ["11720:master"]), ("ok", ["11720:master"])]
+    assert [(r.status, r.pending) for r in links] == [
+        ("ok", ["11720:master"]),
+        ("ok", ["11720:master"]),
+    ]
     # Back up: the next sync (nothing new) sends what was pending, then nothing is.
     df.mock(return_value=httpx.Response(200, json={"message": "更新成功"}))
     lx.mock(return_value=httpx.Response(200, json={"success": True, "code": 200}))
-    report = await harness.sync(player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]],
-                                                   profile))
+    report = await harness.sync(
+        player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]], profile)
+    )
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert bodies(df)[-1][0]["achievements"] == 100.5 and bodies(lx)[-1]["scores"][0]["id"] == 1720
     assert [r.pending for r in await TrackerLink.filter(player=player)] == [[], []]
@@ -215,10 +259,16 @@ async def linked_again(trackers: TrackerService, player) -> None:
     await trackers.link(player.qq, "lxns", LX_TOKEN)
 
 
-async def test_a_rejected_token_is_marked_invalid_and_told_once(harness, trackers, services, told, plays, profile) -> None:
+async def test_a_rejected_token_is_marked_invalid_and_told_once(
+    harness, trackers, services, told, plays, profile
+) -> None:
     df, lx = services
     df.mock(return_value=httpx.Response(400, json={"status": "error", "message": "导入token有误"}))
-    lx.mock(return_value=httpx.Response(401, json={"success": False, "code": 401, "message": "invalid token"}))
+    lx.mock(
+        return_value=httpx.Response(
+            401, json={"success": False, "code": 401, "message": "invalid token"}
+        )
+    )
     player = await harness.player()
     await harness.sync(player, SavedPages(plays[2:], profile))
     await linked_again(trackers, player)
@@ -229,8 +279,10 @@ async def test_a_rejected_token_is_marked_invalid_and_told_once(harness, tracker
         assert report.improved == 1
         await trackers.after_sync(player.id, report.run_id, report.first)
     assert df.call_count == lx.call_count == 1  # an invalid token is not tried again
-    assert sorted(text.split("，")[0] for _, text in told) == ["水鱼拒绝了你关联的 Token（可能已重新生成或被删除）",
-                                                              "落雪拒绝了你关联的 Token（可能已重新生成或被删除）"]
+    assert sorted(text.split("，")[0] for _, text in told) == [
+        "水鱼拒绝了你关联的 Token（可能已重新生成或被删除）",
+        "落雪拒绝了你关联的 Token（可能已重新生成或被删除）",
+    ]
     assert all(qq == player.qq and "/link" in text for qq, text in told)
     links = await TrackerLink.filter(player=player)
     assert [(r.status, len(r.pending)) for r in links] == [("invalid", 2), ("invalid", 2)]
@@ -262,8 +314,11 @@ CHALLENGE = "<html><title>Just a moment...</title></html>"  # what a WAF/CDN ans
 ])  # fmt: skip
 async def test_only_a_refusal_of_the_token_rejects_it(module, status, answer, kind) -> None:
     url = DF if module is divingfish else LX
-    response = (httpx.Response(status, json=answer) if isinstance(answer, dict)
-                else httpx.Response(status, text=answer, headers={"content-type": "text/html"}))
+    response = (
+        httpx.Response(status, json=answer)
+        if isinstance(answer, dict)
+        else httpx.Response(status, text=answer, headers={"content-type": "text/html"})
+    )
     with respx.mock() as mock:
         mock.post(url + module.PATH).mock(return_value=response)
         async with httpx.AsyncClient() as http:
@@ -291,7 +346,9 @@ async def test_a_challenge_page_keeps_the_link_and_a_push_that_goes_through_revi
     assert [(r.status, r.invalid_told, r.pending_all) for r in links] == [("ok", False, False)] * 2
     # …so the next sync's new best goes out by itself again.
     calls = df.call_count, lx.call_count
-    report = await harness.sync(player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]], profile))
+    report = await harness.sync(
+        player, SavedPages([replace(plays[0], achievement=1_005_000), *plays[1:]], profile)
+    )
     await trackers.after_sync(player.id, report.run_id, report.first)
     assert (df.call_count, lx.call_count) == (calls[0] + 1, calls[1] + 1)
 
@@ -303,7 +360,10 @@ async def test_tokens_are_sealed_at_rest_masked_in_listings_and_never_logged(
     caplog.set_level(logging.DEBUG)
     report = await harness.sync(player, SavedPages(plays, profile))
     await trackers.after_sync(player.id, report.run_id, report.first)
-    assert [(i.label, i.masked) for i in await trackers.links(player.qq)] == [("水鱼", "…abcd"), ("落雪", "…kCM=")]
+    assert [(i.label, i.masked) for i in await trackers.links(player.qq)] == [
+        ("水鱼", "…abcd"),
+        ("落雪", "…kCM="),
+    ]
     for row in await TrackerLink.filter(player=player):
         assert DF_TOKEN not in row.token and LX_TOKEN not in row.token
     assert DF_TOKEN not in caplog.text and LX_TOKEN not in caplog.text
@@ -314,8 +374,12 @@ async def test_tokens_are_sealed_at_rest_masked_in_listings_and_never_logged(
 
 
 def test_link_commands_and_token_headers_are_redacted() -> None:
-    for line in (f"/link 水鱼 {DF_TOKEN}", f"关联 落雪 {LX_TOKEN}", f"Import-Token: {DF_TOKEN}",
-                 f'{{"X-User-Token": "{LX_TOKEN}"}}'):
+    for line in (
+        f"/link 水鱼 {DF_TOKEN}",
+        f"关联 落雪 {LX_TOKEN}",
+        f"Import-Token: {DF_TOKEN}",
+        f'{{"X-User-Token": "{LX_TOKEN}"}}',
+    ):
         out = redact.redact(line)
         assert DF_TOKEN not in out and LX_TOKEN not in out and "***" in out, out
     assert redact.redact("/unlink 水鱼") == "/unlink 水鱼"

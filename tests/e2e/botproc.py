@@ -19,20 +19,22 @@ def free_port() -> int:
 
 
 class BotProcess:
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, access_token: str | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, access_token: str | None = None
+    ) -> None:
         self.port = free_port()
         self.data_dir = data_dir
         self.log_path = data_dir.parent / f"bot-{self.port}.log"
         self.access_token = access_token
-        self.env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("MAIMAI_", "ONEBOT_"))
-        }
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("MAIMAI_", "ONEBOT_"))}
         self.env.update(
             {
                 "HOST": "127.0.0.1",
                 "PORT": str(self.port),
                 "MAIMAI_DATA_DIR": str(data_dir),
-                "MAIMAI_SONGDB_URL": os.environ.get("MAIMAI_E2E_SONGDB_URL", str(data_dir / "no-songdb.json")),
+                "MAIMAI_SONGDB_URL": os.environ.get(
+                    "MAIMAI_E2E_SONGDB_URL", str(data_dir / "no-songdb.json")
+                ),
                 "MAIMAI_ALIAS_URL": str(data_dir / "no-aliases.json"),
                 "MAIMAI_COVER_URL": "",  # no cover host: jackets stay placeholders
                 "PYTHONUNBUFFERED": "1",

@@ -34,9 +34,12 @@ class ProxyBot:
 @pytest.fixture(scope="module")
 def proxy_bot(sim: Sim, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProxyBot]:
     proxy = f"127.0.0.1:{free_port()}"
-    bot = start_bot(tmp_path_factory.mktemp("e2e-proxy-bot") / "data", sim,
-                    MAIMAI_OAUTH_URL=sim.proc.root + "/wc_auth/oauth/authorize/maimai-dx",
-                    MAIMAI_BIND_PROXY=proxy)
+    bot = start_bot(
+        tmp_path_factory.mktemp("e2e-proxy-bot") / "data",
+        sim,
+        MAIMAI_OAUTH_URL=sim.proc.root + "/wc_auth/oauth/authorize/maimai-dx",
+        MAIMAI_BIND_PROXY=proxy,
+    )
     yield ProxyBot(bot, proxy)
     bot.stop()
 
@@ -50,9 +53,13 @@ async def client(proxy_bot: ProxyBot) -> AsyncIterator[OneBotClient]:
 def wechat(proxy: str, player_id: str | None = None) -> httpx.AsyncClient:
     headers = {"X-Sim-Wechat-User": player_id} if player_id else {}
     return httpx.AsyncClient(
-        mounts={"http://localhost": httpx.AsyncHTTPTransport(),
-                "all://": httpx.AsyncHTTPTransport(proxy=f"http://{proxy}")},
-        follow_redirects=True, headers=headers, timeout=20,
+        mounts={
+            "http://localhost": httpx.AsyncHTTPTransport(),
+            "all://": httpx.AsyncHTTPTransport(proxy=f"http://{proxy}"),
+        },
+        follow_redirects=True,
+        headers=headers,
+        timeout=20,
     )
 
 
@@ -60,7 +67,9 @@ def site_callbacks(sim: Sim) -> int:
     return sum(1 for e in sim.http.get("/log").json() if e["page"] == CALLBACK)
 
 
-async def one_tap(client: OneBotClient, qq: int, proxy: str, pid: str) -> tuple[str, httpx.Response, str]:
+async def one_tap(
+    client: OneBotClient, qq: int, proxy: str, pid: str
+) -> tuple[str, httpx.Response, str]:
     """/bind alone, the link opened in "WeChat": the bot's private answer, the page, the callback URL."""
     reply = await ask_private(client, qq, "/bind")
     assert f"HTTP 代理设为 {proxy}" in reply and "3. 网页显示“绑定成功”后关闭代理" in reply, reply
@@ -70,11 +79,15 @@ async def one_tap(client: OneBotClient, qq: int, proxy: str, pid: str) -> tuple[
     async with wechat(proxy, pid) as browser:
         page = await browser.get(link.group(0))
     told = message_text(await client.wait_for_reply(to_user=qq, start=start, timeout=20))
-    callback = next(str(r.url) for r in [*page.history, page] if urlsplit(str(r.url)).path == CALLBACK)
+    callback = next(
+        str(r.url) for r in [*page.history, page] if urlsplit(str(r.url)).path == CALLBACK
+    )
     return told, page, callback
 
 
-async def test_one_tap_bind_through_the_proxy_then_sync(sim: Sim, proxy_bot: ProxyBot, client: OneBotClient) -> None:
+async def test_one_tap_bind_through_the_proxy_then_sync(
+    sim: Sim, proxy_bot: ProxyBot, client: OneBotClient
+) -> None:
     qq = new_qq()
     p = sim.new_player(plays=9)
     told, page, callback = await one_tap(client, qq, proxy_bot.proxy, p["id"])
@@ -126,10 +139,14 @@ async def test_proxy_refuses_what_it_is_not_for(sim: Sim, proxy_bot: ProxyBot) -
     async with httpx.AsyncClient(proxy=f"http://{proxy_bot.proxy}", timeout=10) as browser:
         other = await browser.get(sim.proc.root + "/_sim/health")  # the OAuth host, another path
         with pytest.raises(httpx.ProxyError):
-            await browser.get("https://example.com/")  # CONNECT off the allowlist (and no bind pending)
+            await browser.get(
+                "https://example.com/"
+            )  # CONNECT off the allowlist (and no bind pending)
     assert other.status_code == 403
 
 
-async def test_bind_alone_without_the_proxy_explains_the_cookie_ways(sim: Sim, qq_client: OneBotClient) -> None:
+async def test_bind_alone_without_the_proxy_explains_the_cookie_ways(
+    sim: Sim, qq_client: OneBotClient
+) -> None:
     reply = await ask_private(qq_client, new_qq(), "/bind")
     assert reply.startswith("用法（仅私聊）：/bind 加上以下任意一种") and "Cookie" in reply, reply

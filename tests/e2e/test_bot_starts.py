@@ -27,7 +27,9 @@ async def test_bot_answers_help_in_a_group_over_onebot_v11(tmp_path: Path) -> No
         # NoneBot warns about our code when it cannot read a handler's or rule's parameters
         # ("Unknown ForwardRef[...] for parameter ..."): none of that at start-up.
         assert "ForwardRef" not in log
-        assert [line for line in log.splitlines() if "[WARNING]" in line and "parameter" in line] == []
+        assert [
+            line for line in log.splitlines() if "[WARNING]" in line and "parameter" in line
+        ] == []
     finally:
         bot.stop()
 

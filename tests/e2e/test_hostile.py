@@ -20,17 +20,24 @@ USER_ID, TOKEN = "7316504982135", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
     [
         ("[" * 30_000, "嵌套太深"),
         ("https://[::1/wc_auth/oauth/callback/maimai-dx?code=1", "链接无法识别"),
-        ("https://tgk-wcaime.wahlap.com\uff03@x/wc_auth/oauth/callback/maimai-dx?code=1", "链接无法识别"),
+        (
+            "https://tgk-wcaime.wahlap.com\uff03@x/wc_auth/oauth/callback/maimai-dx?code=1",
+            "链接无法识别",
+        ),
         (f"userId={USER_ID}; _t=ab\x1bcd", "控制字符"),
     ],
     ids=["deep-json", "ipv6-bracket", "nfkc-url", "control-char"],
 )
-async def test_every_malformed_bind_gets_a_reply(qq_client: OneBotClient, text: str, says: str) -> None:
+async def test_every_malformed_bind_gets_a_reply(
+    qq_client: OneBotClient, text: str, says: str
+) -> None:
     reply = await ask_private(qq_client, new_qq(), "/bind " + text)
     assert says in reply, reply
 
 
-async def test_cookies_pasted_in_a_group_never_reach_the_log(bot: BotProcess, qq_client: OneBotClient) -> None:
+async def test_cookies_pasted_in_a_group_never_reach_the_log(
+    bot: BotProcess, qq_client: OneBotClient
+) -> None:
     qq = new_qq()
     for text in [
         f"userId = {USER_ID}; _t = {TOKEN}",
@@ -51,7 +58,10 @@ async def test_cookies_pasted_in_a_group_never_reach_the_log(bot: BotProcess, qq
 async def test_image_commands_are_rate_limited_per_user(qq_client: OneBotClient) -> None:
     qq = new_qq()
     allowed = int(E2E_IMAGE_RATE)  # a minute, as the e2e bot is set up
-    replies = [message_text(await ask_group(qq_client, qq, GROUP, "/b50", within=30)) for _ in range(allowed + 1)]
+    replies = [
+        message_text(await ask_group(qq_client, qq, GROUP, "/b50", within=30))
+        for _ in range(allowed + 1)
+    ]
     assert all("还没有绑定" in r for r in replies[:allowed]), replies
     assert "太频繁" in replies[allowed], replies[allowed]
     other = message_text(await ask_group(qq_client, new_qq(), GROUP, "/b50", within=30))

@@ -29,7 +29,11 @@ ALBUM_CHANGED = {"renames": {"see_through_block": "album_block"}}
 
 
 def _cookie_values(header: str) -> list[str]:
-    return [part.split("=", 1)[1] for part in header.split("; ") if "=" in part and len(part.split("=", 1)[1]) >= 6]
+    return [
+        part.split("=", 1)[1]
+        for part in header.split("; ")
+        if "=" in part and len(part.split("=", 1)[1]) >= 6
+    ]
 
 
 async def test_changed_detail_and_album_pages_keep_every_play_and_evidence(
@@ -41,7 +45,10 @@ async def test_changed_detail_and_album_pages_keep_every_play_and_evidence(
     pid = p["id"]
     seen_headers = [p["cookie_header"]]
     assert "绑定成功" in await bind(client, qq, p["cookie_header"])
-    faults = [sim.add_fault("layout", pid, path=DETAIL), sim.add_fault("layout", pid, path=ALBUM, params=ALBUM_CHANGED)]
+    faults = [
+        sim.add_fault("layout", pid, path=DETAIL),
+        sim.add_fault("layout", pid, path=ALBUM, params=ALBUM_CHANGED),
+    ]
     reply = await sync_in_group(client, qq, group)
     assert "首次同步完成：存档 12 次游玩" in reply and "没有完成" not in reply, reply
     assert "详情页暂时读不到，已保存页面供管理员排查" in reply, reply
@@ -52,7 +59,9 @@ async def test_changed_detail_and_album_pages_keep_every_play_and_evidence(
     reply = await sync_in_group(client, qq, group)
     assert "没有新成绩" in reply and "没有完成" not in reply, reply
     assert len(sim.log(pid)) - logged <= 5
-    assert not any(e["page"].startswith("record/musicGenre") for e in sim.log(pid)[logged:])  # not a first sync again
+    assert not any(
+        e["page"].startswith("record/musicGenre") for e in sim.log(pid)[logged:]
+    )  # not a first sync again
     seen_headers.append(sim.cookie_header(pid))
 
     copies = sorted((bot.data_dir / "pages").glob("*.html"))
@@ -71,7 +80,9 @@ async def test_changed_detail_and_album_pages_keep_every_play_and_evidence(
     assert_archive_exact(records, sim.visible_unix(pid), sim.plays(pid))
 
 
-async def test_four_full_syncs_in_a_row_read_the_score_lists_at_most_once(sim: Sim, qq_client: OneBotClient) -> None:
+async def test_four_full_syncs_in_a_row_read_the_score_lists_at_most_once(
+    sim: Sim, qq_client: OneBotClient
+) -> None:
     client, qq = qq_client, new_qq()
     group = GROUP + qq % 10_000
     p = sim.new_player(plays=6)

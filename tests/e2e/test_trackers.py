@@ -41,13 +41,30 @@ class StubTrackers:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 service = self.path.strip("/").split("/")[0]
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
-                stub.pushes.append({"service": service, "path": self.path, "headers": dict(self.headers), "body": body})
+                body = json.loads(
+                    self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null"
+                )
+                stub.pushes.append(
+                    {
+                        "service": service,
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": body,
+                    }
+                )
                 status = stub.status.get(service, 404)
                 if service == "lx":
-                    answer = {"success": status == 200, "code": status, "message": None if status == 200 else "bad token"}
+                    answer = {
+                        "success": status == 200,
+                        "code": status,
+                        "message": None if status == 200 else "bad token",
+                    }
                 else:
-                    answer = {"message": "更新成功"} if status == 200 else {"status": "error", "message": "导入token有误"}
+                    answer = (
+                        {"message": "更新成功"}
+                        if status == 200
+                        else {"status": "error", "message": "导入token有误"}
+                    )
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -68,7 +85,9 @@ class StubTrackers:
     async def wait(self, service: str, count: int, within: float = 15) -> list[dict[str, Any]]:
         deadline = time.monotonic() + within
         while len(self.of(service)) < count:
-            assert time.monotonic() < deadline, f"{service}: {len(self.of(service))} pushes, wanted {count}"
+            assert time.monotonic() < deadline, (
+                f"{service}: {len(self.of(service))} pushes, wanted {count}"
+            )
             await asyncio.sleep(0.1)
         return self.of(service)
 
@@ -116,7 +135,9 @@ async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token
 ) -> None:
     stub = StubTrackers()
     data = tmp_path / "data"
-    bot = start_bot(data, sim, MAIMAI_DIVINGFISH_URL=stub.root + "/df/", MAIMAI_LXNS_URL=stub.root + "/lx/")
+    bot = start_bot(
+        data, sim, MAIMAI_DIVINGFISH_URL=stub.root + "/df/", MAIMAI_LXNS_URL=stub.root + "/lx/"
+    )
     qq = new_qq()
     try:
         async with OneBotClient(bot.ws_url, self_id=qq + 1) as client:
@@ -126,7 +147,10 @@ async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token
             assert "首次同步完成" in await sync_in_group(client, qq, GROUP)
 
             # /link in private; the replies never echo the token
-            for text, token in ((f"/link 水鱼 {DF_TOKEN}", DF_TOKEN), (f"/关联 落雪 {LX_TOKEN}", LX_TOKEN)):
+            for text, token in (
+                (f"/link 水鱼 {DF_TOKEN}", DF_TOKEN),
+                (f"/关联 落雪 {LX_TOKEN}", LX_TOKEN),
+            ):
                 reply = await ask_private(client, qq, text)
                 assert reply.startswith("已关联") and token not in reply, reply
             listing = await ask_private(client, qq, "/link")
@@ -144,9 +168,16 @@ async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token
                 df_key(b) for b in improved.values() if b["type"] != "UTAGE"
             }
             for r in df["body"]:
-                best = next(b for b in improved.values() if b["type"] != "UTAGE"
-                            and df_key(b) == (r["title"], r["type"], r["level_index"]))
-                assert round(r["achievements"] * 10000) == best["achievement"] and r["dxScore"] == best["dx_score"]
+                best = next(
+                    b
+                    for b in improved.values()
+                    if b["type"] != "UTAGE"
+                    and df_key(b) == (r["title"], r["type"], r["level_index"])
+                )
+                assert (
+                    round(r["achievements"] * 10000) == best["achievement"]
+                    and r["dxScore"] == best["dx_score"]
+                )
                 assert (r["fc"], r["fs"]) == (best["fc"] or "", best["fs"] or "")
             assert lx["path"] == "/lx/api/v0/user/maimai/player/scores"
             assert lx["headers"]["X-User-Token"] == LX_TOKEN
@@ -162,7 +193,9 @@ async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token
             assert {(r["title"], r["type"], r["level_index"]) for r in df_all} == {
                 df_key(b) for b in everything.values() if b["type"] != "UTAGE"
             }
-            assert {(s["id"], s["type"], s["level_index"]) for s in lx_all} == {lx_key(b) for b in everything.values()}
+            assert {(s["id"], s["type"], s["level_index"]) for s in lx_all} == {
+                lx_key(b) for b in everything.values()
+            }
             assert f"落雪：已上传 {len(everything)} 项成绩" in reply, reply
 
             # 落雪 rejects the key: marked invalid, told once in private, not retried.
@@ -172,9 +205,13 @@ async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token
             await sync_in_group(client, qq, GROUP)
             await stub.wait("lx", 3)
             told = await client.wait_for(
-                lambda c: c["action"] in ("send_private_msg", "send_msg")
-                and c["params"].get("user_id") == qq and "落雪拒绝了你关联的 Token" in message_text(c),
-                start=start, timeout=15,
+                lambda c: (
+                    c["action"] in ("send_private_msg", "send_msg")
+                    and c["params"].get("user_id") == qq
+                    and "落雪拒绝了你关联的 Token" in message_text(c)
+                ),
+                start=start,
+                timeout=15,
             )
             assert "/link 落雪" in message_text(told)
             await play_until_bests_improve(sim, pid)

@@ -33,11 +33,15 @@ WECHAT_USER = "x-sim-wechat-user"
 def oauth_routes(world: World) -> list[Route]:
     def logged(request: Request, status: int, player: str | None = None) -> None:
         # No query in the log: it holds the code.
-        world.log.append(LogEntry(len(world.log) + 1, request.method, request.url.path, "", player, status))
+        world.log.append(
+            LogEntry(len(world.log) + 1, request.method, request.url.path, "", player, status)
+        )
 
     async def authorize(request: Request) -> Response:
         host = request.url.netloc
-        callback = f"https://{host}{CALLBACK_PATH}?r=c{secrets.token_hex(4)}&t={secrets.randbelow(10**9)}"
+        callback = (
+            f"https://{host}{CALLBACK_PATH}?r=c{secrets.token_hex(4)}&t={secrets.randbelow(10**9)}"
+        )
         root = world.wechat_root or f"http://localhost:{request.url.port}"
         location = (
             f"{root}{WECHAT_PATH}?appid={APPID}&redirect_uri={quote(callback, safe='')}"

@@ -301,7 +301,18 @@ class Fault:
         }  # fmt: skip
 
 
-FAULT_KINDS = ("http567", "slow", "hang", "truncate", "waf", "maintenance", "error", "layout", "missing", "oversize")
+FAULT_KINDS = (
+    "http567",
+    "slow",
+    "hang",
+    "truncate",
+    "waf",
+    "maintenance",
+    "error",
+    "layout",
+    "missing",
+    "oversize",
+)
 
 
 @dataclass(slots=True)
@@ -357,7 +368,9 @@ class World:
         self._fault_ids = 0
         self._by_user_id: dict[str, str] = {}  # every userId ever issued → player id
         self._oauth_codes: dict[str, str] = {}  # one-time callback code → player id
-        self.wechat_root: str | None = None  # the fake WeChat host (oauth.py); None = localhost:<port>
+        self.wechat_root: str | None = (
+            None  # the fake WeChat host (oauth.py); None = localhost:<port>
+        )
 
     # ----- players and plays -----
 

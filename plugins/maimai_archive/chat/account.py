@@ -27,11 +27,40 @@ from .common import NOT_BOUND, app, command, is_group, player_of, qq_of, within_
 Arg = Annotated[Message, CommandArg()]
 GROUP = "账号"
 
-bind = command("bind", "绑定", usage="/bind [Cookie 或登录回调链接]", brief="绑定舞萌DX账号（只发 /bind：一键登录）", group=GROUP, private_only=True)
-unbind = command("unbind", "解绑", usage="/unbind", brief="删除保存的 Cookie（存档保留）", group=GROUP)
-forget = command("forget", "删除存档", usage="/forget", brief="删除你的全部存档（需确认）", group=GROUP, private_only=True)
-autosync = command("autosync", "自动同步", usage="/autosync on|off", brief="自动同步，50 条记录不再丢失", group=GROUP)
-export = command("export", "导出", usage="/export [jsonl|csv]", brief="导出全部游玩记录文件", group=GROUP, private_only=True)
+bind = command(
+    "bind",
+    "绑定",
+    usage="/bind [Cookie 或登录回调链接]",
+    brief="绑定舞萌DX账号（只发 /bind：一键登录）",
+    group=GROUP,
+    private_only=True,
+)
+unbind = command(
+    "unbind", "解绑", usage="/unbind", brief="删除保存的 Cookie（存档保留）", group=GROUP
+)
+forget = command(
+    "forget",
+    "删除存档",
+    usage="/forget",
+    brief="删除你的全部存档（需确认）",
+    group=GROUP,
+    private_only=True,
+)
+autosync = command(
+    "autosync",
+    "自动同步",
+    usage="/autosync on|off",
+    brief="自动同步，50 条记录不再丢失",
+    group=GROUP,
+)
+export = command(
+    "export",
+    "导出",
+    usage="/export [jsonl|csv]",
+    brief="导出全部游玩记录文件",
+    group=GROUP,
+    private_only=True,
+)
 
 BIND_BROKE = "绑定失败：这段 Cookie 或链接无法使用。请重新登录舞萌DX公众号后复制完整的 Cookie 或回调链接再试。"
 LEAKED = (
@@ -43,7 +72,9 @@ LEAKED = (
 async def recall(bot: Bot, event: GroupMessageEvent) -> bool:
     """Delete the leaked message when the bot is an admin of the group."""
     try:
-        me = await bot.get_group_member_info(group_id=event.group_id, user_id=int(bot.self_id), no_cache=True)
+        me = await bot.get_group_member_info(
+            group_id=event.group_id, user_id=int(bot.self_id), no_cache=True
+        )
         if me.get("role") not in ("admin", "owner"):
             return False
         await bot.delete_msg(message_id=event.message_id)
@@ -99,8 +130,13 @@ async def _forget(event: MessageEvent, matcher: Matcher) -> None:
         await matcher.finish("你没有任何存档。")
 
 
-@forget.got("confirm", prompt="这会永久删除你的全部存档（每一次游玩、成绩、相册）和绑定，无法恢复。确认请回复“确认删除”，其他任何回复取消。")
-async def _forget_confirm(event: MessageEvent, matcher: Matcher, confirm: str = ArgPlainText()) -> None:
+@forget.got(
+    "confirm",
+    prompt="这会永久删除你的全部存档（每一次游玩、成绩、相册）和绑定，无法恢复。确认请回复“确认删除”，其他任何回复取消。",
+)
+async def _forget_confirm(
+    event: MessageEvent, matcher: Matcher, confirm: str = ArgPlainText()
+) -> None:
     if confirm.strip() != "确认删除":
         await matcher.finish("已取消，存档保留。")
     player = await player_of(event)
@@ -139,10 +175,16 @@ async def _export(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> 
     name = f"maimai-archive-{player.qq}-{datetime.now(UTC):%Y%m%d}.{fmt}"
     try:
         # NapCat / Lagrange: private file upload; base64 works when the client runs elsewhere.
-        await bot.call_api("upload_private_file", user_id=event.user_id,
-                           file="base64://" + base64.b64encode(data).decode(), name=name)
+        await bot.call_api(
+            "upload_private_file",
+            user_id=event.user_id,
+            file="base64://" + base64.b64encode(data).decode(),
+            name=name,
+        )
     except Exception as e:
         logger.info(f"upload_private_file failed: {type(e).__name__}")
-        await matcher.finish("发送文件失败：你的 QQ 客户端不支持发送文件。请联系机器人管理员用 mai-archive export 导出。")
+        await matcher.finish(
+            "发送文件失败：你的 QQ 客户端不支持发送文件。请联系机器人管理员用 mai-archive export 导出。"
+        )
     lines = data.count(b"\n") - (1 if fmt == "csv" else 0)
     await matcher.finish(f"已发送 {name}（{lines} 次游玩）。")

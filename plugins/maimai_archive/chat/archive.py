@@ -20,7 +20,12 @@ from .common import app, command, render_pages, render_png
 from .song_pick import EMPTY_CATALOGUE
 
 today_cmd = command(
-    "today", "出勤", "今日", usage="/today [日期]", brief="最近一次出勤（间隔不到一小时的游玩）；加日期看那天的每次出勤", group=GROUP,
+    "today",
+    "出勤",
+    "今日",
+    usage="/today [日期]",
+    brief="最近一次出勤（间隔不到一小时的游玩）；加日期看那天的每次出勤",
+    group=GROUP,
     limit="image",
 )
 
@@ -40,7 +45,11 @@ async def _today(event: Event, matcher: Matcher, arg: Arg) -> None:
 
 
 plate_cmd = command(
-    "plate", "牌子", usage="/plate <牌子> [日期]", brief="牌子进度（如 舞将、真极、祭神、霸者）；加日期看当时", group=GROUP,
+    "plate",
+    "牌子",
+    usage="/plate <牌子> [日期]",
+    brief="牌子进度（如 舞将、真极、祭神、霸者）；加日期看当时",
+    group=GROUP,
     limit="image",
 )
 
@@ -69,7 +78,11 @@ async def _plate(event: Event, matcher: Matcher, arg: Arg) -> None:
 
 
 rank_cmd = command(
-    "rank", "排行", usage="/rank", brief="本群公开存档的成员按 Rating 排名（/privacy public 加入）", group=GROUP,
+    "rank",
+    "排行",
+    usage="/rank",
+    brief="本群公开存档的成员按 Rating 排名（/privacy public 加入）",
+    group=GROUP,
     limit="image",
 )
 

@@ -43,7 +43,9 @@ class Request:
 
 async def target(event: Event, matcher: Matcher, arg: Message) -> Request:
     """Whose archive: the asker's, or a public member's named by @. Finishes on refusal."""
-    mentioned = [str(seg.data.get("qq")) for seg in arg if seg.type == "at" and seg.data.get("qq") != "all"]
+    mentioned = [
+        str(seg.data.get("qq")) for seg in arg if seg.type == "at" and seg.data.get("qq") != "all"
+    ]
     text = arg.extract_plain_text().strip()
     asker = qq_of(event)
     if mentioned and mentioned[0] != asker:
@@ -61,7 +63,9 @@ async def send_pages(matcher: Matcher, pngs: list[bytes]) -> None:
     await matcher.finish(Message([image(png) for png in pngs]))
 
 
-async def show(matcher: Matcher, view: Any, renderer: Callable[..., Any], empty: str, *, pages: bool = False) -> None:
+async def show(
+    matcher: Matcher, view: Any, renderer: Callable[..., Any], empty: str, *, pages: bool = False
+) -> None:
     """Finish with the rendered view, or with ``empty`` when there is nothing to show."""
     if view is None:
         await matcher.finish(empty)
@@ -82,7 +86,7 @@ _DATE = re.compile(r"(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?")
 
 
 def parse_date(text: str, today: date | None = None) -> date | None:
-    """"2025-10-01", "2025/10/01", "10-01" (this year) → date; None when not a date."""
+    """ "2025-10-01", "2025/10/01", "10-01" (this year) → date; None when not a date."""
     match = _DATE.fullmatch(text.strip())
     if not match:
         return None
@@ -94,7 +98,14 @@ def parse_date(text: str, today: date | None = None) -> date | None:
         return None
 
 
-recent_cmd = command("recent", "最近", usage="/recent [n]", brief="最近 n 次游玩的成绩卡（默认 10，最多 50）", group=GROUP, limit="image")
+recent_cmd = command(
+    "recent",
+    "最近",
+    usage="/recent [n]",
+    brief="最近 n 次游玩的成绩卡（默认 10，最多 50）",
+    group=GROUP,
+    limit="image",
+)
 
 
 @recent_cmd.handle()
@@ -107,7 +118,14 @@ async def _recent(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, cards.recent_pages, NOTHING_YET, pages=True)
 
 
-play_cmd = command("play", "详情", usage="/play <n>", brief="第 n 近的一次游玩的详情（判定、快慢、历史对比）", group=GROUP, limit="image")
+play_cmd = command(
+    "play",
+    "详情",
+    usage="/play <n>",
+    brief="第 n 近的一次游玩的详情（判定、快慢、历史对比）",
+    group=GROUP,
+    limit="image",
+)
 
 
 @play_cmd.handle()
@@ -121,7 +139,14 @@ async def _play(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, cards.play_detail_figure, empty)
 
 
-diff_cmd = command("diff", "变化", usage="/diff [sync | 日期]", brief="上次有变化的同步（或某天以来）的成绩变化", group=GROUP, limit="image")
+diff_cmd = command(
+    "diff",
+    "变化",
+    usage="/diff [sync | 日期]",
+    brief="上次有变化的同步（或某天以来）的成绩变化",
+    group=GROUP,
+    limit="image",
+)
 
 
 @diff_cmd.handle()
@@ -138,7 +163,14 @@ async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, diff.diff_pages, "还没有完成过同步：先 /sync 一次吧。", pages=True)
 
 
-history_cmd = command("history", "历史", usage="/history [曲名]", brief="Rating 曲线（每次游玩一个点）；加曲名看该谱面的每次游玩和攻略记录", group=GROUP, limit="image")
+history_cmd = command(
+    "history",
+    "历史",
+    usage="/history [曲名]",
+    brief="Rating 曲线（每次游玩一个点）；加曲名看该谱面的每次游玩和攻略记录",
+    group=GROUP,
+    limit="image",
+)
 
 
 @history_cmd.handle()
@@ -147,7 +179,12 @@ async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
     arc = app().archive()
     if not req.text:
         rating_view = await curve.rating_curve_view(req.player, arc.catalogue)
-        await show(matcher, rating_view, curve_r.rating_curve_figure, "还没有 Rating 记录：先 /sync 同步一次吧。")
+        await show(
+            matcher,
+            rating_view,
+            curve_r.rating_curve_figure,
+            "还没有 Rating 记录：先 /sync 同步一次吧。",
+        )
     play = await chart_queries.find_played_chart(req.player, arc, req.text)
     if play is None:
         await matcher.finish(f"存档里没有找到「{req.text}」的游玩。")
@@ -162,7 +199,14 @@ async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
     )
 
 
-b50_cmd = command("b50", "B50", usage="/b50 [日期]", brief="当前 B50；加日期看当时的 B50", group=GROUP, limit="image")
+b50_cmd = command(
+    "b50",
+    "B50",
+    usage="/b50 [日期]",
+    brief="当前 B50；加日期看当时的 B50",
+    group=GROUP,
+    limit="image",
+)
 
 
 @b50_cmd.handle()
@@ -177,7 +221,14 @@ async def _b50(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, b50.b50_figure, "那时还没有存档的成绩。" if as_of else NOTHING_YET)
 
 
-records_cmd = command("records", "记录", usage="/records [页码]", brief="存档的全部游玩，分页表格", group=GROUP, limit="image")
+records_cmd = command(
+    "records",
+    "记录",
+    usage="/records [页码]",
+    brief="存档的全部游玩，分页表格",
+    group=GROUP,
+    limit="image",
+)
 
 
 @records_cmd.handle()
@@ -190,7 +241,14 @@ async def _records(event: Event, matcher: Matcher, arg: Arg) -> None:
     await show(matcher, view, records_table.records_figure, NOTHING_YET)
 
 
-album_cmd = command("album", "相册", usage="/album [n]", brief="存档的照片；加序号看单张", group=GROUP, limit="image")
+album_cmd = command(
+    "album",
+    "相册",
+    usage="/album [n]",
+    brief="存档的照片；加序号看单张",
+    group=GROUP,
+    limit="image",
+)
 
 
 @album_cmd.handle()
@@ -205,11 +263,17 @@ async def _album(event: Event, matcher: Matcher, arg: Arg) -> None:
     assert view is not None  # show() finished the reply otherwise
     if n > len(view.photos):
         await matcher.finish(f"相册里只有 {len(view.photos)} 张照片。")
-    await send_pages(matcher, [await render_png(album.photo_figure, view.player, view.photos[n - 1])])
+    await send_pages(
+        matcher, [await render_png(album.photo_figure, view.player, view.photos[n - 1])]
+    )
 
 
 privacy_cmd = command(
-    "privacy", "隐私", usage="/privacy public|private", brief="是否允许群友 @你 查看你的存档（默认不公开）", group=GROUP
+    "privacy",
+    "隐私",
+    usage="/privacy public|private",
+    brief="是否允许群友 @你 查看你的存档（默认不公开）",
+    group=GROUP,
 )
 _PUBLIC = {"public": True, "公开": True, "private": False, "私密": False, "不公开": False}
 
@@ -224,4 +288,8 @@ async def _privacy(event: Event, matcher: Matcher, arg: Arg) -> None:
         state = "公开" if player.public else "不公开"
         await matcher.finish(f"你的存档现在{state}。用法：/privacy public|private")
     await players.set_public(player, choice)
-    await matcher.finish("已公开：群友可以 @你 查看你的存档，你也会出现在 /rank 群排行。" if choice else "已设为不公开：只有你自己能查看。")
+    await matcher.finish(
+        "已公开：群友可以 @你 查看你的存档，你也会出现在 /rank 群排行。"
+        if choice
+        else "已设为不公开：只有你自己能查看。"
+    )

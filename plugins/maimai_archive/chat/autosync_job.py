@@ -25,14 +25,25 @@ async def tick() -> None:
         logger.exception("autosync tick failed")
         return
     if reports:
-        logger.info(f"autosync: {len(reports)} players, {sum(r.new_plays for r in reports)} new plays")
+        logger.info(
+            f"autosync: {len(reports)} players, {sum(r.new_plays for r in reports)} new plays"
+        )
 
 
 @get_driver().on_startup
 async def _schedule() -> None:
-    scheduler.add_job(tick, "interval", minutes=1, id="maimai_autosync", replace_existing=True,
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(refresh_songs, "cron", hour=5, minute=17, id="maimai_songs", replace_existing=True)
+    scheduler.add_job(
+        tick,
+        "interval",
+        minutes=1,
+        id="maimai_autosync",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        refresh_songs, "cron", hour=5, minute=17, id="maimai_songs", replace_existing=True
+    )
 
 
 async def refresh_songs() -> None:

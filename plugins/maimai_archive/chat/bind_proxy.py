@@ -34,8 +34,10 @@ async def start(app: ArchiveApp) -> None:
         logger.error(f"login proxy not started ({e}); one-tap /bind is off")
         return
     if one_tap.public.split(":")[0] in ("0.0.0.0", "127.0.0.1", "localhost", "[::]", "::"):
-        logger.warning(f"players would be told to use {one_tap.public} as their proxy: "
-                       "set MAIMAI_BIND_PROXY_PUBLIC to the address they can reach")
+        logger.warning(
+            f"players would be told to use {one_tap.public} as their proxy: "
+            "set MAIMAI_BIND_PROXY_PUBLIC to the address they can reach"
+        )
     _one_tap = one_tap
 
 
@@ -67,6 +69,8 @@ async def bind_alone(qq: str, via: str) -> str:
         logger.info(f"one-tap bind: no login link ({type(e).__name__})")
         return f"暂时拿不到微信登录链接：{e.user_message}\n\n{USAGE}"
     except Exception as e:  # /bind alone is always answered; the cookie ways still work
-        logger.warning(f"one-tap bind: getting a login link failed unexpectedly: {type(e).__name__}")
+        logger.warning(
+            f"one-tap bind: getting a login link failed unexpectedly: {type(e).__name__}"
+        )
         return f"暂时拿不到微信登录链接，请稍后再试。\n\n{USAGE}"
     return link_text(link)

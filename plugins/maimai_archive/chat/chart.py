@@ -33,12 +33,31 @@ from .common import app, command, image, player_of, qq_of, render_pages, render_
 from .song_pick import EMPTY_CATALOGUE, group_line, not_found_text, pick_reply, pick_song
 
 GROUP = "曲库"
-chart_cmd = command("chart", "查歌", "id", usage="/chart <id|曲名|别名>", brief="查一首歌的谱面、定数和你的成绩", group=GROUP, limit="image")
-charts_cmd = command(
-    "charts", "定数表", "完成表", usage="/charts <等级> [dx|sd] [难度]", brief="某等级全部谱面按定数排列，标出你的评级", group=GROUP,
+chart_cmd = command(
+    "chart",
+    "查歌",
+    "id",
+    usage="/chart <id|曲名|别名>",
+    brief="查一首歌的谱面、定数和你的成绩",
+    group=GROUP,
     limit="image",
 )
-alias_cmd = command("alias", "别名", usage="/alias add <别名> <歌曲>", brief="为歌曲添加别名（管理员审核）", group=GROUP)
+charts_cmd = command(
+    "charts",
+    "定数表",
+    "完成表",
+    usage="/charts <等级> [dx|sd] [难度]",
+    brief="某等级全部谱面按定数排列，标出你的评级",
+    group=GROUP,
+    limit="image",
+)
+alias_cmd = command(
+    "alias",
+    "别名",
+    usage="/alias add <别名> <歌曲>",
+    brief="为歌曲添加别名（管理员审核）",
+    group=GROUP,
+)
 
 DIFFICULTY_WORDS = {
     "basic": Difficulty.BASIC, "bas": Difficulty.BASIC, "绿": Difficulty.BASIC,
@@ -54,12 +73,20 @@ async def _send_song(event: Event, matcher: Matcher, state: T_State, group: Grou
     player = await player_of(event)
     charts = [c for s in group.songs for c in s.charts]
     aliases = tuple(sorted(app().catalogue.aliases_of(group.songs[0])))
-    view = ChartInfoView(group.songs, aliases, chart_header(player), await chart_bests(player, charts, history=True))
+    view = ChartInfoView(
+        group.songs, aliases, chart_header(player), await chart_bests(player, charts, history=True)
+    )
     await matcher.finish(image(await render_png(chart_info_figure, view)))
 
 
 @chart_cmd.handle()
-async def _(event: Event, matcher: Matcher, state: T_State, arg: Annotated[Message, CommandArg()], cmd: Annotated[tuple[str, ...], Command()]) -> None:
+async def _(
+    event: Event,
+    matcher: Matcher,
+    state: T_State,
+    arg: Annotated[Message, CommandArg()],
+    cmd: Annotated[tuple[str, ...], Command()],
+) -> None:
     query = arg.extract_plain_text().strip()
     if cmd[0] == "id":
         if not query.isdigit():
@@ -81,7 +108,9 @@ def parse_charts_args(text: str) -> tuple[str, ChartType | None, Difficulty | No
             type_ = TYPE_WORDS[word]
         elif word in DIFFICULTY_WORDS:
             difficulty = DIFFICULTY_WORDS[word]
-        elif word.rstrip("+").isdigit() and word.count("+") <= 1 and 1 <= int(word.rstrip("+")) <= 15:
+        elif (
+            word.rstrip("+").isdigit() and word.count("+") <= 1 and 1 <= int(word.rstrip("+")) <= 15
+        ):
             level = word
     return (level, type_, difficulty) if level else None
 
@@ -90,7 +119,9 @@ def parse_charts_args(text: str) -> tuple[str, ChartType | None, Difficulty | No
 async def _(event: Event, arg: Annotated[Message, CommandArg()]) -> None:
     parsed = parse_charts_args(arg.extract_plain_text())
     if parsed is None:
-        await charts_cmd.finish("用法：/charts <等级> [dx|sd] [难度]，例如 /charts 13+、/charts 14 master")
+        await charts_cmd.finish(
+            "用法：/charts <等级> [dx|sd] [难度]，例如 /charts 13+、/charts 14 master"
+        )
     level, type_, difficulty = parsed
     catalogue = app().catalogue
     if not len(catalogue):
@@ -99,8 +130,16 @@ async def _(event: Event, arg: Annotated[Message, CommandArg()]) -> None:
     if not charts:
         await charts_cmd.finish(f"曲库里没有 {level} 的谱面。")
     player = await player_of(event)
-    filters = " · ".join(x for x in (type_.value if type_ else "", difficulty.label if difficulty else "") if x)
-    view = ChartListView(level, tuple(charts), await chart_bests(player, charts, history=False), chart_header(player), filters)
+    filters = " · ".join(
+        x for x in (type_.value if type_ else "", difficulty.label if difficulty else "") if x
+    )
+    view = ChartListView(
+        level,
+        tuple(charts),
+        await chart_bests(player, charts, history=False),
+        chart_header(player),
+        filters,
+    )
     pages = await render_pages(chart_list_figures, view)
     await charts_cmd.finish(OneBotMessage([image(png) for png in pages]))
 
@@ -155,7 +194,9 @@ async def _review(action: str, rest: list[str]) -> str:
         lines = []
         for pending in rows[:20]:
             song = catalogue.song(pending.song_id) or catalogue.song(pending.song_id + 10_000)
-            lines.append(f"{pending.id}. 「{pending.alias}」→ {song.title if song else pending.song_id}（提交者 {pending.proposer}）")
+            lines.append(
+                f"{pending.id}. 「{pending.alias}」→ {song.title if song else pending.song_id}（提交者 {pending.proposer}）"
+            )
         return "待审核别名：\n" + "\n".join(lines)
     if not rest or not rest[0].isdigit():
         return f"用法：/alias {action} <编号>"

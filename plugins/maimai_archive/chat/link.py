@@ -21,10 +21,20 @@ from .common import app, command, qq_of, within_limit
 Arg = Annotated[Message, CommandArg()]
 GROUP = "查分器"
 
-link = command("link", "关联", usage="/link [水鱼|落雪 Token]", brief="关联水鱼/落雪，同步后自动上传成绩",
-               group=GROUP, private_only=True)
-unlink = command("unlink", "取消关联", usage="/unlink 水鱼|落雪", brief="删除保存的查分器 Token", group=GROUP)
-push = command("push", "上传", usage="/push [水鱼|落雪]", brief="把存档里的全部成绩上传到查分器", group=GROUP)
+link = command(
+    "link",
+    "关联",
+    usage="/link [水鱼|落雪 Token]",
+    brief="关联水鱼/落雪，同步后自动上传成绩",
+    group=GROUP,
+    private_only=True,
+)
+unlink = command(
+    "unlink", "取消关联", usage="/unlink 水鱼|落雪", brief="删除保存的查分器 Token", group=GROUP
+)
+push = command(
+    "push", "上传", usage="/push [水鱼|落雪]", brief="把存档里的全部成绩上传到查分器", group=GROUP
+)
 
 USAGE = (
     "用法（仅私聊）：\n"
@@ -36,7 +46,9 @@ LEAKED = (
     "请不要在群里发送查分器 Token！群里的人已经能看到它。"
     "请马上到水鱼/落雪重新生成 Token 让旧的失效，然后私聊我 /link。"
 )
-NOT_LINKED = "你还没有关联查分器：请私聊我 /link 水鱼 <Import-Token> 或 /link 落雪 <个人 API 密钥>。"
+NOT_LINKED = (
+    "你还没有关联查分器：请私聊我 /link 水鱼 <Import-Token> 或 /link 落雪 <个人 API 密钥>。"
+)
 WHICH = "请写明是 水鱼 还是 落雪，例如 /unlink 水鱼。"
 REASONS = {"utage": "宴会场", "unknown": "曲库未收录"}
 
@@ -53,7 +65,13 @@ def listing(links: list[LinkInfo]) -> str:
     lines = ["已关联的查分器："]
     for info in links:
         state = "正常" if info.status == "ok" else "Token 已失效，请重新 /link"
-        waiting = "" if info.pending == 0 else "，全部成绩待上传" if info.pending < 0 else f"，{info.pending} 项待上传"
+        waiting = (
+            ""
+            if info.pending == 0
+            else "，全部成绩待上传"
+            if info.pending < 0
+            else f"，{info.pending} 项待上传"
+        )
         lines.append(f"{info.label}：{info.masked}（{state}{waiting}）")
     return "\n".join(lines)
 

@@ -29,11 +29,25 @@ from .song_pick import pick_reply, pick_song
 
 GROUP = "成绩工具"
 line_cmd = command(
-    "line", "分数线", usage="/line <曲名|id> [难度] [目标]", brief="谱面的分数线：SSS/SSS+ 能丢多少 TAP GREAT 和绝赞", group=GROUP
+    "line",
+    "分数线",
+    usage="/line <曲名|id> [难度] [目标]",
+    brief="谱面的分数线：SSS/SSS+ 能丢多少 TAP GREAT 和绝赞",
+    group=GROUP,
 )
-raise_cmd = command("raise", "推分", "上分", usage="/raise", brief="把哪些谱面推到下一评级涨分最多", group=GROUP, limit="image")
+raise_cmd = command(
+    "raise",
+    "推分",
+    "上分",
+    usage="/raise",
+    brief="把哪些谱面推到下一评级涨分最多",
+    group=GROUP,
+    limit="image",
+)
 
-LINE_USAGE = "用法：/line <曲名|id> [难度] [目标]，例如 /line 潘、/line 834 紫 100.5、/line 潘 白 sss"
+LINE_USAGE = (
+    "用法：/line <曲名|id> [难度] [目标]，例如 /line 潘、/line 834 紫 100.5、/line 潘 白 sss"
+)
 SSS, SSSP = 1_000_000, 1_005_000
 DEFAULT_TARGETS = (SSS, SSSP)
 TARGET_WORDS = {
@@ -89,7 +103,9 @@ def _query(text: str) -> str:
     return text
 
 
-def line_charts(songs: tuple[Song, ...], difficulty: Difficulty | None, type_: ChartType | None) -> list[Chart]:
+def line_charts(
+    songs: tuple[Song, ...], difficulty: Difficulty | None, type_: ChartType | None
+) -> list[Chart]:
     """The charts a /line request means: MASTER unless told, of every chart set unless told."""
     chosen = [s for s in songs if type_ is None or s.type is type_]
     charts: list[Chart] = []
@@ -146,13 +162,17 @@ async def _send_line(event: Event, matcher: Matcher, state: T_State, group: Grou
     difficulty, type_, targets = state["line_args"]
     charts = line_charts(group.songs, difficulty, type_)
     if not charts:
-        what = " ".join(x for x in (type_.value if type_ else "", (difficulty or Difficulty.MASTER).label) if x)
+        what = " ".join(
+            x for x in (type_.value if type_ else "", (difficulty or Difficulty.MASTER).label) if x
+        )
         await matcher.finish(f"{group.title} 没有 {what} 谱面。")
     await matcher.finish("\n\n".join(line_text(c, targets) for c in charts))
 
 
 @line_cmd.handle()
-async def _line(event: Event, matcher: Matcher, state: T_State, arg: Annotated[Message, CommandArg()]) -> None:
+async def _line(
+    event: Event, matcher: Matcher, state: T_State, arg: Annotated[Message, CommandArg()]
+) -> None:
     query, difficulty, type_, targets = parse_line_args(arg.extract_plain_text().strip())
     if not query:
         await matcher.finish(LINE_USAGE)

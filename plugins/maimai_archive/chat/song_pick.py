@@ -37,7 +37,12 @@ def not_found_text(query: str, decision: Decision) -> str:
 
 
 async def pick_song(
-    event: Event, matcher: Matcher, state: T_State, on_song: OnSong, search: str, shown: str | None = None
+    event: Event,
+    matcher: Matcher,
+    state: T_State,
+    on_song: OnSong,
+    search: str,
+    shown: str | None = None,
 ) -> None:
     """Search for a song and go on with ``on_song``, or ask which one (the reply arrives at
     the command's ``pick_reply`` handler). ``shown`` is how the query is quoted back when
@@ -60,7 +65,9 @@ def pick_reply(matcher_type: type[Matcher], on_song: OnSong) -> None:
     handler (NoneBot runs a matcher's handlers in the order they were added)."""
 
     @matcher_type.got("pick")
-    async def _picked(event: Event, matcher: Matcher, state: T_State, pick: Annotated[str, ArgPlainText()]) -> None:
+    async def _picked(
+        event: Event, matcher: Matcher, state: T_State, pick: Annotated[str, ArgPlainText()]
+    ) -> None:
         choices: tuple[Group, ...] = state["choices"]
         pick = pick.strip()
         if not pick.isdigit() or not 1 <= int(pick) <= len(choices):

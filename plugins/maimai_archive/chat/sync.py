@@ -18,7 +18,13 @@ from .common import NOT_BOUND, app, command, image, player_of, render_pages
 Arg = Annotated[Message, CommandArg()]
 PROGRESS_AFTER = 4.0  # seconds before a "still working" note
 
-sync = command("sync", "同步", usage="/sync [full]", brief="同步并永久存档最新成绩（full：完整重读成绩单）", group="同步")
+sync = command(
+    "sync",
+    "同步",
+    usage="/sync [full]",
+    brief="同步并永久存档最新成绩（full：完整重读成绩单）",
+    group="同步",
+)
 
 
 def summary(report: SyncReport, archived: int) -> str:
@@ -28,20 +34,28 @@ def summary(report: SyncReport, archived: int) -> str:
     if report.status is SyncStatus.UNBOUND:
         return NOT_BOUND
     if report.status is SyncStatus.EXPIRED:
-        message = report.error.user_message if report.error else "登录已过期：私聊我发送 /bind 重新登录。"
+        message = (
+            report.error.user_message if report.error else "登录已过期：私聊我发送 /bind 重新登录。"
+        )
         return message + ("\n本次已取得的成绩都已保存。" if report.new_plays else "")
     if report.status is SyncStatus.FAILED:
         kept = f"已保存 {report.new_plays} 次新游玩。" if report.new_plays else "已有存档不受影响。"
         return f"同步没有完成：{report.error.user_message if report.error else '未知错误'}\n{kept}"
     lines = []
     if report.full_declined:
-        lines.append(f"{report.cooldown_minutes} 分钟内已完整同步过，这次按普通同步进行（不再重读成绩单）。")
+        lines.append(
+            f"{report.cooldown_minutes} 分钟内已完整同步过，这次按普通同步进行（不再重读成绩单）。"
+        )
     if report.first:
-        lines.append(f"首次同步完成：存档 {report.new_plays} 次游玩，导入 {report.imported_bests} 项成绩。")
+        lines.append(
+            f"首次同步完成：存档 {report.new_plays} 次游玩，导入 {report.imported_bests} 项成绩。"
+        )
     elif report.new_plays == 0 and report.improved == 0:
         lines.append(f"没有新成绩（共存档 {archived} 次游玩）。")
     else:
-        lines.append(f"同步完成：新增 {report.new_plays} 次游玩，{report.improved} 项成绩提升，共存档 {archived} 次。")
+        lines.append(
+            f"同步完成：新增 {report.new_plays} 次游玩，{report.improved} 项成绩提升，共存档 {archived} 次。"
+        )
     before, after = report.rating_before, report.rating_after
     if after is not None:
         if before is not None and before != after:
@@ -51,7 +65,9 @@ def summary(report: SyncReport, archived: int) -> str:
     if report.new_photos:
         lines.append(f"新存档 {report.new_photos} 张照片。")
     if report.gap:
-        lines.append("⚠ 距上次同步已超过 50 次游玩，中间的记录已被官方页面挤掉。建议 /autosync on。")
+        lines.append(
+            "⚠ 距上次同步已超过 50 次游玩，中间的记录已被官方页面挤掉。建议 /autosync on。"
+        )
     lines.extend(skipped_line(s.phase, s.pages, s.saved is not None) for s in report.skipped)
     if report.unresolved:
         lines.append(f"{report.unresolved} 次游玩的曲目曲库暂未收录，曲库更新后会自动补上。")

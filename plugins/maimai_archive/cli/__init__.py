@@ -46,7 +46,10 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mai-archive", description="the maimai archive core from the command line, with the bot's own settings")
+    parser = argparse.ArgumentParser(
+        prog="mai-archive",
+        description="the maimai archive core from the command line, with the bot's own settings",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     parse = sub.add_parser("parse", help="parse a saved maimai-mobile page and print its JSON")

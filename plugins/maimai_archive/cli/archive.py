@@ -19,13 +19,16 @@ from ..core.db.models import Player
 
 
 def add_archive_parsers(subparsers: Any) -> None:
-    sync = subparsers.add_parser("sync", help="run one sync for a bound player; prints the report as JSON")
+    sync = subparsers.add_parser(
+        "sync", help="run one sync for a bound player; prints the report as JSON"
+    )
     sync.add_argument("--qq", required=True)
     sync.add_argument("--full", action="store_true", help="also re-read every score list")
     sync.set_defaults(func=cmd_sync)
 
     doctor = subparsers.add_parser(
-        "doctor", help="fetch each page kind once for a bound player, parse it, print what is missing"
+        "doctor",
+        help="fetch each page kind once for a bound player, parse it, print what is missing",
     )
     doctor.add_argument("--qq", required=True)
     doctor.set_defaults(func=cmd_doctor)
@@ -100,7 +103,12 @@ def report_json(report: SyncReport) -> dict[str, Any]:
         "kind": type(report.error).__name__, "message": report.error.user_message,
     }  # fmt: skip
     out["skipped"] = [
-        {"phase": s.phase.value, "error": type(s.error).__name__, "pages": s.pages, "saved": str(s.saved) if s.saved else None}
+        {
+            "phase": s.phase.value,
+            "error": type(s.error).__name__,
+            "pages": s.pages,
+            "saved": str(s.saved) if s.saved else None,
+        }
         for s in report.skipped
     ]
     return out

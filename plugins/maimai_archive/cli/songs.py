@@ -38,7 +38,11 @@ def songs_search(args: argparse.Namespace, config: MaimaiConfig | None = None) -
 def songs_update(args: argparse.Namespace, config: MaimaiConfig | None = None) -> int:
     config = config or load_config()
     songs, aliases = asyncio.run(_update(config))
-    print(json.dumps({"songs": _result(songs), "aliases": _result(aliases)}, ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {"songs": _result(songs), "aliases": _result(aliases)}, ensure_ascii=False, indent=1
+        )
+    )
     return 0 if songs.ok and songs.count else 1
 
 

@@ -46,7 +46,10 @@ class ArchiveApp:
     """Owns what lives as long as the process."""
 
     def __init__(
-        self, config: MaimaiConfig, source_factory: SourceFactory | None = None, notify: Notify | None = None
+        self,
+        config: MaimaiConfig,
+        source_factory: SourceFactory | None = None,
+        notify: Notify | None = None,
     ) -> None:
         self.config = config
         self.box: SecretBox | None = None
@@ -55,8 +58,10 @@ class ArchiveApp:
         # Filled in place by start() and every refresh: holders of it see new songs.
         self.catalogue = Catalogue()
         self.covers = CoverCache(
-            config.data_dir / "covers", config.maimai_cover_url,
-            max_bytes=config.maimai_max_image_bytes, max_pixels=config.maimai_max_image_pixels,
+            config.data_dir / "covers",
+            config.maimai_cover_url,
+            max_bytes=config.maimai_max_image_bytes,
+            max_pixels=config.maimai_max_image_pixels,
         )
         # Per-user limits of the chat commands, by kind (0 = no limit).
         self.limits = {
@@ -83,9 +88,11 @@ class ArchiveApp:
         await start_database(self.config.db_url)
         await song_store.load_into(self.catalogue)
         self.trackers = TrackerService(
-            self.box, lambda: self.catalogue,
+            self.box,
+            lambda: self.catalogue,
             {"divingfish": self.config.maimai_divingfish_url, "lxns": self.config.maimai_lxns_url},
-            timeout=self.config.maimai_request_timeout, notify=self._notify,
+            timeout=self.config.maimai_request_timeout,
+            notify=self._notify,
         )
         self.sync = _Syncs(
             self.on_sync_done,
@@ -142,15 +149,26 @@ class ArchiveApp:
         aliases = await song_store.refresh_aliases(self.catalogue, self.config.maimai_alias_url)
         if songs.ok:
             resolved = await resolve_pending(self.catalogue)
-            log.info("song data: %d songs (changed: %s), %d archived plays resolved now", songs.count, songs.changed, resolved)
+            log.info(
+                "song data: %d songs (changed: %s), %d archived plays resolved now",
+                songs.count,
+                songs.changed,
+                resolved,
+            )
         else:
-            log.warning("song data not refreshed (%s); serving the stored copy of %d songs", songs.error, songs.count)
+            log.warning(
+                "song data not refreshed (%s); serving the stored copy of %d songs",
+                songs.error,
+                songs.count,
+            )
         if not aliases.ok:
             log.warning("aliases not refreshed (%s)", aliases.error)
         return f"songs={songs.count} changed={songs.changed} error={songs.error}"
 
     @asynccontextmanager
-    async def client_source(self, cookies: dict[str, str], on_cookies: CookieSaver) -> AsyncIterator[PageSource]:
+    async def client_source(
+        self, cookies: dict[str, str], on_cookies: CookieSaver
+    ) -> AsyncIterator[PageSource]:
         """The real site, for one account."""
         async with MaimaiClient(
             self.config.maimai_net_base_url,
@@ -177,8 +195,10 @@ class ArchiveApp:
         if isinstance(given, CallbackUrl):
             # The configured site is followed too (a local simulator in tests).
             jar = await follow_oauth_callback(
-                given.url, request_timeout=self.config.maimai_request_timeout,
-                base_url=self.config.maimai_net_base_url, max_bytes=self.config.maimai_max_page_bytes,
+                given.url,
+                request_timeout=self.config.maimai_request_timeout,
+                base_url=self.config.maimai_net_base_url,
+                max_bytes=self.config.maimai_max_page_bytes,
             )
         else:
             jar = dict(given.cookies)
@@ -192,8 +212,13 @@ class ArchiveApp:
         async with self._source_factory(jar, keep) as source:
             profile = await source.friend_code()
         player, _ = await Player.get_or_create(qq=qq)
-        archived = any([await SyncRun.exists(player=player), await Best.exists(player=player),
-                        await Play.exists(player=player)])
+        archived = any(
+            [
+                await SyncRun.exists(player=player),
+                await Best.exists(player=player),
+                await Play.exists(player=player),
+            ]
+        )
         if archived and profile.friend_code and player.friend_code != profile.friend_code:
             # Another maimai account: merging two players' plays would corrupt both archives.
             raise BindingError(
@@ -202,7 +227,9 @@ class ArchiveApp:
                 "要换账号，请先私聊 /forget 删除旧存档。",
             )
         await Player.filter(id=player.id).update(
-            name=profile.name, rating=profile.rating, friend_code=profile.friend_code or player.friend_code
+            name=profile.name,
+            rating=profile.rating,
+            friend_code=profile.friend_code or player.friend_code,
         )
         await self.store.save(player, latest, status="ok")
         await player.refresh_from_db()
@@ -225,7 +252,9 @@ class ArchiveApp:
 class _Syncs(SyncService):
     """The sync service, reporting each finished sync to the app (one hook for every caller)."""
 
-    def __init__(self, on_done: Callable[[Player, SyncReport], None], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, on_done: Callable[[Player, SyncReport], None], *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._on_done = on_done
 

@@ -167,7 +167,9 @@ class MaimaiClient:
         _require_complete(path, body)
         return body
 
-    async def _read(self, path: str, params: Mapping[str, str | int] | None, parse: Callable[[Element], T]) -> T:
+    async def _read(
+        self, path: str, params: Mapping[str, str | int] | None, parse: Callable[[Element], T]
+    ) -> T:
         """``get_page`` and a tree parser in one: the page is turned into a tree once, off the
         event loop, for both the status check and the parser."""
         body = await self._fetch(path, params)
@@ -195,7 +197,9 @@ class MaimaiClient:
         if "logout" in path.lower():
             raise ValueError("refusing to request a logout page: it ends the session")
         async with self._lock:
-            response = await self._get_with_retries(urljoin(self.base_url, path), params, self._max_page)
+            response = await self._get_with_retries(
+                urljoin(self.base_url, path), params, self._max_page
+            )
         return await _text(response)
 
     async def image(self, url: str) -> bytes:
@@ -203,15 +207,23 @@ class MaimaiClient:
         if urlsplit(url).netloc not in ("", urlsplit(self.base_url).netloc):
             raise OffSite("photo", "an image on the site's own host")
         async with self._lock:
-            response = await self._get_with_retries(urljoin(self.base_url, url), None, self._max_image)
+            response = await self._get_with_retries(
+                urljoin(self.base_url, url), None, self._max_image
+            )
         if not response.headers.get("content-type", "").startswith("image/"):
-            await asyncio.to_thread(check_status, await _text(response))  # an error page: its typed error
+            await asyncio.to_thread(
+                check_status, await _text(response)
+            )  # an error page: its typed error
             raise PageChanged("photo", f"an image at {urlsplit(url).path}")
         # From the header: nothing has decoded it (TooLarge for a bomb, PageChanged for no image).
-        await asyncio.to_thread(check_image, response.content, f"photo {urlsplit(url).path}", self._max_pixels)
+        await asyncio.to_thread(
+            check_image, response.content, f"photo {urlsplit(url).path}", self._max_pixels
+        )
         return response.content
 
-    async def _get_with_retries(self, url: str, params: Mapping[str, Any] | None, limit: int) -> httpx.Response:
+    async def _get_with_retries(
+        self, url: str, params: Mapping[str, Any] | None, limit: int
+    ) -> httpx.Response:
         path = urlsplit(url).path
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
@@ -252,17 +264,24 @@ class MaimaiClient:
                 raise SessionExpired(f"redirected to {urlsplit(location).path}")
             if urlsplit(location).netloc != urlsplit(self.base_url).netloc:
                 # e.g. a photo moved to a CDN: this page is unreadable, the session is fine
-                raise OffSite(urlsplit(url).path, f"an answer on the site's own host, not {urlsplit(location).netloc}")
+                raise OffSite(
+                    urlsplit(url).path,
+                    f"an answer on the site's own host, not {urlsplit(location).netloc}",
+                )
             url, params = location, None
         raise NetworkError(f"too many redirects from {urlsplit(url).path}")
 
-    async def _request(self, url: str, params: Mapping[str, Any] | None, limit: int) -> httpx.Response:
+    async def _request(
+        self, url: str, params: Mapping[str, Any] | None, limit: int
+    ) -> httpx.Response:
         if self._semaphore is not None:
             async with self._semaphore:
                 return await self._request_spaced(url, params, limit)
         return await self._request_spaced(url, params, limit)
 
-    async def _request_spaced(self, url: str, params: Mapping[str, Any] | None, limit: int) -> httpx.Response:
+    async def _request_spaced(
+        self, url: str, params: Mapping[str, Any] | None, limit: int
+    ) -> httpx.Response:
         if self._last_request is not None:
             wait = self._interval - (time.monotonic() - self._last_request)
             if wait > 0:
@@ -279,7 +298,11 @@ class MaimaiClient:
             self._http.cookies.clear()  # our own jar is the only one
             # Before the body: a rotated _t must be kept even when the body is refused.
             await self._absorb_cookies(response)
-            body = b"" if response.is_redirect else await read_capped(response, limit, urlsplit(url).path)
+            body = (
+                b""
+                if response.is_redirect
+                else await read_capped(response, limit, urlsplit(url).path)
+            )
         finally:
             await response.aclose()
         response._content = body  # what httpx's aread() sets; aread() itself has no cap
@@ -301,7 +324,9 @@ class MaimaiClient:
         return await self._read("record/", None, parse_record_tree)
 
     async def play_detail(self, idx: str) -> ParsedPlayDetail:
-        return await self._read("record/playlogDetail/", {"idx": idx}, lambda root: parse_detail_tree(root, idx))
+        return await self._read(
+            "record/playlogDetail/", {"idx": idx}, lambda root: parse_detail_tree(root, idx)
+        )
 
     async def scores(self, diff: int, *, played_only: bool = False) -> list[ParsedScore]:
         """Best scores of difficulty ``diff`` (0–4, 10 = Utage); ``played_only`` uses musicSort."""
@@ -402,7 +427,11 @@ async def follow_oauth_callback(
             headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
             try:
                 async with http.stream("GET", url, headers=headers) as response:
-                    body = b"" if response.is_redirect else await read_capped(response, max_bytes, "OAuth callback")
+                    body = (
+                        b""
+                        if response.is_redirect
+                        else await read_capped(response, max_bytes, "OAuth callback")
+                    )
             except httpx.TransportError as exc:
                 raise NetworkError(f"OAuth callback: {type(exc).__name__}") from None
             except (httpx.InvalidURL, ValueError) as exc:  # a URL urllib read and httpx does not

@@ -132,7 +132,12 @@ class CoverCache:
 
     # The fetches outlive the wait (they finish in the background), which a caller's
     # asyncio.timeout cannot express: hence a timeout parameter.
-    async def ensure(self, song_ids: Iterable[int | None], timeout: float = 3.0, limit: int = MAX_IDS) -> int:  # noqa: ASYNC109
+    async def ensure(
+        self,
+        song_ids: Iterable[int | None],
+        timeout: float = 3.0,  # noqa: ASYNC109
+        limit: int = MAX_IDS,
+    ) -> int:
         """Fetch the missing covers of ``song_ids`` (at most ``limit``); returns how many
         arrived within ``timeout`` seconds. Never raises for a network or host problem."""
         if not self.url_template:
@@ -148,7 +153,12 @@ class CoverCache:
         try:
             await asyncio.wait_for(asyncio.shield(batch), timeout)
         except TimeoutError:
-            log.info("covers: %d of %d still fetching after %.1fs; the image uses placeholders", len(wanted) - len(saved), len(wanted), timeout)
+            log.info(
+                "covers: %d of %d still fetching after %.1fs; the image uses placeholders",
+                len(wanted) - len(saved),
+                len(wanted),
+                timeout,
+            )
         return len(saved)
 
     async def cancel_background(self) -> None:
@@ -177,16 +187,30 @@ class CoverCache:
         try:
             for candidate in _candidates(song_id):
                 async with self._slots:
-                    status, content = await self._download(http, self.url_template.format(id=candidate))
+                    status, content = await self._download(
+                        http, self.url_template.format(id=candidate)
+                    )
                 if status == 404:
                     continue
                 if status != 200:
                     retry = ERROR_TTL  # the host is unwell, not missing the cover
-                    log.info("covers: %s answered HTTP %d for song %d", _host(self.url_template), status, candidate)
+                    log.info(
+                        "covers: %s answered HTTP %d for song %d",
+                        _host(self.url_template),
+                        status,
+                        candidate,
+                    )
                     continue
-                png = None if content is None else await asyncio.to_thread(as_png, content, self._max_pixels)
+                png = (
+                    None
+                    if content is None
+                    else await asyncio.to_thread(as_png, content, self._max_pixels)
+                )
                 if png is None:
-                    log.warning("covers: song %d: the host sent something that is not a PNG/JPEG image within the caps", candidate)
+                    log.warning(
+                        "covers: song %d: the host sent something that is not a PNG/JPEG image within the caps",
+                        candidate,
+                    )
                     continue
                 await asyncio.to_thread(_write_atomic, self.directory / f"{candidate:05d}.png", png)
                 saved.append(song_id)
@@ -235,7 +259,10 @@ class _Recording(Archive):
 
 
 async def with_covers(
-    cache: CoverCache, archive: Archive, build: Callable[[Archive], Awaitable[V]], timeout: float = 3.0  # noqa: ASYNC109
+    cache: CoverCache,
+    archive: Archive,
+    build: Callable[[Archive], Awaitable[V]],
+    timeout: float = 3.0,  # noqa: ASYNC109
 ) -> V:
     """``build(archive)`` — a view query — with the covers it lacked fetched first.
 
@@ -244,6 +271,10 @@ async def with_covers(
     """
     recording = _Recording(archive.catalogue, archive.covers, archive.data_dir)
     view = await build(recording)
-    if recording.missing and archive.covers is not None and await cache.ensure(recording.missing, timeout):
+    if (
+        recording.missing
+        and archive.covers is not None
+        and await cache.ensure(recording.missing, timeout)
+    ):
         view = await build(archive)
     return view

@@ -48,7 +48,9 @@ class SessionExpired(SessionError):
 
 
 class LoginFailed(SessionError):
-    user_message = "登录失败（错误码 100001）：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie）。"
+    user_message = (
+        "登录失败（错误码 100001）：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie）。"
+    )
 
 
 class SiteUnavailable(MaimaiError):
@@ -64,7 +66,9 @@ class RateLimited(SiteUnavailable):
 
 
 class ChallengePage(SiteUnavailable):
-    user_message = "舞萌DX网站返回了安全验证页面，请稍后再试；多次出现请重新 /bind（带上全部 Cookie）。"
+    user_message = (
+        "舞萌DX网站返回了安全验证页面，请稍后再试；多次出现请重新 /bind（带上全部 Cookie）。"
+    )
 
 
 class NetworkError(MaimaiError):
@@ -120,7 +124,9 @@ class OffSite(PageChanged):
     """A redirect to another host (a photo moved to a CDN…). Not a session expiry: an optional
     page is skipped; on ``record/`` the sync fails with this error."""
 
-    user_message = "舞萌DX网站把请求转到了别的网站，暂时无法读取；请稍后再试，多次出现请告诉机器人管理员。"
+    user_message = (
+        "舞萌DX网站把请求转到了别的网站，暂时无法读取；请稍后再试，多次出现请告诉机器人管理员。"
+    )
 
 
 class SyncStopped(MaimaiError):
@@ -144,6 +150,8 @@ class SyncCrashed(SyncStopped):
     """An unexpected exception (a bug) inside the sync; the original is chained as the cause."""
 
     user_message = "同步时出了内部错误，已写入日志，请告诉机器人管理员；已取得的数据都已保存。"
+
+
 class TooLarge(PageChanged):
     """Past a cap: a body over its byte limit (not read further), or an image over its pixel
     limit (checked from the header, never decoded)."""

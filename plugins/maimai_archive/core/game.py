@@ -78,7 +78,9 @@ FC_ORDER: tuple[FC | None, ...] = (None, FC.FC, FC.FCP, FC.AP, FC.APP)
 FS_ORDER: tuple[FS | None, ...] = (None, FS.SYNC, FS.FS, FS.FSP, FS.FSD, FS.FSDP)
 
 
-def better_lamp(a: str | None, b: str | None, order: tuple[FC | None, ...] | tuple[FS | None, ...]) -> str | None:
+def better_lamp(
+    a: str | None, b: str | None, order: tuple[FC | None, ...] | tuple[FS | None, ...]
+) -> str | None:
     """The better of two stored lamps (an unknown code counts as no lamp; a tie keeps ``a``)."""
 
     def rank(lamp: str | None) -> int:

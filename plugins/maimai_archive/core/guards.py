@@ -15,7 +15,9 @@ MAX_KEYS = 10_000  # past this, keys whose window is empty are dropped
 class RateLimit:
     """At most ``count`` uses per ``period`` seconds for each key; ``count`` ≤ 0 = no limit."""
 
-    def __init__(self, count: int, period: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, count: int, period: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.count = count
         self.period = period
         self._clock = clock
@@ -44,5 +46,7 @@ class RateLimit:
         return max(0.0, uses[0] + self.period - self._clock())
 
     def _forget_idle(self, now: float) -> None:
-        for key in [k for k, uses in self._uses.items() if not uses or uses[-1] <= now - self.period]:
+        for key in [
+            k for k, uses in self._uses.items() if not uses or uses[-1] <= now - self.period
+        ]:
             del self._uses[key]

@@ -163,8 +163,10 @@ def b50(scores: Iterable[Score]) -> B50:
         if held is None or score.achievement > held.achievement:
             best[key] = score
     # Only the winners become entries: an archive holds ~1,500 bests, the board 50.
-    rated = [(-rating(s.chart.constant, s.achievement), -s.achievement, -s.chart.constant, key, s)
-             for key, s in best.items()]
+    rated = [
+        (-rating(s.chart.constant, s.achievement), -s.achievement, -s.chart.constant, key, s)
+        for key, s in best.items()
+    ]
     old = heapq.nsmallest(OLD_SLOTS, (r for r in rated if not r[4].chart.is_new), key=_rank_key)
     new = heapq.nsmallest(NEW_SLOTS, (r for r in rated if r[4].chart.is_new), key=_rank_key)
     return B50(tuple(B50Entry(r[4], -r[0]) for r in old), tuple(B50Entry(r[4], -r[0]) for r in new))
@@ -240,7 +242,9 @@ class RaiseStep:
     gain: int
 
 
-def what_raises(board: B50, scores: Iterable[Score], candidates: Iterable[Chart] = ()) -> list[RaiseStep]:
+def what_raises(
+    board: B50, scores: Iterable[Score], candidates: Iterable[Chart] = ()
+) -> list[RaiseStep]:
     """For every played chart (and every candidate chart not played), the lowest rank step
     above the current achievement that would raise the B50 total, biggest gain first."""
     current: dict[str, Score] = {}
@@ -264,7 +268,9 @@ def what_raises(board: B50, scores: Iterable[Score], candidates: Iterable[Chart]
             new_rating = chart_rating(chart, target)
             baseline = in_board[key] if key in in_board else board.floor(chart.is_new)
             if new_rating > baseline:
-                steps.append(RaiseStep(chart, achievement, target, new_rating, new_rating - baseline))
+                steps.append(
+                    RaiseStep(chart, achievement, target, new_rating, new_rating - baseline)
+                )
                 break
     steps.sort(key=lambda s: (-s.gain, s.target - (s.current or 0), s.chart.key))
     return steps

@@ -28,7 +28,14 @@ MASK = "***"
 
 # Cookie names the site uses (session, rotation and the WAF's) and our own key setting: the
 # value runs to the end of the cookie field, exactly as the bind parser reads it.
-COOKIE_NAMES = ("userId", "_t", "__tst_status", "EO_Bot_Ssid", "friendCodeList", "maimai_secret_key")
+COOKIE_NAMES = (
+    "userId",
+    "_t",
+    "__tst_status",
+    "EO_Bot_Ssid",
+    "friendCodeList",
+    "maimai_secret_key",
+)
 # OAuth callback query fields: the value runs to the end of the query field.
 QUERY_NAMES = ("code", "t", "r", "state")
 # Score tracker tokens (/link): sent as these headers.
@@ -39,7 +46,9 @@ _I = re.IGNORECASE
 _CQ = r"&(?:amp|#44|#91|#93);"  # OneBot escapes in logged message text: one character each
 # Blanks as the bind parser strips them, also as NoneBot logs them: it logs repr(message), so a
 # tab is the two characters \t there.
-_ESCAPED_BLANK = r"\\[tnrfv]|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}"  # \u3000 (full-width), \xa0, \x1c…
+_ESCAPED_BLANK = (
+    r"\\[tnrfv]|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}"  # \u3000 (full-width), \xa0, \x1c…
+)
 _BLANK = rf"(?:\s|{_ESCAPED_BLANK})*+"
 # A name starts a word, or follows a blank that repr() wrote as an escape ("\nuserId=").
 _START = r"(?:(?<![\w$%])|(?<=\\[tnrfv])|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4}))"
@@ -55,21 +64,30 @@ _VALUE = re.compile(
 )
 # \\" ends a JSON string (an escaped backslash) but is an escaped quote in a repr'd log line:
 # the value is also read the longer way — any backslash escapes a quote — up to a bound.
-_LONG_STRING = re.compile(r"""(?:"(?:[^"\\]|\\++[^\\]?){0,8192}+|'(?:[^'\\]|\\++[^\\]?){0,8192}+)""", re.DOTALL)
+_LONG_STRING = re.compile(
+    r"""(?:"(?:[^"\\]|\\++[^\\]?){0,8192}+|'(?:[^'\\]|\\++[^\\]?){0,8192}+)""", re.DOTALL
+)
 # The callback fields inside the URL-encoded redirect_uri of a one-tap login link.
 _ENCODED_QUERY = re.compile(r"(%(?:3F|26)(?:r|t|code|state)%3D)[^%&\s\"'#]*+", _I)
 # A tracker token as a header line: "Import-Token: …".
-_TOKEN_HEADER = re.compile(rf"((?<![\w-])(?:{'|'.join(TOKEN_HEADERS)})\s*+[:=]\s*+)[^\s\"',;}}\]]*+", _I)
+_TOKEN_HEADER = re.compile(
+    rf"((?<![\w-])(?:{'|'.join(TOKEN_HEADERS)})\s*+[:=]\s*+)[^\s\"',;}}\]]*+", _I
+)
 # The OAuth callback URL (its code logs the account in): the whole query, to the end.
 _CALLBACK = re.compile(r"(/wc_auth/[^?\s]*+\?).++", _I | re.DOTALL)
 # A bind command (cookies) or a link command (a tracker token) with any prefix (or none):
 # everything after the command word.
 # NoneBot's command parser splits on any blank (a full-width space too), logged as an escape.
 _AFTER_BLANK = r"(?:(?<!\w)|(?<=\\[tnrfv])|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4}))"
-_BIND = re.compile(rf"({_AFTER_BLANK}[^\w\s]?(?:bind|绑定|link|关联)(?:\s|{_ESCAPED_BLANK})++)\S.*+", _I | re.DOTALL)
+_BIND = re.compile(
+    rf"({_AFTER_BLANK}[^\w\s]?(?:bind|绑定|link|关联)(?:\s|{_ESCAPED_BLANK})++)\S.*+",
+    _I | re.DOTALL,
+)
 _FERNET = re.compile(r"gAAAAA[\w\-=]{20,}+")
 # The password in a URL: scheme://user:password@host (scheme at a word start; bounded).
-_URL_PASSWORD = re.compile(r"(?<![\w+.\-])([A-Za-z][\w+.\-]*+://[^:/@\s'\"]*+:)[^@/\s'\"]{1,256}+(@)")
+_URL_PASSWORD = re.compile(
+    r"(?<![\w+.\-])([A-Za-z][\w+.\-]*+://[^:/@\s'\"]*+:)[^@/\s'\"]{1,256}+(@)"
+)
 
 _extra: list[str] = []  # exact values (the configured key), added by add_secret
 
@@ -112,7 +130,9 @@ def _mask_keyed(text: str) -> str:
             start = key.end()
             value = _VALUE.match(text, start)
             end = value.end() if value else start
-            quote = text[start] if text[start:start + 1] in ("'", '"') else ""  # a string stays one
+            quote = (
+                text[start] if text[start : start + 1] in ("'", '"') else ""
+            )  # a string stays one
             if quote:
                 longer = _LONG_STRING.match(text, start)
                 end = max(end, longer.end() + 1 if longer else end)

@@ -49,8 +49,12 @@ def spread(player_id: int, interval: timedelta) -> timedelta:
 
 
 class AutoSync:
-    def __init__(self, service: SyncService, notify: Notify,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        service: SyncService,
+        notify: Notify,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.service = service
         self.notify = notify
         self.clock = clock
@@ -61,9 +65,11 @@ class AutoSync:
     async def due(self) -> list[Player]:
         now = self.clock()
         batch = SLOW_BATCH if self.slow_until and now < self.slow_until else BATCH
-        return await Player.filter(
-            autosync=True, next_autosync_at__lte=now, binding__status="ok"
-        ).order_by("next_autosync_at").limit(batch)
+        return (
+            await Player.filter(autosync=True, next_autosync_at__lte=now, binding__status="ok")
+            .order_by("next_autosync_at")
+            .limit(batch)
+        )
 
     async def tick(self) -> list[SyncReport]:
         """Sync every player who is due (the scheduler calls this every minute)."""
@@ -97,7 +103,9 @@ class AutoSync:
             self.slow_until = now + SLOW
         else:
             self._throttled.pop(player.id, None)
-        await Player.filter(id=player.id).update(next_autosync_at=now + interval + spread(player.id, interval))
+        await Player.filter(id=player.id).update(
+            next_autosync_at=now + interval + spread(player.id, interval)
+        )
         await self._tell(player, report)
         return report
 
@@ -113,8 +121,10 @@ class AutoSync:
             return  # already told once
         await Player.filter(id=player.id).update(failure_reported=kind)
         if report.status is SyncStatus.EXPIRED:
-            text = ("自动同步暂停：舞萌DX登录已过期。私聊我发送 /bind 重新登录"
-                    "（也可以 /bind 加上新的 Cookie），存档和自动同步会接着继续。")
+            text = (
+                "自动同步暂停：舞萌DX登录已过期。私聊我发送 /bind 重新登录"
+                "（也可以 /bind 加上新的 Cookie），存档和自动同步会接着继续。"
+            )
         else:
             reason = report.error.user_message if report.error else "未知错误"
             text = f"自动同步失败：{reason}\n我会稍后自动重试，恢复前不再重复提醒。"

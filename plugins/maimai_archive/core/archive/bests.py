@@ -31,7 +31,9 @@ def merge_best(best: Best, new: Mapping[str, Any]) -> dict[str, Any] | None:
     return merged
 
 
-async def fold_best(player: Player, run: SyncRun, new: Mapping[str, Any], at: datetime, *, record: bool) -> bool:
+async def fold_best(
+    player: Player, run: SyncRun, new: Mapping[str, Any], at: datetime, *, record: bool
+) -> bool:
     """Fold one score into the player's best on its chart; True when it improved.
 
     ``record`` False (an import: the first sync's score lists) writes no best change."""

@@ -87,7 +87,10 @@ def _from_json(text: str) -> dict[str, str]:
     except ValueError:
         raise BindingError("bad json", user_message="JSON 格式不对，请检查是否复制完整。") from None
     except RecursionError:  # [[[[…]]]] thousands deep
-        raise BindingError("json too deep", user_message="JSON 嵌套太深，不像浏览器导出的 Cookie：请直接复制 Cookie。") from None
+        raise BindingError(
+            "json too deep",
+            user_message="JSON 嵌套太深，不像浏览器导出的 Cookie：请直接复制 Cookie。",
+        ) from None
     if isinstance(data, dict):
         return {str(k): str(v) for k, v in data.items() if isinstance(v, (str, int))}
     if isinstance(data, list):

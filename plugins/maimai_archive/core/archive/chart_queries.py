@@ -26,20 +26,26 @@ def chart_header(player: Player | None) -> PlayerHeader | None:
     return PlayerHeader(player.name or "", player.rating) if player else None
 
 
-async def chart_bests(player: Player | None, charts: list[Chart], history: bool) -> dict[str, ChartBest]:
+async def chart_bests(
+    player: Player | None, charts: list[Chart], history: bool
+) -> dict[str, ChartBest]:
     """chart key → the player's best on it (and, with ``history``, every play's achievement)."""
     if player is None or not charts:
         return {}
     keys = [c.key for c in charts]
     trails: dict[str, list[tuple[datetime, int]]] = {}
     if history:
-        for key, at, achievement in await Play.filter(player=player, chart_key__in=keys).order_by(
-            "played_unix"
-        ).values_list("chart_key", "played_at", "achievement"):
+        for key, at, achievement in (
+            await Play.filter(player=player, chart_key__in=keys)
+            .order_by("played_unix")
+            .values_list("chart_key", "played_at", "achievement")
+        ):
             trails.setdefault(key, []).append((at, achievement))
     rows = await Best.filter(player=player, chart_key__in=keys)
     return {
-        b.chart_key: ChartBest(b.achievement, b.fc, b.fs, b.dx_score, tuple(trails.get(b.chart_key, ())))
+        b.chart_key: ChartBest(
+            b.achievement, b.fc, b.fs, b.dx_score, tuple(trails.get(b.chart_key, ()))
+        )
         for b in rows
     }
 
@@ -65,7 +71,9 @@ async def raise_view(player: Player, archive: Archive, limit: int = RAISE_ROWS) 
                 in_b50=key in rated,
             )
         )
-    return RaiseView(header(player), board.total, board.floor(False), board.floor(True), tuple(rows))
+    return RaiseView(
+        header(player), board.total, board.floor(False), board.floor(True), tuple(rows)
+    )
 
 
 async def find_played_chart(
@@ -83,9 +91,17 @@ async def find_played_chart(
     fields = ("id", "chart_key", "title", "type", "difficulty")
     plays: list[tuple[Any, ...]] = []
     if song_ids:
-        plays = await Play.filter(song_id__in=song_ids, **filters).order_by("-played_unix").values_list(*fields)
+        plays = (
+            await Play.filter(song_id__in=song_ids, **filters)
+            .order_by("-played_unix")
+            .values_list(*fields)
+        )
     if not plays:  # unresolved plays, or a title the catalogue does not know yet
-        plays = await Play.filter(title__icontains=query.strip(), **filters).order_by("-played_unix").values_list(*fields)
+        plays = (
+            await Play.filter(title__icontains=query.strip(), **filters)
+            .order_by("-played_unix")
+            .values_list(*fields)
+        )
     if not plays:
         return None
     counts: dict[tuple[Any, ...], int] = {}
@@ -93,13 +109,17 @@ async def find_played_chart(
         key = (chart[0],) if chart[0] else tuple(chart)
         counts[key] = counts.get(key, 0) + 1
     most = max(counts.values())
-    return await Play.get(id=next(i for i, *c in plays if counts[(c[0],) if c[0] else tuple(c)] == most))
+    return await Play.get(
+        id=next(i for i, *c in plays if counts[(c[0],) if c[0] else tuple(c)] == most)
+    )
 
 
 async def chart_history_view(player: Player, archive: Archive, play: Play) -> ChartHistoryView:
     """Every archived play on the chart of ``play``, oldest first, with best-raising plays marked."""
-    plays = await Play.filter(player=player, **same_chart(play)).order_by("played_unix").values_list(
-        "played_at", "achievement", "dx_score"
+    plays = (
+        await Play.filter(player=player, **same_chart(play))
+        .order_by("played_unix")
+        .values_list("played_at", "achievement", "dx_score")
     )
     points = []
     best = -1

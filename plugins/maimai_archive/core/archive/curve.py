@@ -20,7 +20,9 @@ DX_START = order(DX_VERSIONS[0])  # the old series were long over before any arc
 async def rating_curve_view(player: Player, catalogue: Catalogue) -> RatingCurveView | None:
     # Plain tuples: an archive holds thousands of plays.
     details = dict(
-        await PlayDetail.filter(play__player=player, rating__not_isnull=True).values_list("play_id", "rating")
+        await PlayDetail.filter(play__player=player, rating__not_isnull=True).values_list(
+            "play_id", "rating"
+        )
     )
     # The unix time, not played_at: parsing 5,000 stored datetimes took ~0.3 s.
     plays = [
@@ -29,7 +31,9 @@ async def rating_curve_view(player: Player, catalogue: Catalogue) -> RatingCurve
         .order_by("played_unix")
         .values_list("id", "played_unix", "song_id")
     ]
-    shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).values_list("taken_at", "rating")
+    shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).values_list(
+        "taken_at", "rating"
+    )
     points = [CurvePoint(at, details[pid], True) for pid, at, _ in plays if pid in details]
     points += [CurvePoint(local(at), rating, False) for at, rating in shots]
     if not points:
@@ -46,7 +50,12 @@ def _version_marks(plays: list[tuple[Any, ...]], catalogue: Catalogue) -> tuple[
         rank = order(song.version) if song else None
         if rank is None or song is None:
             continue
-        if newest is not None and DX_START is not None and newest >= DX_START and rank == newest + 1:
+        if (
+            newest is not None
+            and DX_START is not None
+            and newest >= DX_START
+            and rank == newest + 1
+        ):
             marks.append(VersionMark(at, label(song.version)))
         newest = rank if newest is None else max(newest, rank)
     return tuple(marks)

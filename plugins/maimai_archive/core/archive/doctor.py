@@ -53,7 +53,9 @@ async def check_pages(service: SyncService, player: Player) -> list[PageCheck]:
         await service.lease.release(player)
 
 
-async def _run_checks(service: SyncService, source: PageSource, secrets: set[str]) -> list[PageCheck]:
+async def _run_checks(
+    service: SyncService, source: PageSource, secrets: set[str]
+) -> list[PageCheck]:
     checks: list[PageCheck] = []
     idx: list[str] = []
 
@@ -67,7 +69,9 @@ async def _run_checks(service: SyncService, source: PageSource, secrets: set[str
             return "no play on record/ to check"
         d = await source.play_detail(idx[0])
         area = d.rating_area
-        return f"rating {d.rating}" + (f" (total {area.total}, change {area.delta}, rows {len(area.rows)})" if area else "")
+        return f"rating {d.rating}" + (
+            f" (total {area.total}, change {area.delta}, rows {len(area.rows)})" if area else ""
+        )
 
     async def home() -> str:
         return f"rating {(await source.home()).rating}"
@@ -99,6 +103,9 @@ async def _run_checks(service: SyncService, source: PageSource, secrets: set[str
 
 def format_checks(checks: list[PageCheck]) -> str:
     rows = [("page", "result", "saved copy")]
-    rows += [(c.page, "ok: " + c.result if c.ok else c.result, str(c.saved) if c.saved else "-") for c in checks]
+    rows += [
+        (c.page, "ok: " + c.result if c.ok else c.result, str(c.saved) if c.saved else "-")
+        for c in checks
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(2)]
     return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]}" for r in rows) + "\n"

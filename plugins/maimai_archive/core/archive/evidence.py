@@ -45,7 +45,12 @@ def redact_page(body: str, secrets: Iterable[str]) -> str:
     # would wipe every such digit from the page the operator needs to read.
     secrets = {s for s in secrets if len(s) >= MIN_SECRET} | spread
     for secret in sorted(secrets, key=len, reverse=True):
-        forms = {secret, html.escape(secret, quote=True), html.escape(secret, quote=False), quote(secret, safe="")}
+        forms = {
+            secret,
+            html.escape(secret, quote=True),
+            html.escape(secret, quote=False),
+            quote(secret, safe=""),
+        }
         for form in sorted(forms, key=len, reverse=True):
             body = body.replace(form, MASK)
     return body
@@ -78,7 +83,12 @@ def _hidden_tokens(body: str) -> tuple[set[str], set[str]]:
 class PageKeeper:
     """Writes redacted page copies under ``folder``; blocking (run it in a thread)."""
 
-    def __init__(self, folder: Path, keep: int = KEEP, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        keep: int = KEEP,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.folder = folder
         self.keep = keep
         self._clock = clock

@@ -19,16 +19,34 @@ from ..db.models import SCORE_FIELDS, Play, PlayDetail, Player
 
 SITE_TZ = timezone(timedelta(hours=8))
 DETAIL_KEYS = (
-    "judgements", "fast", "late", "max_combo", "max_combo_total", "max_sync", "max_sync_total",
-    "rating", "rating_delta", "matching", "characters",
+    "judgements",
+    "fast",
+    "late",
+    "max_combo",
+    "max_combo_total",
+    "max_sync",
+    "max_sync_total",
+    "rating",
+    "rating_delta",
+    "matching",
+    "characters",
 )
 COLUMNS = (
-    *SCORE_FIELDS, "played_at", "track", "idx", "new_record", "new_dx_record", "place",
-    "chart_id", *DETAIL_KEYS,
+    *SCORE_FIELDS,
+    "played_at",
+    "track",
+    "idx",
+    "new_record",
+    "new_dx_record",
+    "place",
+    "chart_id",
+    *DETAIL_KEYS,
 )
 
 
-def play_record(play: Play | SimpleNamespace, detail: PlayDetail | SimpleNamespace | None) -> dict[str, Any]:
+def play_record(
+    play: Play | SimpleNamespace, detail: PlayDetail | SimpleNamespace | None
+) -> dict[str, Any]:
     record = {name: getattr(play, name) for name in SCORE_FIELDS}
     record["achievement"] = round(play.achievement / 10000, 4)
     record |= {
@@ -46,28 +64,47 @@ def play_record(play: Play | SimpleNamespace, detail: PlayDetail | SimpleNamespa
 
 
 CHUNK = 100  # plays per read: converting one chunk's rows holds the event loop a few ms
-PLAY_FIELDS = ("id", "played_unix", *SCORE_FIELDS, "played_at", "track", "idx", "new_record", "new_dx_record",
-               "place", "chart_key")
+PLAY_FIELDS = (
+    "id",
+    "played_unix",
+    *SCORE_FIELDS,
+    "played_at",
+    "track",
+    "idx",
+    "new_record",
+    "new_dx_record",
+    "place",
+    "chart_key",
+)
 
 
-async def iter_rows(player: Player, chunk: int | None = None) -> AsyncIterator[tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]]:
+async def iter_rows(
+    player: Player, chunk: int | None = None
+) -> AsyncIterator[tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]]:
     """The player's plays oldest first, ``chunk`` at a time (by time, not by offset), as
     values with their details: a model per play held the event loop for ~0.6 s on a
     5,000-play archive."""
     chunk = chunk or CHUNK
     after = -1
     while True:
-        rows = await Play.filter(player=player, played_unix__gt=after).order_by("played_unix").limit(chunk).values(
-            *PLAY_FIELDS
+        rows = (
+            await Play.filter(player=player, played_unix__gt=after)
+            .order_by("played_unix")
+            .limit(chunk)
+            .values(*PLAY_FIELDS)
         )
         if not rows:
             return
-        details = await PlayDetail.filter(play_id__in=[r["id"] for r in rows]).values("play_id", *DETAIL_KEYS)
+        details = await PlayDetail.filter(play_id__in=[r["id"] for r in rows]).values(
+            "play_id", *DETAIL_KEYS
+        )
         yield rows, {d["play_id"]: d for d in details}
         after = rows[-1]["played_unix"]
 
 
-def _records(rows: list[dict[str, Any]], details: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+def _records(
+    rows: list[dict[str, Any]], details: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         detail = details.get(r["id"])
@@ -85,7 +122,12 @@ def _csv(rows: list[dict[str, Any]], details: dict[int, dict[str, Any]], header:
     if header:
         writer.writeheader()
     for r in _records(rows, details):
-        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                for k, v in r.items()
+            }
+        )
     return out.getvalue()
 
 

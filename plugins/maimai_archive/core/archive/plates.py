@@ -36,10 +36,26 @@ VERSION_CHARS: dict[str, tuple[str, ...]] = {
     "舞": OLD_VERSIONS,
     **{c: (v,) for c, v in _DX.items()},
     # The JP PLUS names: the same CN release.
-    "华": (_DX["熊"],), "煌": (_DX["爽"],), "星": (_DX["宙"],), "祝": (_DX["祭"],), "宴": (_DX["双"],),
+    "华": (_DX["熊"],),
+    "煌": (_DX["爽"],),
+    "星": (_DX["宙"],),
+    "祝": (_DX["祭"],),
+    "宴": (_DX["双"],),
 }
 # Traditional / Japanese forms players also type.
-_FOLD = str.maketrans({"暁": "晓", "櫻": "樱", "菫": "堇", "輝": "辉", "華": "华", "鏡": "镜", "極": "极", "將": "将", "覇": "霸"})
+_FOLD = str.maketrans(
+    {
+        "暁": "晓",
+        "櫻": "樱",
+        "菫": "堇",
+        "輝": "辉",
+        "華": "华",
+        "鏡": "镜",
+        "極": "极",
+        "將": "将",
+        "覇": "霸",
+    }
+)
 CLEAR = 800_000  # 80.0000 %: rank A
 SSS = 1_000_000
 
@@ -69,13 +85,17 @@ class Plate:
     versions: tuple[str, ...]
     difficulties: tuple[Difficulty, ...]
     skip_ids: frozenset[int] = REVIVED_IDS
-    remaster_ids: frozenset[int] = frozenset()  # whose Re:MASTER counts (when it is in difficulties)
+    remaster_ids: frozenset[int] = (
+        frozenset()
+    )  # whose Re:MASTER counts (when it is in difficulties)
 
     def charts(self, catalogue: Catalogue) -> list[Chart]:
         return [
             chart
             for song in catalogue.songs()
-            if song.version in self.versions and song.type is not ChartType.UTAGE and song.id not in self.skip_ids
+            if song.version in self.versions
+            and song.type is not ChartType.UTAGE
+            and song.id not in self.skip_ids
             for chart in song.charts
             if chart.difficulty in self.difficulties
             and (chart.difficulty is not Difficulty.REMASTER or song.id in self.remaster_ids)
@@ -87,7 +107,7 @@ def known_versions(catalogue: Catalogue) -> set[str]:
 
 
 def parse_plate(name: str, catalogue: Catalogue) -> Plate | None:
-    """"舞将" "真極" "霸者" → the plate; None for a name that is no plate (or whose version
+    """ "舞将" "真極" "霸者" → the plate; None for a name that is no plate (or whose version
     the song data does not know yet)."""
     text = "".join(name.split()).translate(_FOLD)
     if text in ("霸者", "舞霸者"):
@@ -97,7 +117,9 @@ def parse_plate(name: str, catalogue: Catalogue) -> Plate | None:
     if kind is None or versions is None or not set(versions) & known_versions(catalogue):
         return None
     if version == "舞":
-        return Plate(version + kind.name, kind, versions, WITH_REMASTER, remaster_ids=OLD_REMASTER_IDS)
+        return Plate(
+            version + kind.name, kind, versions, WITH_REMASTER, remaster_ids=OLD_REMASTER_IDS
+        )
     skip = REVIVED_IDS | ZHEN_SEASONAL_IDS if version == "真" else REVIVED_IDS
     return Plate(version + kind.name, kind, versions, BASIC_TO_MASTER, skip)
 
@@ -106,7 +128,9 @@ async def _current(player: Player, catalogue: Catalogue) -> dict[str, Score]:
     """The bests now, as plain tuples: only charts of the catalogue can count for a plate, so
     unresolved bests are left out (building ~3,000 Best objects took ~0.8 s)."""
     out: dict[str, Score] = {}
-    rows = await Best.filter(player=player, song_id__not_isnull=True).values_list("chart_key", "achievement", "fc", "fs")
+    rows = await Best.filter(player=player, song_id__not_isnull=True).values_list(
+        "chart_key", "achievement", "fc", "fs"
+    )
     for key, achievement, fc, fs in rows:
         if chart := catalogue.chart(key):
             out[key] = Score(chart, achievement, FC(fc) if fc else None, FS(fs) if fs else None)
@@ -138,7 +162,9 @@ def progress(
     return counts, missing
 
 
-async def plate_view(player: Player, archive: Archive, plate: Plate, as_of: date | None = None) -> PlateView | None:
+async def plate_view(
+    player: Player, archive: Archive, plate: Plate, as_of: date | None = None
+) -> PlateView | None:
     """Progress now, or at the end of the day ``as_of`` (None when the archive began later)."""
     if as_of is None:
         scores = await _current(player, archive.catalogue)
@@ -147,15 +173,21 @@ async def plate_view(player: Player, archive: Archive, plate: Plate, as_of: date
         start = await queries.archive_start(player)
         if start is None or until < start:
             return None
-        scores = {key: score for key, (score, _) in (await scores_at(player, archive, until)).items()}
+        scores = {
+            key: score for key, (score, _) in (await scores_at(player, archive, until)).items()
+        }
     counts, missing = progress(plate, archive.catalogue, scores)
     rows = tuple(
         PlateMissing(
-            ChartRef(chart.title, chart.type.value, chart.difficulty.value, chart.level, chart.constant),
+            ChartRef(
+                chart.title, chart.type.value, chart.difficulty.value, chart.level, chart.constant
+            ),
             score.achievement if score else None,
             score.fc.value if score and score.fc else None,
             score.fs.value if score and score.fs else None,
         )
         for chart, score in missing
     )
-    return PlateView(header(player), plate.name, plate.kind.goal, plate.versions, counts, rows, as_of)
+    return PlateView(
+        header(player), plate.name, plate.kind.goal, plate.versions, counts, rows, as_of
+    )

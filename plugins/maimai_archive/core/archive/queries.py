@@ -125,7 +125,12 @@ def same_chart(play: Play) -> dict[str, object]:
     """Filter for every play on the chart of ``play`` (by key when resolved, else by page fields)."""
     if play.chart_key:
         return {"chart_key": play.chart_key}
-    return {"chart_key": None, "title": play.title, "type": play.type, "difficulty": play.difficulty}
+    return {
+        "chart_key": None,
+        "title": play.title,
+        "type": play.type,
+        "difficulty": play.difficulty,
+    }
 
 
 # --- recent plays, one play, records ------------------------------------------------------
@@ -156,11 +161,15 @@ async def play_detail_view(player: Player, archive: Archive, number: int) -> Pla
     previous = tuple(_card(archive, p, 0) for p in earlier)
     card = _card(archive, play, newer + 1)
     if detail is None:
-        return PlayDetailView(header(player), card, None, None, None, None, None, None, None, previous)
+        return PlayDetailView(
+            header(player), card, None, None, None, None, None, None, None, previous
+        )
     return PlayDetailView(
         header(player),
         card,
-        judgements={k: tuple(v) for k, v in detail.judgements.items()} if detail.judgements else None,
+        judgements={k: tuple(v) for k, v in detail.judgements.items()}
+        if detail.judgements
+        else None,
         fast=detail.fast,
         late=detail.late,
         max_combo=_pair(detail.max_combo, detail.max_combo_total),
@@ -184,7 +193,9 @@ async def records_view(
     pages = -(-total // page_size)
     page = max(1, min(page, pages))
     offset = (page - 1) * page_size
-    plays = await Play.filter(player=player).order_by("-played_unix").offset(offset).limit(page_size)
+    plays = (
+        await Play.filter(player=player).order_by("-played_unix").offset(offset).limit(page_size)
+    )
     rows = tuple(_card(archive, p, offset + i + 1) for i, p in enumerate(plays))
     return RecordsView(header(player), rows, page, pages, total)
 
@@ -193,12 +204,16 @@ async def records_view(
 
 
 async def rating_history_view(player: Player) -> RatingHistoryView | None:
-    shots = await ProfileSnapshot.filter(player=player, rating__not_isnull=True).order_by("taken_at").values_list(
-        "taken_at", "rating"
+    shots = (
+        await ProfileSnapshot.filter(player=player, rating__not_isnull=True)
+        .order_by("taken_at")
+        .values_list("taken_at", "rating")
     )
     if not shots:
         return None
-    return RatingHistoryView(header(player), tuple(RatingPoint(local(at), rating) for at, rating in shots))
+    return RatingHistoryView(
+        header(player), tuple(RatingPoint(local(at), rating) for at, rating in shots)
+    )
 
 
 def _b50_view(player: Player, archive: Archive, scores: Scores, as_of: date | None) -> B50View:
@@ -218,16 +233,30 @@ def _b50_view(player: Player, archive: Archive, scores: Scores, as_of: date | No
             dx_score_max=e.chart.notes.dx_score_max,
         )
 
-    return B50View(header(player), tuple(map(entry, board.old)), tuple(map(entry, board.new)), as_of)
+    return B50View(
+        header(player), tuple(map(entry, board.old)), tuple(map(entry, board.new)), as_of
+    )
 
 
 async def archive_start(player: Player) -> datetime | None:
     """The earliest moment the archive knows anything about the player."""
     firsts = [
-        await SyncRun.filter(player=player).order_by("started_at").first().values_list("started_at", flat=True),
-        await Play.filter(player=player).order_by("played_unix").first().values_list("played_at", flat=True),
-        await Best.filter(player=player).order_by("updated_at").first().values_list("updated_at", flat=True),
-        await BestChange.filter(player=player).order_by("changed_at").first().values_list("changed_at", flat=True),
+        await SyncRun.filter(player=player)
+        .order_by("started_at")
+        .first()
+        .values_list("started_at", flat=True),
+        await Play.filter(player=player)
+        .order_by("played_unix")
+        .first()
+        .values_list("played_at", flat=True),
+        await Best.filter(player=player)
+        .order_by("updated_at")
+        .first()
+        .values_list("updated_at", flat=True),
+        await BestChange.filter(player=player)
+        .order_by("changed_at")
+        .first()
+        .values_list("changed_at", flat=True),
     ]
     known = [cast(datetime, t) for t in firsts if t is not None]
     return min(known) if known else None
@@ -265,13 +294,23 @@ async def diff_view(player: Player, archive: Archive, since: date | None = None)
         new_plays = run.new_plays
     else:
         start = datetime.combine(since, time.min, SITE_TZ)
-        changes = await BestChange.filter(player=player, changed_at__gte=start).order_by("changed_at")
+        changes = await BestChange.filter(player=player, changed_at__gte=start).order_by(
+            "changed_at"
+        )
         label = f"自 {since:%Y/%m/%d} 起"
-        before = await ProfileSnapshot.filter(player=player, taken_at__lt=start, rating__not_isnull=True).order_by("-taken_at").first()
+        before = (
+            await ProfileSnapshot.filter(player=player, taken_at__lt=start, rating__not_isnull=True)
+            .order_by("-taken_at")
+            .first()
+        )
         rating_before = before.rating if before else None
         rating_after = player.rating
-        new_plays = await Play.filter(player=player, played_unix__gte=int(start.timestamp())).count()
-    return await _diff(player, archive, changes, start, label, rating_before, rating_after, new_plays)
+        new_plays = await Play.filter(
+            player=player, played_unix__gte=int(start.timestamp())
+        ).count()
+    return await _diff(
+        player, archive, changes, start, label, rating_before, rating_after, new_plays
+    )
 
 
 async def _diff(
@@ -292,8 +331,12 @@ async def _diff(
     now = await current_scores(player, archive)
     # "Before" is before the first change shown: a sync records an improvement at the time
     # of the play, which is before the sync itself started.
-    changed_at = [last.changed_at for _, last in merged.values()] + [first.changed_at for first, _ in merged.values()]
-    then = await scores_at(player, archive, min([start, *changed_at]) - timedelta(microseconds=1), now)
+    changed_at = [last.changed_at for _, last in merged.values()] + [
+        first.changed_at for first, _ in merged.values()
+    ]
+    then = await scores_at(
+        player, archive, min([start, *changed_at]) - timedelta(microseconds=1), now
+    )
     now_b50 = {e.chart.key for e in _board_entries(now)}
     then_b50 = {e.chart.key for e in _board_entries(then)}
     entries = []
@@ -319,7 +362,9 @@ async def _diff(
         )
     entries.sort(key=lambda e: (-(e.new_rating or 0) + (e.old_rating or 0), -e.new_achievement))
     left = tuple(archive.ref(then[k][1], then[k][0].chart) for k in sorted(then_b50 - now_b50))
-    return DiffView(header(player), label, rating_before, rating_after, tuple(entries), left, new_plays)
+    return DiffView(
+        header(player), label, rating_before, rating_after, tuple(entries), left, new_plays
+    )
 
 
 def _board_entries(scores: Scores) -> tuple[B50Entry, ...]:

@@ -12,7 +12,9 @@ from ..render.archive_view_models import RankingEntry, RankingView
 RANK_DAYS = 7
 
 
-async def group_ranking(member_qqs: Iterable[str], now: datetime, title: str, days: int = RANK_DAYS) -> RankingView | None:
+async def group_ranking(
+    member_qqs: Iterable[str], now: datetime, title: str, days: int = RANK_DAYS
+) -> RankingView | None:
     """None when no member of the group is public with a known rating."""
     qqs = list({str(q) for q in member_qqs})
     if not qqs:
@@ -27,7 +29,9 @@ async def group_ranking(member_qqs: Iterable[str], now: datetime, title: str, da
     then: dict[int, int] = {}
     for player_id, rating in (
         await ProfileSnapshot.filter(
-            player_id__in=[p[0] for p in players], taken_at__lte=cutoff, taken_at__gte=cutoff - timedelta(days=365),
+            player_id__in=[p[0] for p in players],
+            taken_at__lte=cutoff,
+            taken_at__gte=cutoff - timedelta(days=365),
             rating__not_isnull=True,
         )
         .order_by("taken_at")

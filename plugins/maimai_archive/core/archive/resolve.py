@@ -22,12 +22,16 @@ async def resolve_pending(catalogue: Catalogue) -> int:
     resolved = 0
     async with in_transaction():
         for play in await Play.filter(chart_key__isnull=True):
-            chart = _resolve(catalogue, play.title, play.type, play.difficulty, play.dx_score_max, play.level)
+            chart = _resolve(
+                catalogue, play.title, play.type, play.difficulty, play.dx_score_max, play.level
+            )
             if chart is not None:
                 await Play.filter(id=play.id).update(chart_key=chart.key, song_id=chart.song_id)
                 resolved += 1
         for best in await Best.filter(chart_key__startswith="?"):
-            chart = _resolve(catalogue, best.title, best.type, best.difficulty, best.dx_score_max, best.level)
+            chart = _resolve(
+                catalogue, best.title, best.type, best.difficulty, best.dx_score_max, best.level
+            )
             if chart is None:
                 continue
             other = await Best.get_or_none(player_id=best.player_id, chart_key=chart.key)
@@ -44,4 +48,3 @@ async def resolve_pending(catalogue: Catalogue) -> int:
                 chart_key=chart.key, song_id=chart.song_id
             )
     return resolved
-

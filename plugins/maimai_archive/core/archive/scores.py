@@ -38,6 +38,8 @@ class ScoreRow(NamedTuple):
 
 # No datetime among them: parsing one per row cost more than the rest of the row.
 ROW_FIELDS = ScoreRow._fields
+
+
 class UndoRow(NamedTuple):
     """What a best change replaced, as values."""
 
@@ -56,7 +58,9 @@ class UndoRow(NamedTuple):
 Scores = dict[str, tuple[Score, "ChartRow"]]
 
 
-def score_of(chart: Chart, achievement: int, fc: str | None, fs: str | None, dx: int | None) -> Score:
+def score_of(
+    chart: Chart, achievement: int, fc: str | None, fs: str | None, dx: int | None
+) -> Score:
     return Score(chart, achievement, FC(fc) if fc else None, FS(fs) if fs else None, dx)
 
 
@@ -85,16 +89,25 @@ async def current_scores(player: Player, archive: Archive) -> Scores:
     return fold(archive, await best_rows(player))
 
 
-async def scores_at(player: Player, archive: Archive, until: datetime, now: Scores | None = None) -> Scores:
+async def scores_at(
+    player: Player, archive: Archive, until: datetime, now: Scores | None = None
+) -> Scores:
     """The bests as they were at ``until``: today's bests (``now`` when the caller has them)
     with every change after ``until`` undone — the first later change of a chart holds the
     value it replaced (none: the chart had no best then). A best updated later without a
     recorded change (the first sync's reads) falls back to its best play up to ``until``."""
     if now is None:
         now = fold(archive, await best_rows(player, updated_at__lte=until))
-    after = {str(k) for k in await Best.filter(player=player, updated_at__gt=until).values_list("chart_key", flat=True)}
-    later = await BestChange.filter(player=player, changed_at__gt=until).order_by("changed_at").values_list(
-        *UndoRow._fields
+    after = {
+        str(k)
+        for k in await Best.filter(player=player, updated_at__gt=until).values_list(
+            "chart_key", flat=True
+        )
+    }
+    later = (
+        await BestChange.filter(player=player, changed_at__gt=until)
+        .order_by("changed_at")
+        .values_list(*UndoRow._fields)
     )
     undo: dict[str, UndoRow] = {}
     unrecorded = set(after)
@@ -109,9 +122,13 @@ async def scores_at(player: Player, archive: Archive, until: datetime, now: Scor
             chart = archive.catalogue.chart(key) or archive.chart(change)
             if chart is None:
                 continue
-            score = score_of(chart, change.old_achievement, change.old_fc, change.old_fs, change.old_dx_score)
+            score = score_of(
+                chart, change.old_achievement, change.old_fc, change.old_fs, change.old_dx_score
+            )
             keep(out, score, change)
     if unrecorded:
-        plays = await Play.filter(player=player, chart_key__in=unrecorded, played_at__lte=until).values_list(*ROW_FIELDS)
+        plays = await Play.filter(
+            player=player, chart_key__in=unrecorded, played_at__lte=until
+        ).values_list(*ROW_FIELDS)
         fold(archive, [ScoreRow(*p) for p in plays], out)
     return out

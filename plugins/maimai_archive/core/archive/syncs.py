@@ -12,7 +12,10 @@ async def latest_changed_sync(player: Player) -> tuple[SyncRun | None, int]:
     one), and how many finished syncs came after it: after a sync with nothing new the player
     wants to see what changed last time, and when."""
     runs = SyncRun.filter(player=player, status="ok").order_by("-started_at")
-    run = await runs.filter(Q(new_plays__gt=0) | Q(improved_bests__gt=0)).first() or await runs.first()
+    run = (
+        await runs.filter(Q(new_plays__gt=0) | Q(improved_bests__gt=0)).first()
+        or await runs.first()
+    )
     if run is None:
         return None, 0
     return run, await runs.filter(started_at__gt=run.started_at).count()

@@ -5,16 +5,31 @@ from __future__ import annotations
 
 # The old (pre-DX) series, oldest first.
 OLD_VERSIONS = (
-    "maimai", "maimai PLUS", "maimai GreeN", "maimai GreeN PLUS", "maimai ORANGE",
-    "maimai ORANGE PLUS", "maimai PiNK", "maimai PiNK PLUS", "maimai MURASAKi",
-    "maimai MURASAKi PLUS", "maimai MiLK", "MiLK PLUS", "maimai FiNALE",
+    "maimai",
+    "maimai PLUS",
+    "maimai GreeN",
+    "maimai GreeN PLUS",
+    "maimai ORANGE",
+    "maimai ORANGE PLUS",
+    "maimai PiNK",
+    "maimai PiNK PLUS",
+    "maimai MURASAKi",
+    "maimai MURASAKi PLUS",
+    "maimai MiLK",
+    "MiLK PLUS",
+    "maimai FiNALE",
 )
 # The DX era as the CN song data has it: CN merged each JP version with its PLUS into one
 # yearly release, except PRiSM PLUS (舞萌DX 2026), which the data keeps apart.
 DX_VERSIONS = (
-    "maimai でらっくす", "maimai でらっくす Splash", "maimai でらっくす UNiVERSE",
-    "maimai でらっくす FESTiVAL", "maimai でらっくす BUDDiES", "maimai でらっくす PRiSM",
-    "maimai でらっくす PRiSM PLUS", "maimai でらっくす CiRCLE",
+    "maimai でらっくす",
+    "maimai でらっくす Splash",
+    "maimai でらっくす UNiVERSE",
+    "maimai でらっくす FESTiVAL",
+    "maimai でらっくす BUDDiES",
+    "maimai でらっくす PRiSM",
+    "maimai でらっくす PRiSM PLUS",
+    "maimai でらっくす CiRCLE",
 )
 ORDER = {name: i for i, name in enumerate(OLD_VERSIONS + DX_VERSIONS)}
 

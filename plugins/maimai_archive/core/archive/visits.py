@@ -18,8 +18,22 @@ VISIT_GAP = 3600  # seconds between two plays of one visit (less than)
 WINDOW = 6 * 3600  # first read around the asked moment; grows while a visit touches its edge
 
 _FIELDS = (
-    "id", "played_unix", "played_at", "track", "title", "type", "difficulty", "level", "achievement",
-    "rank", "fc", "fs", "new_record", "chart_key", "song_id", "dx_score_max",
+    "id",
+    "played_unix",
+    "played_at",
+    "track",
+    "title",
+    "type",
+    "difficulty",
+    "level",
+    "achievement",
+    "rank",
+    "fc",
+    "fs",
+    "new_record",
+    "chart_key",
+    "song_id",
+    "dx_score_max",
 )
 
 
@@ -59,9 +73,19 @@ async def _plays(player: Player, lo: int, hi: int) -> list[_Play]:
             return rows
         lo -= WINDOW if grow_lo else 0
         hi += WINDOW if grow_hi else 0
-        if grow_lo and not await Play.filter(player=player, played_unix__lt=rows[0].played_unix, played_unix__gte=lo).exists():
+        if (
+            grow_lo
+            and not await Play.filter(
+                player=player, played_unix__lt=rows[0].played_unix, played_unix__gte=lo
+            ).exists()
+        ):
             lo = rows[0].played_unix - VISIT_GAP  # nothing earlier near: stop growing down
-        if grow_hi and not await Play.filter(player=player, played_unix__gt=rows[-1].played_unix, played_unix__lte=hi).exists():
+        if (
+            grow_hi
+            and not await Play.filter(
+                player=player, played_unix__gt=rows[-1].played_unix, played_unix__lte=hi
+            ).exists()
+        ):
             hi = rows[-1].played_unix + VISIT_GAP
 
 
@@ -75,12 +99,17 @@ def split_visits(plays: list[_Play]) -> list[list[_Play]]:
     return visits
 
 
-async def visit_views(player: Player, archive: Archive, day: date | None = None) -> tuple[VisitView, ...]:
+async def visit_views(
+    player: Player, archive: Archive, day: date | None = None
+) -> tuple[VisitView, ...]:
     """The latest visit, or every visit of ``day`` (site time) that has a play on that day."""
     if day is None:
         latest = cast(
             "int | None",
-            await Play.filter(player=player).order_by("-played_unix").first().values_list("played_unix", flat=True),
+            await Play.filter(player=player)
+            .order_by("-played_unix")
+            .first()
+            .values_list("played_unix", flat=True),
         )
         if latest is None:
             return ()
@@ -89,7 +118,8 @@ async def visit_views(player: Player, archive: Archive, day: date | None = None)
         start = int(datetime.combine(day, time.min, SITE_TZ).timestamp())
         end = start + 86_400 - 1
         visits = [
-            v for v in split_visits(await _plays(player, start - WINDOW, end + WINDOW))
+            v
+            for v in split_visits(await _plays(player, start - WINDOW, end + WINDOW))
             if any(start <= p.played_unix <= end for p in v)
         ]
     if not visits:
@@ -97,7 +127,9 @@ async def visit_views(player: Player, archive: Archive, day: date | None = None)
     ids = [p.id for v in visits for p in v]
     details = {
         r[0]: r[1:]
-        for r in await PlayDetail.filter(play_id__in=ids).values_list("play_id", "rating", "rating_delta", "fast", "late")
+        for r in await PlayDetail.filter(play_id__in=ids).values_list(
+            "play_id", "rating", "rating_delta", "fast", "late"
+        )
     }
     photos = await _photos(player, archive, visits)
     views = []
@@ -107,16 +139,32 @@ async def visit_views(player: Player, archive: Archive, day: date | None = None)
     return tuple(views)
 
 
-def _view(player: Player, archive: Archive, visit: list[_Play], details: dict[int, tuple[Any, ...]], photos: tuple[Path, ...], heading: str) -> VisitView:
+def _view(
+    player: Player,
+    archive: Archive,
+    visit: list[_Play],
+    details: dict[int, tuple[Any, ...]],
+    photos: tuple[Path, ...],
+    heading: str,
+) -> VisitView:
     plays = []
     for p in visit:
         chart = archive.chart(cast(Any, p))  # a row tuple with the fields of a Play
         rating_after, _, fast, late = details.get(p.id, (None, None, None, None))
         plays.append(
             VisitPlay(
-                chart=archive.ref(cast(Any, p), chart), played_at=local(p.played_at), track=p.track,
-                achievement=p.achievement, rank=p.rank, fc=p.fc, fs=p.fs, new_record=p.new_record,
-                rating=archive.rating_of(chart, p.achievement), rating_after=rating_after, fast=fast, late=late,
+                chart=archive.ref(cast(Any, p), chart),
+                played_at=local(p.played_at),
+                track=p.track,
+                achievement=p.achievement,
+                rank=p.rank,
+                fc=p.fc,
+                fs=p.fs,
+                new_record=p.new_record,
+                rating=archive.rating_of(chart, p.achievement),
+                rating_after=rating_after,
+                fast=fast,
+                late=late,
             )
         )
     detailed = [details[p.id] for p in visit if p.id in details]
@@ -130,19 +178,34 @@ def _view(player: Player, archive: Archive, visit: list[_Play], details: dict[in
     credits = sum(1 for i, p in enumerate(visit) if i == 0 or p.track <= visit[i - 1].track)
     best = max(plays, key=lambda v: (v.rating if v.rating is not None else -1, v.achievement))
     return VisitView(
-        header(player), local(visit[0].played_at), local(visit[-1].played_at), credits, tuple(plays),
-        start_rating, end_rating, sum(p.new_record for p in visit), best,
-        sum(fasts) if fasts else None, sum(lates) if lates else None, photos, heading,
+        header(player),
+        local(visit[0].played_at),
+        local(visit[-1].played_at),
+        credits,
+        tuple(plays),
+        start_rating,
+        end_rating,
+        sum(p.new_record for p in visit),
+        best,
+        sum(fasts) if fasts else None,
+        sum(lates) if lates else None,
+        photos,
+        heading,
     )
 
 
-async def _photos(player: Player, archive: Archive, visits: list[list[_Play]]) -> dict[int, list[Path]]:
+async def _photos(
+    player: Player, archive: Archive, visits: list[list[_Play]]
+) -> dict[int, list[Path]]:
     """The downloaded photos taken during (or within the gap of) a visit, by visit."""
     lo = datetime.combine(local(visits[0][0].played_at).date(), time.min, SITE_TZ)
     hi = datetime.combine(local(visits[-1][-1].played_at).date(), time.max, SITE_TZ)
-    rows = await Photo.filter(player=player, taken_at__gte=lo, taken_at__lte=hi, path__not_isnull=True).exclude(path="").order_by(
-        "taken_at", "id"
-    ).values_list("path", "taken_at")
+    rows = (
+        await Photo.filter(player=player, taken_at__gte=lo, taken_at__lte=hi, path__not_isnull=True)
+        .exclude(path="")
+        .order_by("taken_at", "id")
+        .values_list("path", "taken_at")
+    )
     out: dict[int, list[Path]] = {}
     for path, taken in rows:
         at = taken.timestamp()

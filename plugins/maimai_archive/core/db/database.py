@@ -39,7 +39,9 @@ def tortoise_config(db_url: str) -> dict[str, Any]:
 
 def _ensure_sqlite_dir(db_url: str) -> None:
     if db_url.startswith("sqlite://") and ":memory:" not in db_url:
-        Path(db_url.removeprefix("sqlite://").split("?")[0]).parent.mkdir(parents=True, exist_ok=True)
+        Path(db_url.removeprefix("sqlite://").split("?")[0]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
 
 
 async def start_database(db_url: str) -> None:
@@ -49,7 +51,12 @@ async def start_database(db_url: str) -> None:
     try:
         await migrate(config=config)
     except Exception as e:
-        log.error("cannot open or migrate the database %s: %s: %s", redact_db_url(db_url), type(e).__name__, e)
+        log.error(
+            "cannot open or migrate the database %s: %s: %s",
+            redact_db_url(db_url),
+            type(e).__name__,
+            e,
+        )
         raise
     finally:
         # Also on failure: an open SQLite connection thread would keep the process alive.

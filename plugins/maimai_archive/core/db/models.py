@@ -15,8 +15,17 @@ from tortoise.models import Model
 
 # What a play and a best both hold about a score (same names, same codes).
 SCORE_FIELDS = (
-    "title", "type", "difficulty", "level", "achievement", "dx_score", "dx_score_max",
-    "dx_stars", "rank", "fc", "fs",
+    "title",
+    "type",
+    "difficulty",
+    "level",
+    "achievement",
+    "dx_score",
+    "dx_score_max",
+    "dx_stars",
+    "rank",
+    "fc",
+    "fs",
 )
 
 
@@ -47,7 +56,9 @@ class Player(Model):
 
 class Binding(Model):
     id = fields.IntField(primary_key=True)
-    player: fields.OneToOneRelation[Player] = fields.OneToOneField("maimai.Player", related_name="binding", on_delete=fields.CASCADE)
+    player: fields.OneToOneRelation[Player] = fields.OneToOneField(
+        "maimai.Player", related_name="binding", on_delete=fields.CASCADE
+    )
     cookies = fields.TextField()  # Fernet token of the JSON cookie jar; never clear text
     status = fields.CharField(max_length=16, default="ok")  # ok | expired
     updated_at = fields.DatetimeField(auto_now=True)
@@ -58,7 +69,9 @@ class Binding(Model):
 
 class SyncRun(Model):
     id = fields.IntField(primary_key=True)
-    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="sync_runs", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField(
+        "maimai.Player", related_name="sync_runs", on_delete=fields.CASCADE
+    )
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=16, default="running")  # running | ok | failed
@@ -84,7 +97,9 @@ class SyncRun(Model):
 
 class Play(Model):
     id = fields.IntField(primary_key=True)
-    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="plays", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField(
+        "maimai.Player", related_name="plays", on_delete=fields.CASCADE
+    )
     played_unix = fields.BigIntField()
     played_at = fields.DatetimeField()
     idx = fields.CharField(max_length=32)
@@ -108,20 +123,27 @@ class Play(Model):
     # Resolved against the song catalogue when known: "<song id>:<difficulty>".
     chart_key = fields.CharField(max_length=32, null=True)
     song_id = fields.IntField(null=True)
-    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField("maimai.SyncRun", related_name="plays", null=True, on_delete=fields.SET_NULL)
+    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField(
+        "maimai.SyncRun", related_name="plays", null=True, on_delete=fields.SET_NULL
+    )
     archived_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "play"
         unique_together = (("player", "played_unix"),)
         # A chart's plays in order (/play, /history); nulling ``sync`` when a run goes.
-        indexes = (Index(fields=("player_id", "chart_key", "played_unix")), Index(fields=("sync_id",)))
+        indexes = (
+            Index(fields=("player_id", "chart_key", "played_unix")),
+            Index(fields=("sync_id",)),
+        )
         ordering = ["-played_unix"]
 
 
 class PlayDetail(Model):
     id = fields.IntField(primary_key=True)
-    play: fields.OneToOneRelation[Play] = fields.OneToOneField("maimai.Play", related_name="detail", on_delete=fields.CASCADE)
+    play: fields.OneToOneRelation[Play] = fields.OneToOneField(
+        "maimai.Play", related_name="detail", on_delete=fields.CASCADE
+    )
     play_id: int
     judgements: Any = fields.JSONField(null=True)  # {"tap": [cp, p, great, good, miss], ...}
     fast = fields.IntField(null=True)
@@ -145,7 +167,9 @@ class Best(Model):
     """The player's best on one chart, from score lists and from plays."""
 
     id = fields.IntField(primary_key=True)
-    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="bests", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField(
+        "maimai.Player", related_name="bests", on_delete=fields.CASCADE
+    )
     player_id: int
     # "<song id>:<difficulty>" when resolved, else "?<type>:<difficulty>:<title>".
     chart_key = fields.CharField(max_length=320)
@@ -172,8 +196,12 @@ class BestChange(Model):
     """One improvement of a best (old → new), recorded by the sync that saw it."""
 
     id = fields.IntField(primary_key=True)
-    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="best_changes", on_delete=fields.CASCADE)
-    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField("maimai.SyncRun", related_name="best_changes", null=True, on_delete=fields.SET_NULL)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField(
+        "maimai.Player", related_name="best_changes", on_delete=fields.CASCADE
+    )
+    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField(
+        "maimai.SyncRun", related_name="best_changes", null=True, on_delete=fields.SET_NULL
+    )
     chart_key = fields.CharField(max_length=320)
     song_id = fields.IntField(null=True)
     title = fields.CharField(max_length=255)
@@ -199,8 +227,12 @@ class ProfileSnapshot(Model):
     """The profile as one sync saw it: rating over time."""
 
     id = fields.IntField(primary_key=True)
-    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="profiles", on_delete=fields.CASCADE)
-    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField("maimai.SyncRun", related_name="profiles", null=True, on_delete=fields.SET_NULL)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField(
+        "maimai.Player", related_name="profiles", on_delete=fields.CASCADE
+    )
+    sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField(
+        "maimai.SyncRun", related_name="profiles", null=True, on_delete=fields.SET_NULL
+    )
     taken_at = fields.DatetimeField()
     name = fields.CharField(max_length=64)
     rating = fields.IntField(null=True)
@@ -219,9 +251,13 @@ class ProfileSnapshot(Model):
 
 class Photo(Model):
     id = fields.IntField(primary_key=True)
-    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="photos", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField(
+        "maimai.Player", related_name="photos", on_delete=fields.CASCADE
+    )
     url = fields.CharField(max_length=512)
-    path = fields.CharField(max_length=512, null=True)  # under the data dir, once downloaded; "" a miss
+    path = fields.CharField(
+        max_length=512, null=True
+    )  # under the data dir, once downloaded; "" a miss
     title = fields.CharField(max_length=255, null=True)
     difficulty = fields.CharField(max_length=16, null=True)
     taken_at = fields.DatetimeField(null=True)
@@ -241,7 +277,9 @@ class TrackerLink(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField("maimai.Player", related_name="tracker_links", on_delete=fields.CASCADE)
+    player: fields.ForeignKeyRelation[Player] = fields.ForeignKeyField(
+        "maimai.Player", related_name="tracker_links", on_delete=fields.CASCADE
+    )
     player_id: int
     service = fields.CharField(max_length=16)  # divingfish | lxns
     token = fields.TextField()  # Fernet token of {"token": …}

@@ -41,9 +41,11 @@ class LinkKey:
 def rewrite_link(location: str) -> str:
     """``redirect_uri=https…`` → ``redirect_uri=http…`` (encoded or not); ValueError when the
     link has no https redirect_uri to rewrite."""
-    for https, http in (("redirect_uri=https%3A", "redirect_uri=http%3A"),
-                        ("redirect_uri=https%3a", "redirect_uri=http%3a"),
-                        ("redirect_uri=https:", "redirect_uri=http:")):
+    for https, http in (
+        ("redirect_uri=https%3A", "redirect_uri=http%3A"),
+        ("redirect_uri=https%3a", "redirect_uri=http%3a"),
+        ("redirect_uri=https:", "redirect_uri=http:"),
+    ):
         if https in location:
             return location.replace(https, http, 1)
     if "redirect_uri=http%3A" in location or "redirect_uri=http:" in location:
@@ -75,8 +77,11 @@ def link_callback_path(link: str) -> str:
 def is_callback_path(path: str) -> bool:
     """Under the callback folder, without a dot segment (``callback/../../x`` is another path
     on the OAuth host) or a backslash (some servers read it as ``/``)."""
-    return (path.startswith(CALLBACK_PATH) and "\\" not in unquote(path)
-            and not any(s in (".", "..") for s in unquote(path).split("/")))
+    return (
+        path.startswith(CALLBACK_PATH)
+        and "\\" not in unquote(path)
+        and not any(s in (".", "..") for s in unquote(path).split("/"))
+    )
 
 
 def callback_key(query: str) -> LinkKey | None:
@@ -93,11 +98,19 @@ def _one(query: dict[str, list[str]], name: str) -> str:
     return values[0] if len(values) == 1 else ""  # a repeated field is not trusted
 
 
-async def fetch_login_link(oauth_url: str, *, request_timeout: float = 20.0,
-                           transport: httpx.AsyncBaseTransport | None = None) -> str:
+async def fetch_login_link(
+    oauth_url: str,
+    *,
+    request_timeout: float = 20.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> str:
     """Request the site's authorize URL (as WeChat would) and return its redirect, rewritten."""
-    async with httpx.AsyncClient(timeout=request_timeout, transport=transport, follow_redirects=False,
-                                 headers=BROWSER_HEADERS) as http:
+    async with httpx.AsyncClient(
+        timeout=request_timeout,
+        transport=transport,
+        follow_redirects=False,
+        headers=BROWSER_HEADERS,
+    ) as http:
         try:
             async with http.stream("GET", oauth_url) as response:
                 await read_capped(response, MAX_AUTHORIZE_BYTES, "authorize")
@@ -105,12 +118,16 @@ async def fetch_login_link(oauth_url: str, *, request_timeout: float = 20.0,
             raise NetworkError(f"authorize: {type(exc).__name__}") from None
     location = response.headers.get("location", "")
     if not response.is_redirect or not location:
-        raise LoginFailed(f"authorize answered HTTP {response.status_code} without a redirect",
-                          user_message="舞萌DX的登录入口没有给出微信登录链接，请稍后再试。")
+        raise LoginFailed(
+            f"authorize answered HTTP {response.status_code} without a redirect",
+            user_message="舞萌DX的登录入口没有给出微信登录链接，请稍后再试。",
+        )
     try:
         return rewrite_link(location)
     except ValueError as exc:
-        raise LoginFailed(str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。") from None
+        raise LoginFailed(
+            str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。"
+        ) from None
 
 
 class LinkTaken(ValueError):
@@ -132,14 +149,20 @@ class PendingBinds:
     One per QQ user (a new /bind replaces the older link); each is used at most once.
     """
 
-    def __init__(self, ttl: float = TTL, clock: Callable[[], float] = time.monotonic,
-                 limit: int = MAX_PENDING) -> None:
+    def __init__(
+        self,
+        ttl: float = TTL,
+        clock: Callable[[], float] = time.monotonic,
+        limit: int = MAX_PENDING,
+    ) -> None:
         self.ttl = ttl
         self.clock = clock
         self.limit = limit
         self._by_key: dict[LinkKey, PendingBind] = {}
 
-    def add(self, qq: str, key: LinkKey, via: str | None = None, path: str = "") -> PendingBind | None:
+    def add(
+        self, qq: str, key: LinkKey, via: str | None = None, path: str = ""
+    ) -> PendingBind | None:
         """Remember a bind for ``qq``; None when too many are waiting already. LinkTaken when
         another QQ waits on the same link: both are dropped (whose login would it be?)."""
         self._purge()

@@ -46,14 +46,24 @@ Callback = Callable[[str, str], Awaitable[Page]]  # (path, query) → the page f
 Resolver = Callable[[str, int], Awaitable[list[str]]]  # (host, port) → its addresses
 
 REFUSED = Page(403, "<h3>此代理只用于舞萌DX绑定，不转发其他请求。</h3>")
-_REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 431: "Request Header Fields Too Large",
-            502: "Bad Gateway", 503: "Service Unavailable"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    431: "Request Header Fields Too Large",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
 def host_allowed(host: str, suffixes: Sequence[str]) -> bool:
     """``host`` equals an allowed suffix or is a subdomain of one (``x.qq.com`` under ``qq.com``)."""
     host = host.lower().rstrip(".")
-    return any(host == s or host.endswith("." + s) for s in (s.strip().lower().strip(".") for s in suffixes) if s)
+    return any(
+        host == s or host.endswith("." + s)
+        for s in (s.strip().lower().strip(".") for s in suffixes)
+        if s
+    )
 
 
 async def resolve(host: str, port: int) -> list[str]:
@@ -69,8 +79,14 @@ def is_public(address: str) -> bool:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
-    return ip.is_global and not (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved
-                                 or ip.is_multicast or ip.is_unspecified)
+    return ip.is_global and not (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
 
 
 def parse_allow(setting: str) -> tuple[str, ...]:
@@ -158,7 +174,10 @@ class BindProxy:
         self.connections += 1
         self._connections_by_ip[ip] += 1
         try:
-            if self.connections > self.max_connections or self._connections_by_ip[ip] > self.max_connections_per_ip:
+            if (
+                self.connections > self.max_connections
+                or self._connections_by_ip[ip] > self.max_connections_per_ip
+            ):
                 return
             await self._handle(reader, writer, ip)
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
@@ -173,7 +192,9 @@ class BindProxy:
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ip: str) -> None:
+    async def _handle(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ip: str
+    ) -> None:
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.head_timeout)
         except asyncio.LimitOverrunError:
@@ -189,8 +210,12 @@ class BindProxy:
             await self._connect(target, reader, writer, ip)
             return
         url = urlsplit(target) if target.startswith("http://") else None
-        if (method == "GET" and url is not None and (url.hostname or "").lower() == self.intercept_host
-                and is_callback_path(url.path)):
+        if (
+            method == "GET"
+            and url is not None
+            and (url.hostname or "").lower() == self.intercept_host
+            and is_callback_path(url.path)
+        ):
             log.info("login proxy: a login callback arrived")
             try:
                 page = await self.on_callback(url.path, url.query)
@@ -203,8 +228,9 @@ class BindProxy:
         log.info("login proxy: refused %s %s", method[:10], (url.hostname if url else "-") or "-")
         await _answer(writer, REFUSED)
 
-    async def _connect(self, target: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                       ip: str) -> None:
+    async def _connect(
+        self, target: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ip: str
+    ) -> None:
         hp = split_host_port(target, 0)
         if hp is None or hp[1] != self.connect_port or not host_allowed(hp[0], self.allow):
             log.info("login proxy: refused CONNECT %s", hp[0][:80] if hp else "-")
@@ -233,7 +259,8 @@ class BindProxy:
                 return
             try:  # the address just checked, not the name again (it may resolve elsewhere now)
                 up_reader, up_writer = await asyncio.wait_for(
-                    asyncio.open_connection(addresses[0], hp[1]), self.head_timeout)
+                    asyncio.open_connection(addresses[0], hp[1]), self.head_timeout
+                )
             except (OSError, TimeoutError):
                 await _answer(writer, Page(502, "<h3>连接失败</h3>"))
                 return
@@ -244,8 +271,13 @@ class BindProxy:
             self.tunnels -= 1
             _release(self._tunnels_by_ip, ip)
 
-    async def _pipe_both(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                         up_reader: asyncio.StreamReader, up_writer: asyncio.StreamWriter) -> None:
+    async def _pipe_both(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        up_reader: asyncio.StreamReader,
+        up_writer: asyncio.StreamWriter,
+    ) -> None:
         loop = asyncio.get_running_loop()
         state = {"bytes": 0, "last": loop.time()}
 
@@ -266,9 +298,14 @@ class BindProxy:
                 dst.write(data)
                 await dst.drain()
 
-        tasks = [asyncio.create_task(pipe(reader, up_writer)), asyncio.create_task(pipe(up_reader, writer))]
+        tasks = [
+            asyncio.create_task(pipe(reader, up_writer)),
+            asyncio.create_task(pipe(up_reader, writer)),
+        ]
         try:
-            await asyncio.wait(tasks, timeout=self.max_tunnel_seconds, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                tasks, timeout=self.max_tunnel_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
         finally:
             for t in tasks:
                 t.cancel()
@@ -285,10 +322,14 @@ def _release(counts: Counter[str], ip: str) -> None:
 
 
 async def _answer(writer: asyncio.StreamWriter, page: Page) -> None:
-    body = ("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-            f"<title>舞萌DX 绑定</title>{page.html}").encode()
-    head = (f"HTTP/1.1 {page.status} {_REASONS.get(page.status, 'Status')}\r\n"
-            "Content-Type: text/html; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n")
+    body = (
+        "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+        f"<title>舞萌DX 绑定</title>{page.html}"
+    ).encode()
+    head = (
+        f"HTTP/1.1 {page.status} {_REASONS.get(page.status, 'Status')}\r\n"
+        "Content-Type: text/html; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n"
+    )
     writer.write(head.encode("latin-1") + body)
     await writer.drain()

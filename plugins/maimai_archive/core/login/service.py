@@ -34,8 +34,12 @@ log = logging.getLogger(__name__)
 Notify = Callable[[str, str, "str | None"], Awaitable[None]]
 
 DONE_PAGE = Page(200, "<h2>绑定成功，可以关闭代理了</h2><p>回到QQ查看结果。</p>")
-FAILED_PAGE = Page(200, "<h2>绑定失败</h2><p>原因已私聊发给你。请关闭代理后回到QQ重新发送 /bind。</p>")
-UNKNOWN_PAGE = Page(403, "<h2>这个登录链接无效或已过期</h2><p>请关闭代理，回到QQ重新发送 /bind 获取新链接。</p>")
+FAILED_PAGE = Page(
+    200, "<h2>绑定失败</h2><p>原因已私聊发给你。请关闭代理后回到QQ重新发送 /bind。</p>"
+)
+UNKNOWN_PAGE = Page(
+    403, "<h2>这个登录链接无效或已过期</h2><p>请关闭代理，回到QQ重新发送 /bind 获取新链接。</p>"
+)
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,16 @@ class LoginLink:
 
 
 class OneTapBind:
-    def __init__(self, app: ArchiveApp, notify: Notify, *, pending: PendingBinds | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None, connect_port: int = 443,
-                 allow_private: bool = False) -> None:
+    def __init__(
+        self,
+        app: ArchiveApp,
+        notify: Notify,
+        *,
+        pending: PendingBinds | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        connect_port: int = 443,
+        allow_private: bool = False,
+    ) -> None:
         config = app.config
         self.app = app
         self.notify = notify
@@ -78,18 +89,26 @@ class OneTapBind:
 
     async def new_link(self, qq: str, reply_via: str | None = None) -> LoginLink:
         """A fresh login link for ``qq``, remembered for ``TTL``; MaimaiError when the site gives none."""
-        link = await fetch_login_link(self.oauth_url, request_timeout=self.timeout, transport=self._transport)
+        link = await fetch_login_link(
+            self.oauth_url, request_timeout=self.timeout, transport=self._transport
+        )
         try:
             key, path = link_key(link), link_callback_path(link)
         except ValueError as exc:
-            raise BindingError(str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。") from None
+            raise BindingError(
+                str(exc), user_message="舞萌DX的登录链接格式变了，请用 Cookie 方式绑定。"
+            ) from None
         try:
             added = self.pending.add(qq, key, reply_via, path)
         except LinkTaken:
-            raise BindingError("two QQs got the same login link",
-                               user_message="这个登录链接撞车了，已作废，请重新发送 /bind。") from None
+            raise BindingError(
+                "two QQs got the same login link",
+                user_message="这个登录链接撞车了，已作废，请重新发送 /bind。",
+            ) from None
         if added is None:
-            raise BindingError("too many pending binds", user_message="现在绑定的人太多了，请几分钟后再试。")
+            raise BindingError(
+                "too many pending binds", user_message="现在绑定的人太多了，请几分钟后再试。"
+            )
         return LoginLink(link, self.public, int(self.pending.ttl // 60))
 
     async def on_callback(self, path: str, query: str) -> Page:
@@ -97,18 +116,26 @@ class OneTapBind:
         key = callback_key(query)
         pending = self.pending.take(key) if key is not None else None
         if pending is None or path != pending.path:  # another path on the OAuth host: never asked
-            log.info("login proxy: a callback matched no link waiting for it (refused, not forwarded)")
+            log.info(
+                "login proxy: a callback matched no link waiting for it (refused, not forwarded)"
+            )
             return UNKNOWN_PAGE
         via = pending.via
         try:
-            _, profile = await self.app.bind(pending.qq, CallbackUrl(callback_target(self.oauth_url, path, query)))
+            _, profile = await self.app.bind(
+                pending.qq, CallbackUrl(callback_target(self.oauth_url, path, query))
+            )
         except MaimaiError as exc:
             log.info("one-tap login failed: %s", type(exc).__name__)
             await self._tell(pending.qq, f"绑定失败：{exc.user_message}", via)
             return FAILED_PAGE
         rating = f"，DX Rating {profile.rating}" if profile.rating is not None else ""
-        await self._tell(pending.qq, f"绑定成功：{profile.name}{rating}。\n可以关闭微信的代理了。"
-                         "在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步。", via)
+        await self._tell(
+            pending.qq,
+            f"绑定成功：{profile.name}{rating}。\n可以关闭微信的代理了。"
+            "在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步。",
+            via,
+        )
         return DONE_PAGE
 
     async def _tell(self, qq: str, text: str, via: str | None) -> None:

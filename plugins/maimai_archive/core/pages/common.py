@@ -221,7 +221,6 @@ def clean_text(text: str) -> str:
     return text.strip(ASCII_SPACE)
 
 
-
 def normalize_title(title: str) -> str:
     """Key for *comparing* titles (NFKC + whitespace folding); never store or show it.
 

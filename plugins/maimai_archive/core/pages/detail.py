@@ -148,18 +148,25 @@ def _rating_area(root: Element) -> RatingArea | None:
             amount = int(digits.replace(",", ""))
             delta = -amount if sign == "-" else amount
             break
-    frame = next((el_icon(i) for b in area for i in b.iter("img") if el_icon(i).startswith("rating_base")), None)
+    frame = next(
+        (el_icon(i) for b in area for i in b.iter("img") if el_icon(i).startswith("rating_base")),
+        None,
+    )
     total = None
     if total_el is not None:
         span = next((s for s in total_el.iter("span") if has_class(s, "f_14")), None)
-        total = parse_int(text(require(span, PAGE, "rating total (span.f_14)")), PAGE, "rating total")
+        total = parse_int(
+            text(require(span, PAGE, "rating total (span.f_14)")), PAGE, "rating total"
+        )
     return RatingArea(rows=tuple(rows), total=total, delta=delta, frame=frame)
 
 
 def _total(root: Element) -> Element | None:
     """The ``.basic_block.m_t_5`` that holds ``deluxrating.png`` (the player's total)."""
     for block in find_all_class(root, "m_t_5"):
-        if has_class(block, "basic_block") and any(el_icon(i) == "deluxrating" for i in block.iter("img")):
+        if has_class(block, "basic_block") and any(
+            el_icon(i) == "deluxrating" for i in block.iter("img")
+        ):
             return block
     return None
 
@@ -174,7 +181,10 @@ def _first_int(area: RatingArea) -> int | None:
 
 def _characters(root: Element) -> tuple[str, ...]:
     # Optional part: whatever the containers say, as text; never a reason to drop a play.
-    return tuple(" ".join(" ".join(c.itertext()).split()) for c in find_all_class(root, "playlog_chara_container"))
+    return tuple(
+        " ".join(" ".join(c.itertext()).split())
+        for c in find_all_class(root, "playlog_chara_container")
+    )
 
 
 def _icon_fraction(root: Element, icon: str) -> tuple[int, int] | None:

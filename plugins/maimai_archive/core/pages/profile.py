@@ -46,7 +46,10 @@ def parse_profile_tree(root: Element) -> ParsedProfile:
 
     rating_tag = find_class(block, "rating_block")
     trophy_tag = find_class(block, "trophy_inner_block")
-    comment_tag = find_first(block, f"descendant::*[{_has_class('comment_block')} or {_has_class('friend_comment_block')}]")
+    comment_tag = find_first(
+        block,
+        f"descendant::*[{_has_class('comment_block')} or {_has_class('friend_comment_block')}]",
+    )
     icon_tag = find_first(block, 'descendant::img[contains(@src, "/Icon/")]')
     course_tag = find_first(block, 'descendant::img[contains(@src, "/course/")]')
     class_tag = find_first(block, 'descendant::img[contains(@src, "/class/")]')
@@ -95,7 +98,9 @@ def _friend_code(root: Element) -> str | None:
 def _play_count(block: Element) -> int | None:
     """The last number of the play-count lines (total play count; CN and INTL label it alike)."""
     for div in _PLAY_COUNT_DIVS(block):
-        lines = [line for line in "\n".join(div.itertext()).split("\n") if "：" in line or ":" in line]
+        lines = [
+            line for line in "\n".join(div.itertext()).split("\n") if "：" in line or ":" in line
+        ]
         numbers = [_DIGITS.search(line.rsplit("：", 1)[-1].rsplit(":", 1)[-1]) for line in lines]
         found = [int(m.group(0).replace(",", "")) for m in numbers if m]
         if found:

@@ -26,13 +26,27 @@ def album_pages(view: AlbumView) -> list[Figure]:
         rows = max(1, -(-len(chunk) // COLUMNS))
         height = HEADER_H + rows * (THUMB_H + CAPTION_H + gap) + FOOTER_H
         canvas = Canvas(width, height)
-        subtitle = f"共 {len(photos)} 张" + (f" · 第 {page}/{len(chunks)} 页" if len(chunks) > 1 else "")
+        subtitle = f"共 {len(photos)} 张" + (
+            f" · 第 {page}/{len(chunks)} 页" if len(chunks) > 1 else ""
+        )
         draw_header(canvas, view.player, "相册", subtitle)
         if not chunk:
-            canvas.text(width / 2, HEADER_H + 100, "还没有存档的照片", style.HEADING_SIZE, style.TEXT_MUTED, ha="center")
+            canvas.text(
+                width / 2,
+                HEADER_H + 100,
+                "还没有存档的照片",
+                style.HEADING_SIZE,
+                style.TEXT_MUTED,
+                ha="center",
+            )
         for i, photo in enumerate(chunk):
             col, row = i % COLUMNS, i // COLUMNS
-            _thumb(canvas, photo, m + col * (THUMB_W + gap), HEADER_H + row * (THUMB_H + CAPTION_H + gap))
+            _thumb(
+                canvas,
+                photo,
+                m + col * (THUMB_W + gap),
+                HEADER_H + row * (THUMB_H + CAPTION_H + gap),
+            )
         draw_footer(canvas, "maimai archive · /album <序号> 查看大图")
         figures.append(canvas.figure)
     return figures
@@ -43,12 +57,22 @@ def _thumb(canvas: Canvas, photo: AlbumPhoto, x: float, y: float) -> None:
     pad = 8
     if not canvas.image(photo.path, x + pad, y + pad, THUMB_W - 2 * pad, THUMB_H - pad):
         canvas.rect(x + pad, y + pad, THUMB_W - 2 * pad, THUMB_H - pad, style.PLACEHOLDER, zorder=3)
-        canvas.text(x + THUMB_W / 2, y + THUMB_H / 2, "照片未下载", style.BODY_SIZE, style.TEXT_MUTED, ha="center", va="center_baseline")
+        canvas.text(
+            x + THUMB_W / 2,
+            y + THUMB_H / 2,
+            "照片未下载",
+            style.BODY_SIZE,
+            style.TEXT_MUTED,
+            ha="center",
+            va="center_baseline",
+        )
     canvas.badge(x + pad + 4, y + pad + 4, f"#{photo.number}", "#4a4e69")
     _caption(canvas, photo, x + pad, y + THUMB_H + 22, THUMB_W - 2 * pad)
 
 
-def _caption(canvas: Canvas, photo: AlbumPhoto, x: float, y: float, w: float, size: float = style.BODY_SIZE) -> None:
+def _caption(
+    canvas: Canvas, photo: AlbumPhoto, x: float, y: float, w: float, size: float = style.BODY_SIZE
+) -> None:
     colour = style.difficulty_colour(photo.difficulty) if photo.difficulty else style.TEXT_MUTED
     canvas.rect(x, y - 14, 4, 18, colour, zorder=3)
     canvas.text(x + 10, y, photo.title or "（无标题）", size, max_width=w - 10)
@@ -67,7 +91,14 @@ def photo_figure(player: PlayerHeader, photo: AlbumPhoto) -> Figure:
     box_w = width - 2 * m - 24
     if not canvas.image(photo.path, m + 12, HEADER_H + 12, box_w, photo_h - 12):
         canvas.rect(m + 12, HEADER_H + 12, box_w, photo_h - 12, style.PLACEHOLDER, zorder=3)
-        canvas.text(width / 2, HEADER_H + photo_h / 2, "照片未下载", style.HEADING_SIZE, style.TEXT_MUTED, ha="center")
+        canvas.text(
+            width / 2,
+            HEADER_H + photo_h / 2,
+            "照片未下载",
+            style.HEADING_SIZE,
+            style.TEXT_MUTED,
+            ha="center",
+        )
     _caption(canvas, photo, m + 12, HEADER_H + photo_h + 28, box_w, size=style.HEADING_SIZE)
     draw_footer(canvas, "maimai archive")
     return canvas.figure

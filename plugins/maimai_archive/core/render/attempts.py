@@ -25,10 +25,20 @@ def chart_attempts_figure(view: ChartAttemptsView) -> Figure:
     m = style.MARGIN
     chart = view.chart
     width = canvas.difficulty_badge(chart, m, HEADER_H + 4)
-    canvas.text(m + width + 12, HEADER_H + 20, chart.title, style.HEADING_SIZE, max_width=WIDTH - 2 * m - width - 20)
+    canvas.text(
+        m + width + 12,
+        HEADER_H + 20,
+        chart.title,
+        style.HEADING_SIZE,
+        max_width=WIDTH - 2 * m - width - 20,
+    )
     y = HEADER_H + 36
     canvas.panel(m, y, WIDTH - 2 * m, STATS_H)
-    cells = [("游玩", f"{view.plays} 次"), ("平均", format_achievement(view.average)), ("最佳", format_achievement(view.best))]
+    cells = [
+        ("游玩", f"{view.plays} 次"),
+        ("平均", format_achievement(view.average)),
+        ("最佳", format_achievement(view.best)),
+    ]
     col = (WIDTH - 2 * m) / 4
     for i, (label, value) in enumerate(cells):
         canvas.text(m + 20 + i * col, y + 30, label, style.SMALL_SIZE, style.TEXT_MUTED)
@@ -44,7 +54,14 @@ def chart_attempts_figure(view: ChartAttemptsView) -> Figure:
             canvas.text(x, y + 128, f"第 {ms.plays} 次 · {days}", style.BODY_SIZE, style.GOOD)
     top = y + STATS_H + 8
     if not view.judgements:
-        canvas.text(WIDTH / 2, (top + HEIGHT) / 2, "这个谱面的游玩还没有详情（判定）", style.HEADING_SIZE, style.TEXT_MUTED, ha="center")
+        canvas.text(
+            WIDTH / 2,
+            (top + HEIGHT) / 2,
+            "这个谱面的游玩还没有详情（判定）",
+            style.HEADING_SIZE,
+            style.TEXT_MUTED,
+            ha="center",
+        )
         draw_footer(canvas, "maimai archive")
         return canvas.figure
     ax = _plot_area(canvas, top)
@@ -55,7 +72,11 @@ def chart_attempts_figure(view: ChartAttemptsView) -> Figure:
         ([p.miss for p in view.judgements], "MISS", "#8d93a8"),
     ):
         ax.plot(xs, values, marker="o", markersize=4, color=colour, label=label, zorder=3)  # type: ignore[arg-type]
-    fl = [(x, p.fast, p.late) for x, p in zip(xs, view.judgements, strict=True) if p.fast is not None and p.late is not None]
+    fl = [
+        (x, p.fast, p.late)
+        for x, p in zip(xs, view.judgements, strict=True)
+        if p.fast is not None and p.late is not None
+    ]
     if fl:
         fx, fast, late = zip(*fl, strict=True)
         ax.plot(fx, fast, linestyle="--", color="#3a86ff", label="FAST", zorder=2)

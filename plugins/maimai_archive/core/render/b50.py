@@ -32,15 +32,32 @@ def b50_figure(view: B50View) -> Figure:
     )
     canvas = Canvas(width, height)
     when = "当前" if view.as_of is None else f"{view.as_of:%Y/%m/%d} 时"
-    draw_header(canvas, view.player, f"B50 · {view.total}", f"{when} · 旧版本 {view.old_total} + 新版本 {view.new_total}")
+    draw_header(
+        canvas,
+        view.player,
+        f"B50 · {view.total}",
+        f"{when} · 旧版本 {view.old_total} + 新版本 {view.new_total}",
+    )
     y = HEADER_H
-    for name, entries, total in (("旧版本 B35", view.old, view.old_total), ("新版本 B15", view.new, view.new_total)):
+    for name, entries, total in (
+        ("旧版本 B35", view.old, view.old_total),
+        ("新版本 B15", view.new, view.new_total),
+    ):
         canvas.text(m, y + 30, name, style.HEADING_SIZE, bold=True)
-        canvas.text(width - m, y + 30, f"合计 {total}", style.HEADING_SIZE, style.ACCENT, ha="right")
+        canvas.text(
+            width - m, y + 30, f"合计 {total}", style.HEADING_SIZE, style.ACCENT, ha="right"
+        )
         y += SECTION_HEAD
         if not entries:
             canvas.panel(m, y, width - 2 * m, TILE_H)
-            canvas.text(width / 2, y + TILE_H / 2 + 6, "没有成绩", style.BODY_SIZE, style.TEXT_MUTED, ha="center")
+            canvas.text(
+                width / 2,
+                y + TILE_H / 2 + 6,
+                "没有成绩",
+                style.BODY_SIZE,
+                style.TEXT_MUTED,
+                ha="center",
+            )
         for i, entry in enumerate(entries):
             col, row = i % COLUMNS, i // COLUMNS
             _tile(canvas, entry, i + 1, m + col * (TILE_W + gap), y + row * (TILE_H + gap))
@@ -60,9 +77,18 @@ def _tile(canvas: Canvas, e: B50Tile, rank_no: int, x: float, y: float) -> None:
     inner = x + TILE_W - 8 - left
     canvas.text(left, y + 24, chart.title, style.SMALL_SIZE + 1, max_width=inner)
     canvas.text(left, y + 48, format_achievement(e.achievement), 12, bold=True)
-    canvas.text(x + TILE_W - 10, y + 48, style.rank_label(e.rank), style.SMALL_SIZE + 1, style.rank_colour(e.rank), ha="right")
+    canvas.text(
+        x + TILE_W - 10,
+        y + 48,
+        style.rank_label(e.rank),
+        style.SMALL_SIZE + 1,
+        style.rank_colour(e.rank),
+        ha="right",
+    )
     const = "—" if chart.constant is None else f"{chart.constant // 10}.{chart.constant % 10}"
-    canvas.text(left, y + 70, f"{const} → {e.rating}", style.SMALL_SIZE + 1, style.ACCENT, bold=True)
+    canvas.text(
+        left, y + 70, f"{const} → {e.rating}", style.SMALL_SIZE + 1, style.ACCENT, bold=True
+    )
     lamps = " ".join(filter(None, (style.fc_label(e.fc), style.fs_label(e.fs))))
     canvas.text(x + TILE_W - 10, y + 70, lamps, style.SMALL_SIZE - 1, style.TEXT_MUTED, ha="right")
     canvas.text(x + 18, y + TILE_H - 4, f"#{rank_no}", 7, style.TEXT_MUTED, va="bottom")

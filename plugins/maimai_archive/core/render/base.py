@@ -125,7 +125,9 @@ def _run_one(fn: Callable[..., Figure], args: tuple[Any, ...], kw: dict[str, Any
         return figure_to_png(fn(*args, **kw))
 
 
-def _run_many(fn: Callable[..., Sequence[Figure]], args: tuple[Any, ...], kw: dict[str, Any]) -> list[bytes]:
+def _run_many(
+    fn: Callable[..., Sequence[Figure]], args: tuple[Any, ...], kw: dict[str, Any]
+) -> list[bytes]:
     with style_context():
         return [figure_to_png(fig) for fig in fn(*args, **kw)]
 
@@ -149,7 +151,9 @@ class RenderThread:
     def _pool(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maimai-render")
+                self._executor = ThreadPoolExecutor(
+                    max_workers=1, thread_name_prefix="maimai-render"
+                )
             return self._executor
 
     async def png(self, fn: Callable[..., Figure], *args: Any, **kw: Any) -> bytes:
@@ -157,7 +161,9 @@ class RenderThread:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool(), _run_one, fn, args, kw)
 
-    async def pages(self, fn: Callable[..., Sequence[Figure]], *args: Any, **kw: Any) -> list[bytes]:
+    async def pages(
+        self, fn: Callable[..., Sequence[Figure]], *args: Any, **kw: Any
+    ) -> list[bytes]:
         """Like ``png`` for a renderer that returns one figure per page."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool(), _run_many, fn, args, kw)

@@ -23,18 +23,28 @@ def draw_header(canvas: Canvas, player: PlayerHeader, title: str, subtitle: str 
     canvas.rect(0, 0, canvas.width, 6, style.ACCENT)
     canvas.text(m, 48, title, style.TITLE_SIZE, bold=True, max_width=canvas.width * 0.55)
     if subtitle:
-        canvas.text(m, 76, subtitle, style.BODY_SIZE, style.TEXT_MUTED, max_width=canvas.width * 0.6)
+        canvas.text(
+            m, 76, subtitle, style.BODY_SIZE, style.TEXT_MUTED, max_width=canvas.width * 0.6
+        )
     name = fit(player.name or "—", style.HEADING_SIZE, canvas.width * 0.3)
     canvas.text(canvas.width - m, 46, name, style.HEADING_SIZE, ha="right")
     if player.rating is not None:
         canvas.badge(
-            canvas.width - m, 58, f"Rating {player.rating}", style.rating_colour(player.rating),
-            style.rating_text_colour(player.rating), size=style.BODY_SIZE, height=24, align="right",
+            canvas.width - m,
+            58,
+            f"Rating {player.rating}",
+            style.rating_colour(player.rating),
+            style.rating_text_colour(player.rating),
+            size=style.BODY_SIZE,
+            height=24,
+            align="right",
         )
 
 
 def draw_footer(canvas: Canvas, text: str) -> None:
-    canvas.text(canvas.width / 2, canvas.height - 14, text, style.SMALL_SIZE, style.TEXT_MUTED, ha="center")
+    canvas.text(
+        canvas.width / 2, canvas.height - 14, text, style.SMALL_SIZE, style.TEXT_MUTED, ha="center"
+    )
 
 
 def draw_card(canvas: Canvas, card: PlayCard, x: float, y: float, w: float = CARD_W) -> None:
@@ -56,7 +66,9 @@ def draw_card(canvas: Canvas, card: PlayCard, x: float, y: float, w: float = CAR
 
     ach = canvas.text(left, y + 96, format_achievement(card.achievement), 22, bold=True)
     rank_x = left + ach + 10
-    canvas.text(rank_x, y + 96, style.rank_label(card.rank), 18, style.rank_colour(card.rank), bold=True)
+    canvas.text(
+        rank_x, y + 96, style.rank_label(card.rank), 18, style.rank_colour(card.rank), bold=True
+    )
     if card.new_record:
         canvas.badge(right, y + 78, "NEW RECORD", style.NEW_RECORD, align="right")
 
@@ -71,7 +83,9 @@ def draw_card(canvas: Canvas, card: PlayCard, x: float, y: float, w: float = CAR
     dx = f"DX {format_dx(card.dx_score, card.dx_score_max)}"
     cursor += canvas.text(cursor + 2, bottom + 15, dx, style.SMALL_SIZE, style.TEXT_MUTED) + 8
     if card.dx_stars:
-        cursor += canvas.text(cursor, bottom + 15, stars(card.dx_stars), style.SMALL_SIZE, "#e0a100") + 8
+        cursor += (
+            canvas.text(cursor, bottom + 15, stars(card.dx_stars), style.SMALL_SIZE, "#e0a100") + 8
+        )
     if card.new_dx_record:
         canvas.text(cursor, bottom + 15, "DX NEW", style.SMALL_SIZE, style.NEW_RECORD)
     rating = "Rating —" if card.rating is None else f"Rating {card.rating}"
@@ -96,7 +110,14 @@ def recent_pages(view: RecentView) -> list[Figure]:
             subtitle += f" · 第 {page}/{len(chunks)} 页"
         draw_header(canvas, view.player, "最近游玩", subtitle)
         if not chunk:
-            canvas.text(width / 2, HEADER_H + 80, "还没有游玩记录", style.HEADING_SIZE, style.TEXT_MUTED, ha="center")
+            canvas.text(
+                width / 2,
+                HEADER_H + 80,
+                "还没有游玩记录",
+                style.HEADING_SIZE,
+                style.TEXT_MUTED,
+                ha="center",
+            )
         for i, card in enumerate(chunk):
             col, row = i % COLUMNS, i // COLUMNS
             draw_card(canvas, card, m + col * (CARD_W + gap), HEADER_H + row * (CARD_H + gap))
@@ -133,16 +154,33 @@ def play_detail_figure(view: PlayDetailView) -> Figure:
     return canvas.figure
 
 
-def _judgement_table(canvas: Canvas, view: PlayDetailView, x: float, y: float, w: float, h: float) -> None:
+def _judgement_table(
+    canvas: Canvas, view: PlayDetailView, x: float, y: float, w: float, h: float
+) -> None:
     canvas.panel(x, y, w, h)
     first = 110
     col_w = (w - first - 20) / len(JUDGE_COLS)
     head_y = y + 32
     canvas.text(x + 18, head_y, "判定", style.BODY_SIZE, style.TEXT_MUTED)
     for i, (name, colour) in enumerate(zip(JUDGE_COLS, JUDGE_COLOURS, strict=True)):
-        canvas.text(x + first + col_w * (i + 0.5), head_y, name, style.SMALL_SIZE, colour, ha="center", bold=True)
+        canvas.text(
+            x + first + col_w * (i + 0.5),
+            head_y,
+            name,
+            style.SMALL_SIZE,
+            colour,
+            ha="center",
+            bold=True,
+        )
     if not view.judgements:
-        canvas.text(x + w / 2, y + h / 2 + 10, "这次游玩没有判定明细", style.BODY_SIZE, style.TEXT_MUTED, ha="center")
+        canvas.text(
+            x + w / 2,
+            y + h / 2 + 10,
+            "这次游玩没有判定明细",
+            style.BODY_SIZE,
+            style.TEXT_MUTED,
+            ha="center",
+        )
         return
     for r, row in enumerate(JUDGE_ROWS):
         ry = head_y + 32 * (r + 1)
@@ -153,10 +191,14 @@ def _judgement_table(canvas: Canvas, view: PlayDetailView, x: float, y: float, w
             value = cells[i] if i < len(cells) else None
             shown = "—" if value is None else str(value)
             colour = style.TEXT_MUTED if not value else style.TEXT
-            canvas.text(x + first + col_w * (i + 0.5), ry, shown, style.BODY_SIZE, colour, ha="center")
+            canvas.text(
+                x + first + col_w * (i + 0.5), ry, shown, style.BODY_SIZE, colour, ha="center"
+            )
 
 
-def _detail_stats(canvas: Canvas, view: PlayDetailView, x: float, y: float, w: float, h: float) -> None:
+def _detail_stats(
+    canvas: Canvas, view: PlayDetailView, x: float, y: float, w: float, h: float
+) -> None:
     canvas.panel(x, y, w, h)
     rows: list[tuple[str, str, str]] = []
     rows.append(("FAST", _num(view.fast), "#2b8fd6"))
@@ -164,9 +206,15 @@ def _detail_stats(canvas: Canvas, view: PlayDetailView, x: float, y: float, w: f
     rows.append(("最大连击", _ratio(view.max_combo), style.TEXT))
     rows.append(("最大同步", _ratio(view.max_sync), style.TEXT))
     if view.rating_after is not None:
-        rows.append(("游玩后 Rating", str(view.rating_after), style.rating_colour(view.rating_after)))
+        rows.append(
+            ("游玩后 Rating", str(view.rating_after), style.rating_colour(view.rating_after))
+        )
     if view.rating_delta is not None:
-        colour = style.GOOD if view.rating_delta > 0 else (style.BAD if view.rating_delta < 0 else style.TEXT_MUTED)
+        colour = (
+            style.GOOD
+            if view.rating_delta > 0
+            else (style.BAD if view.rating_delta < 0 else style.TEXT_MUTED)
+        )
         rows.append(("Rating 变化", f"{view.rating_delta:+d}", colour))
     for i, (label, value, colour) in enumerate(rows):
         ry = y + 36 + i * 36
@@ -174,23 +222,43 @@ def _detail_stats(canvas: Canvas, view: PlayDetailView, x: float, y: float, w: f
         canvas.text(x + w - 18, ry, value, 14, colour, ha="right", bold=True)
 
 
-def _previous_plays(canvas: Canvas, previous: tuple[PlayCard, ...], x: float, y: float, w: float, h: float) -> None:
+def _previous_plays(
+    canvas: Canvas, previous: tuple[PlayCard, ...], x: float, y: float, w: float, h: float
+) -> None:
     canvas.panel(x, y, w, h)
     canvas.text(x + 18, y + 34, "同一谱面的历史游玩", style.HEADING_SIZE, bold=True)
     if not previous:
-        canvas.text(x + 18, y + 34 + PREV_ROW_H, "这是该谱面第一次被存档的游玩", style.BODY_SIZE, style.TEXT_MUTED)
+        canvas.text(
+            x + 18,
+            y + 34 + PREV_ROW_H,
+            "这是该谱面第一次被存档的游玩",
+            style.BODY_SIZE,
+            style.TEXT_MUTED,
+        )
         return
     for i, play in enumerate(previous):
         ry = y + 34 + PREV_ROW_H * (i + 1)
         canvas.line(x + 14, ry - 22, x + w - 14, ry - 22)
-        canvas.text(x + 18, ry, f"{play.played_at:%Y/%m/%d %H:%M}", style.BODY_SIZE, style.TEXT_MUTED)
+        canvas.text(
+            x + 18, ry, f"{play.played_at:%Y/%m/%d %H:%M}", style.BODY_SIZE, style.TEXT_MUTED
+        )
         canvas.text(x + 220, ry, format_achievement(play.achievement), style.BODY_SIZE, bold=True)
-        canvas.text(x + 340, ry, style.rank_label(play.rank), style.BODY_SIZE, style.rank_colour(play.rank))
+        canvas.text(
+            x + 340, ry, style.rank_label(play.rank), style.BODY_SIZE, style.rank_colour(play.rank)
+        )
         lamps = " ".join(filter(None, (style.fc_label(play.fc), style.fs_label(play.fs))))
         canvas.text(x + 420, ry, lamps, style.BODY_SIZE, style.TEXT_MUTED)
-        canvas.text(x + 560, ry, f"DX {format_dx(play.dx_score, play.dx_score_max)}", style.BODY_SIZE, style.TEXT_MUTED)
+        canvas.text(
+            x + 560,
+            ry,
+            f"DX {format_dx(play.dx_score, play.dx_score_max)}",
+            style.BODY_SIZE,
+            style.TEXT_MUTED,
+        )
         if play.new_record:
-            canvas.text(x + w - 18, ry, "NEW RECORD", style.SMALL_SIZE, style.NEW_RECORD, ha="right")
+            canvas.text(
+                x + w - 18, ry, "NEW RECORD", style.SMALL_SIZE, style.NEW_RECORD, ha="right"
+            )
 
 
 def _num(value: int | None) -> str:

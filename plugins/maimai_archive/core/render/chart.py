@@ -53,7 +53,9 @@ class ChartListView:
 
 
 def _ref(chart: Chart) -> ChartRef:
-    return ChartRef(chart.title, chart.type.value, chart.difficulty.value, chart.level, chart.constant)
+    return ChartRef(
+        chart.title, chart.type.value, chart.difficulty.value, chart.level, chart.constant
+    )
 
 
 def _header(canvas: Canvas, player: PlayerHeader | None, title: str, subtitle: str) -> None:
@@ -82,12 +84,21 @@ def chart_info_figure(view: ChartInfoView) -> Figure:
     canvas = Canvas(WIDTH, height)
     first = view.songs[0]
     ids = " / ".join(f"id{s.id}" for s in view.songs)
-    _header(canvas, view.player, first.title if first.title.strip() else "（空白标题）", first.artist)
+    _header(
+        canvas, view.player, first.title if first.title.strip() else "（空白标题）", first.artist
+    )
     m = style.MARGIN
     info = f"{ids} · {first.genre} · {first.version} · BPM {first.bpm:g}"
     canvas.text(m, HEADER_H + 22, info, style.BODY_SIZE, style.TEXT_MUTED, max_width=WIDTH - 2 * m)
     if view.aliases:
-        canvas.text(m, HEADER_H + 46, "别名: " + "、".join(view.aliases[:12]), style.SMALL_SIZE, style.TEXT_MUTED, max_width=WIDTH - 2 * m)
+        canvas.text(
+            m,
+            HEADER_H + 46,
+            "别名: " + "、".join(view.aliases[:12]),
+            style.SMALL_SIZE,
+            style.TEXT_MUTED,
+            max_width=WIDTH - 2 * m,
+        )
     y = HEADER_H + 62
     for song in view.songs:
         kind = {"SD": "标准", "DX": "DX", "UTAGE": "宴"}[song.type.value]
@@ -111,23 +122,43 @@ def _chart_row(canvas: Canvas, chart: Chart, best: ChartBest | None, y: float) -
     touch = n.touch if chart.type.value != "SD" else "—"
     notes = f"TAP {n.tap}  HOLD {n.hold}  SLIDE {n.slide}  TOUCH {touch}  BREAK {n.break_}  共 {n.total}"
     canvas.text(m + 16, y + 50, notes, style.BODY_SIZE)
-    canvas.text(m + 16, y + 74, f"谱师 {chart.charter}", style.SMALL_SIZE, style.TEXT_MUTED, max_width=300)
+    canvas.text(
+        m + 16, y + 74, f"谱师 {chart.charter}", style.SMALL_SIZE, style.TEXT_MUTED, max_width=300
+    )
     canvas.text(m + 330, y + 74, _line_text(chart, SSS, "SSS"), style.SMALL_SIZE, style.TEXT_MUTED)
-    canvas.text(m + 330, y + 30, _line_text(chart, SSSP, "SSS+"), style.SMALL_SIZE, style.TEXT_MUTED)
+    canvas.text(
+        m + 330, y + 30, _line_text(chart, SSSP, "SSS+"), style.SMALL_SIZE, style.TEXT_MUTED
+    )
     right = WIDTH - m - 16
     if best is None:
         canvas.text(right, y + 50, "未游玩", style.BODY_SIZE, style.TEXT_MUTED, ha="right")
         return
     rank = rank_for(best.achievement)
-    canvas.text(right, y + 36, format_achievement(best.achievement), style.HEADING_SIZE, ha="right", bold=True)
+    canvas.text(
+        right,
+        y + 36,
+        format_achievement(best.achievement),
+        style.HEADING_SIZE,
+        ha="right",
+        bold=True,
+    )
     lamp = " ".join(x for x in (style.fc_label(best.fc), style.fs_label(best.fs)) if x)
-    detail = f"{rank.label}  {lamp}  Rating {chart_rating(chart, best.achievement)}".replace("  ", " ")
+    detail = f"{rank.label}  {lamp}  Rating {chart_rating(chart, best.achievement)}".replace(
+        "  ", " "
+    )
     canvas.text(right, y + 62, detail, style.SMALL_SIZE, style.rank_colour(rank), ha="right")
     if len(best.history) >= 2:
         _sparkline(canvas, best.history, right - 330, y + 12, 140, ROW_H - 32)
 
 
-def _sparkline(canvas: Canvas, history: tuple[tuple[datetime, int], ...], x: float, y: float, w: float, h: float) -> None:
+def _sparkline(
+    canvas: Canvas,
+    history: tuple[tuple[datetime, int], ...],
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+) -> None:
     """Achievement over time, drawn in the row's pixel space (no extra axes)."""
     times = [t.timestamp() for t, _ in history]
     values = [a for _, a in history]
@@ -154,18 +185,29 @@ def rank_counts(view: ChartListView) -> dict[str, int]:
     achieved = [view.bests[c.key].achievement for c in view.charts if c.key in view.bests]
     return {
         label: sum(a >= bound for a in achieved)
-        for label, bound in (("S", 970_000), ("SS", 990_000), ("SSS", 1_000_000), ("SSS+", 1_005_000))
+        for label, bound in (
+            ("S", 970_000),
+            ("SS", 990_000),
+            ("SSS", 1_000_000),
+            ("SSS+", 1_005_000),
+        )
     }
 
 
 def _groups(charts: tuple[Chart, ...]) -> list[tuple[int, list[Chart]]]:
     ordered = sorted(charts, key=lambda c: (-c.constant, c.title, c.type.value, c.difficulty.index))
-    return [(constant, list(group)) for constant, group in groupby(ordered, key=lambda c: c.constant)]
+    return [
+        (constant, list(group)) for constant, group in groupby(ordered, key=lambda c: c.constant)
+    ]
 
 
 def chart_list_figures(view: ChartListView) -> list[Figure]:
     """One or more pages (tall levels split) of every chart, grouped by constant."""
-    blocks = [(constant, charts[i : i + COLS]) for constant, charts in _groups(view.charts) for i in range(0, len(charts), COLS)]
+    blocks = [
+        (constant, charts[i : i + COLS])
+        for constant, charts in _groups(view.charts)
+        for i in range(0, len(charts), COLS)
+    ]
     pages: list[list[tuple[int, list[Chart]]]] = [[]]
     height = HEADER_H + 60
     for block in blocks:
@@ -176,7 +218,9 @@ def chart_list_figures(view: ChartListView) -> list[Figure]:
         height += CELL_H + 6 + GROUP_GAP
     counts = rank_counts(view)
     played = sum(c.key in view.bests for c in view.charts)
-    summary = f"{len(view.charts)} 谱面 · 已玩 {played} · " + " · ".join(f"{k} {v}" for k, v in counts.items())
+    summary = f"{len(view.charts)} 谱面 · 已玩 {played} · " + " · ".join(
+        f"{k} {v}" for k, v in counts.items()
+    )
     figures = []
     for number, page in enumerate(pages, 1):
         title = f"{view.level} 定数表" + (f" · {view.filters}" if view.filters else "")
@@ -186,7 +230,9 @@ def chart_list_figures(view: ChartListView) -> list[Figure]:
     return figures
 
 
-def _list_page(view: ChartListView, blocks: list[tuple[int, list[Chart]]], title: str, summary: str) -> Figure:
+def _list_page(
+    view: ChartListView, blocks: list[tuple[int, list[Chart]]], title: str, summary: str
+) -> Figure:
     rows = len(blocks)
     starts = sum(1 for i, b in enumerate(blocks) if i == 0 or blocks[i - 1][0] != b[0])
     height = HEADER_H + 40 + rows * (CELL_H + 6) + starts * GROUP_GAP + FOOTER_H + 10
@@ -198,7 +244,13 @@ def _list_page(view: ChartListView, blocks: list[tuple[int, list[Chart]]], title
     for constant, charts in blocks:
         if constant != previous:
             y += GROUP_GAP
-            canvas.text(m, y + CELL_H / 2 + 6, f"{constant // 10}.{constant % 10}", style.HEADING_SIZE, bold=True)
+            canvas.text(
+                m,
+                y + CELL_H / 2 + 6,
+                f"{constant // 10}.{constant % 10}",
+                style.HEADING_SIZE,
+                bold=True,
+            )
             previous = constant
         for i, chart in enumerate(charts):
             _cell(canvas, chart, view.bests.get(chart.key), m + 70 + i * CELL_W, y)
@@ -213,13 +265,33 @@ def _cell(canvas: Canvas, chart: Chart, best: ChartBest | None, x: float, y: flo
     canvas.panel(x, y, w, CELL_H, colour=style.PANEL if done else "#eceef6", radius=6)
     canvas.rect(x, y + 4, 5, CELL_H - 8, style.difficulty_colour(chart.difficulty), zorder=3)
     kind = "DX" if chart.type.value == "DX" else "SD"
-    canvas.text(x + 12, y + 19, chart.title if chart.title.strip() else "（空白）", style.SMALL_SIZE, max_width=w - 60)
-    sub = kind + ("" if chart.difficulty is Difficulty.MASTER else f" {style.DIFFICULTY_SHORT[chart.difficulty]}")
+    canvas.text(
+        x + 12,
+        y + 19,
+        chart.title if chart.title.strip() else "（空白）",
+        style.SMALL_SIZE,
+        max_width=w - 60,
+    )
+    sub = kind + (
+        ""
+        if chart.difficulty is Difficulty.MASTER
+        else f" {style.DIFFICULTY_SHORT[chart.difficulty]}"
+    )
     canvas.text(x + 12, y + 38, sub, style.SMALL_SIZE - 1, style.TEXT_MUTED)
     if best is None:
         return
     rank = rank_for(best.achievement)
-    canvas.text(x + w - 6, y + 19, rank.label, style.SMALL_SIZE, style.rank_colour(rank), ha="right", bold=best.achievement >= SSS)
+    canvas.text(
+        x + w - 6,
+        y + 19,
+        rank.label,
+        style.SMALL_SIZE,
+        style.rank_colour(rank),
+        ha="right",
+        bold=best.achievement >= SSS,
+    )
     lamp = style.fc_label(best.fc) or ""
     if lamp:
-        canvas.text(x + w - 6, y + 38, lamp, style.SMALL_SIZE - 1, style.fc_colour(best.fc), ha="right")
+        canvas.text(
+            x + w - 6, y + 38, lamp, style.SMALL_SIZE - 1, style.fc_colour(best.fc), ha="right"
+        )

@@ -24,8 +24,17 @@ def rating_curve_figure(view: RatingCurveView) -> Figure:
     points = view.points
     plays = sum(p.from_play for p in points)
     first, last = points[0].at, points[-1].at
-    span = f"{first:%Y/%m/%d %H:%M} — {last:%Y/%m/%d %H:%M}" if first.date() == last.date() else f"{first:%Y/%m/%d} — {last:%Y/%m/%d}"
-    draw_header(canvas, view.player, "Rating 变化", f"{span} · {plays} 次游玩 · {len(points) - plays} 次资料快照")
+    span = (
+        f"{first:%Y/%m/%d %H:%M} — {last:%Y/%m/%d %H:%M}"
+        if first.date() == last.date()
+        else f"{first:%Y/%m/%d} — {last:%Y/%m/%d}"
+    )
+    draw_header(
+        canvas,
+        view.player,
+        "Rating 变化",
+        f"{span} · {plays} 次游玩 · {len(points) - plays} 次资料快照",
+    )
     ax = _plot_area(canvas, HEADER_H)
     # Concise labels at whatever scale the span needs (minutes for one visit, months for years).
     locator = AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]  # matplotlib.dates is untyped
@@ -50,20 +59,40 @@ def rating_curve_figure(view: RatingCurveView) -> Figure:
         ax.scatter(px, py, s=10, color=style.ACCENT, zorder=4, label="游玩后")
     if snap_pts:
         sx, sy = zip(*snap_pts, strict=True)
-        ax.scatter(sx, sy, s=36, marker="D", facecolor="white", edgecolor=style.ACCENT, zorder=5, label="资料快照")
+        ax.scatter(
+            sx,
+            sy,
+            s=36,
+            marker="D",
+            facecolor="white",
+            edgecolor=style.ACCENT,
+            zorder=5,
+            label="资料快照",
+        )
     for mark in view.versions:
         x = _local(mark.at)
         ax.axvline(x, color=style.NEW_RECORD, linestyle="--", linewidth=1.2, zorder=2)  # type: ignore[arg-type]
         ax.annotate(
-            mark.label, (x, high + pad * 0.6), textcoords="offset points", xytext=(4, 0),
-            color=style.NEW_RECORD, fontsize=style.SMALL_SIZE, va="center",
+            mark.label,
+            (x, high + pad * 0.6),
+            textcoords="offset points",
+            xytext=(4, 0),
+            color=style.NEW_RECORD,
+            fontsize=style.SMALL_SIZE,
+            va="center",
         )
     ax.annotate(
-        str(ys[-1]), (xs[-1], ys[-1]), textcoords="offset points", xytext=(0, 10),
-        ha="center", color=style.ACCENT, fontsize=style.BODY_SIZE,
+        str(ys[-1]),
+        (xs[-1], ys[-1]),
+        textcoords="offset points",
+        xytext=(0, 10),
+        ha="center",
+        color=style.ACCENT,
+        fontsize=style.BODY_SIZE,
     )
     ax.legend(loc="lower right")
     ax.set_ylabel("DX Rating")
-    draw_footer(canvas, "maimai archive · 每个点是一次有详情的游玩（游玩后的 Rating）或一次同步时的资料")
+    draw_footer(
+        canvas, "maimai archive · 每个点是一次有详情的游玩（游玩后的 Rating）或一次同步时的资料"
+    )
     return canvas.figure
-

@@ -28,7 +28,14 @@ def diff_pages(view: DiffView) -> list[Figure]:
         left = view.left_b50 if last else ()
         left_h = (50 + LEFT_ROW_H * len(left)) if left else 0
         body_h = max(1, len(chunk)) * ROW_H + 20
-        height = HEADER_H + SUMMARY_H + style.GAP + body_h + (style.GAP + left_h if left else 0) + FOOTER_H
+        height = (
+            HEADER_H
+            + SUMMARY_H
+            + style.GAP
+            + body_h
+            + (style.GAP + left_h if left else 0)
+            + FOOTER_H
+        )
         canvas = Canvas(WIDTH, height)
         subtitle = view.label + (f" · 第 {page}/{len(chunks)} 页" if len(chunks) > 1 else "")
         draw_header(canvas, view.player, "成绩变化", subtitle)
@@ -71,7 +78,14 @@ def _entries(canvas: Canvas, entries: tuple[DiffEntry, ...], y: float, h: float)
     w = canvas.width - 2 * m
     canvas.panel(m, y, w, h)
     if not entries:
-        canvas.text(canvas.width / 2, y + 44, "这段时间没有新的最佳成绩", style.HEADING_SIZE, style.TEXT_MUTED, ha="center")
+        canvas.text(
+            canvas.width / 2,
+            y + 44,
+            "这段时间没有新的最佳成绩",
+            style.HEADING_SIZE,
+            style.TEXT_MUTED,
+            ha="center",
+        )
         return
     for i, entry in enumerate(entries):
         ry = y + 10 + i * ROW_H
@@ -94,7 +108,9 @@ def _entry(canvas: Canvas, e: DiffEntry, x: float, y: float, w: float) -> None:
     rx = x + 690
     if e.new_rating is not None:
         old_r = 0 if e.old_rating is None else e.old_rating
-        canvas.text(rx, y + 40, f"{_or_dash(e.old_rating)} → {e.new_rating}", style.BODY_SIZE, ha="right")
+        canvas.text(
+            rx, y + 40, f"{_or_dash(e.old_rating)} → {e.new_rating}", style.BODY_SIZE, ha="right"
+        )
         delta = e.new_rating - old_r
         colour = style.GOOD if delta > 0 else style.TEXT_MUTED
         canvas.text(rx + 12, y + 40, f"{delta:+d}", style.BODY_SIZE, colour, bold=True)

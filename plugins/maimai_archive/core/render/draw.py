@@ -96,9 +96,13 @@ class Canvas:
         self.ax.add_patch(box)
 
     def rect(self, x: float, y: float, w: float, h: float, colour: str, zorder: float = 2) -> None:
-        self.ax.add_patch(Rectangle((x, y), w, h, facecolor=colour, edgecolor="none", zorder=zorder))
+        self.ax.add_patch(
+            Rectangle((x, y), w, h, facecolor=colour, edgecolor="none", zorder=zorder)
+        )
 
-    def line(self, x0: float, y0: float, x1: float, y1: float, colour: str = style.PANEL_EDGE) -> None:
+    def line(
+        self, x0: float, y0: float, x1: float, y1: float, colour: str = style.PANEL_EDGE
+    ) -> None:
         self.ax.plot([x0, x1], [y0, y1], color=colour, linewidth=1, zorder=2)
 
     # --- text ------------------------------------------------------------------------------
@@ -122,7 +126,15 @@ class Canvas:
         # The CJK font ships one weight: a thin stroke of the same colour stands in for bold.
         effects = [patheffects.withStroke(linewidth=size / 14, foreground=colour)] if bold else None
         self.ax.text(
-            x, y, text, fontsize=size, color=colour, ha=ha, va=va, zorder=zorder, path_effects=effects
+            x,
+            y,
+            text,
+            fontsize=size,
+            color=colour,
+            ha=ha,
+            va=va,
+            zorder=zorder,
+            path_effects=effects,
         )
         return text_width(text, size)
 
@@ -140,8 +152,18 @@ class Canvas:
         """A rounded label whose top-left (or top-right) corner is (x, y); returns its width."""
         width = text_width(text, size) + 14
         left = x - width if align == "right" else x
-        self.panel(left, y, width, height, colour=colour, edge=None, radius=height / 2 - 1, zorder=3)
-        self.text(left + width / 2, y + height / 2, text, size, text_colour, ha="center", va="center_baseline")
+        self.panel(
+            left, y, width, height, colour=colour, edge=None, radius=height / 2 - 1, zorder=3
+        )
+        self.text(
+            left + width / 2,
+            y + height / 2,
+            text,
+            size,
+            text_colour,
+            ha="center",
+            va="center_baseline",
+        )
         return width
 
     # --- images ----------------------------------------------------------------------------
@@ -162,9 +184,19 @@ class Canvas:
             return
         self.rect(x, y, size, size, style.PLACEHOLDER, zorder=3)
         initial = chart.title.strip()[:1] or "♪"
-        self.text(x + size / 2, y + size / 2, initial, size * 0.3, style.TEXT_MUTED, ha="center", va="center_baseline")
+        self.text(
+            x + size / 2,
+            y + size / 2,
+            initial,
+            size * 0.3,
+            style.TEXT_MUTED,
+            ha="center",
+            va="center_baseline",
+        )
 
-    def difficulty_badge(self, chart: ChartRef, x: float, y: float, size: float = style.SMALL_SIZE) -> float:
+    def difficulty_badge(
+        self, chart: ChartRef, x: float, y: float, size: float = style.SMALL_SIZE
+    ) -> float:
         """ "MASTER 13+ (13.7)" in the difficulty colour, then the chart type; returns width."""
         label = _difficulty_label(chart.difficulty)
         if chart.level:
@@ -172,7 +204,12 @@ class Canvas:
         if chart.constant is not None:
             label += f" ({chart.constant // 10}.{chart.constant % 10})"
         width = self.badge(
-            x, y, label, style.difficulty_colour(chart.difficulty), style.difficulty_text_colour(chart.difficulty), size
+            x,
+            y,
+            label,
+            style.difficulty_colour(chart.difficulty),
+            style.difficulty_text_colour(chart.difficulty),
+            size,
         )
         if chart.type in ("DX", "SD"):
             kind = "DX" if chart.type == "DX" else "标准"

@@ -47,7 +47,14 @@ def _plot_area(canvas: Canvas, top: float) -> Axes:
 def _empty(canvas: Canvas, top: float, text: str) -> None:
     m = style.MARGIN
     canvas.panel(m, top, canvas.width - 2 * m, canvas.height - top - FOOTER_H)
-    canvas.text(canvas.width / 2, (top + canvas.height) / 2, text, style.HEADING_SIZE, style.TEXT_MUTED, ha="center")
+    canvas.text(
+        canvas.width / 2,
+        (top + canvas.height) / 2,
+        text,
+        style.HEADING_SIZE,
+        style.TEXT_MUTED,
+        ha="center",
+    )
 
 
 def rating_history_figure(view: RatingHistoryView) -> Figure:
@@ -76,8 +83,13 @@ def rating_history_figure(view: RatingHistoryView) -> Figure:
     ax.step(xs, ys, where="post", color=style.ACCENT, zorder=3)  # type: ignore[arg-type]
     ax.scatter(xs, ys, s=14, color=style.ACCENT, zorder=4)  # type: ignore[arg-type]
     ax.annotate(
-        str(ys[-1]), (xs[-1], ys[-1]), textcoords="offset points", xytext=(0, 10),
-        ha="center", color=style.ACCENT, fontsize=style.BODY_SIZE,
+        str(ys[-1]),
+        (xs[-1], ys[-1]),
+        textcoords="offset points",
+        xytext=(0, 10),
+        ha="center",
+        color=style.ACCENT,
+        fontsize=style.BODY_SIZE,
     )
     ax.set_ylabel("DX Rating")
     draw_footer(canvas, "maimai archive · 数据来自每次同步时的个人资料")
@@ -93,7 +105,13 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
     m = style.MARGIN
     top = HEADER_H + 44
     width = canvas.difficulty_badge(chart, m, HEADER_H + 4)
-    canvas.text(m + width + 12, HEADER_H + 20, chart.title, style.HEADING_SIZE, max_width=WIDTH - 2 * m - width - 20)
+    canvas.text(
+        m + width + 12,
+        HEADER_H + 20,
+        chart.title,
+        style.HEADING_SIZE,
+        max_width=WIDTH - 2 * m - width - 20,
+    )
     if not points:
         _empty(canvas, top, "这个谱面还没有存档的游玩")
         draw_footer(canvas, "maimai archive")
@@ -108,8 +126,13 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
         bx, by = zip(*best, strict=True)
         ax.scatter(bx, by, s=120, marker="*", color=style.NEW_RECORD, zorder=5, label="刷新最佳")
         ax.annotate(
-            f"{by[-1]:.4f}%", (bx[-1], by[-1]), textcoords="offset points", xytext=(0, 12),
-            ha="center", color=style.NEW_RECORD, fontsize=style.BODY_SIZE,
+            f"{by[-1]:.4f}%",
+            (bx[-1], by[-1]),
+            textcoords="offset points",
+            xytext=(0, 12),
+            ha="center",
+            color=style.NEW_RECORD,
+            fontsize=style.BODY_SIZE,
         )
     low, high = min(ys), max(ys)
     pad = max(0.2, (high - low) * 0.1)
@@ -119,7 +142,15 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
     if dx:
         ax2 = ax.twinx()
         dxs, dys = zip(*dx, strict=True)
-        ax2.plot(dxs, dys, color=style.TEXT_MUTED, linestyle="--", linewidth=1.2, alpha=0.7, label="DX 分数")
+        ax2.plot(
+            dxs,
+            dys,
+            color=style.TEXT_MUTED,
+            linestyle="--",
+            linewidth=1.2,
+            alpha=0.7,
+            label="DX 分数",
+        )
         ax2.grid(False)
         ax2.spines["right"].set_visible(True)
         ax2.set_ylabel("DX 分数")

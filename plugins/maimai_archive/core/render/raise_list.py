@@ -50,7 +50,14 @@ def raise_figure(view: RaiseView) -> Figure:
     y = HEADER_H + 8
     if not view.rows:
         canvas.panel(m, y, WIDTH - 2 * m, ROW_H)
-        canvas.text(WIDTH / 2, y + ROW_H / 2 + 6, "每张谱面都已到顶，没有可推的分了", style.BODY_SIZE, style.TEXT_MUTED, ha="center")
+        canvas.text(
+            WIDTH / 2,
+            y + ROW_H / 2 + 6,
+            "每张谱面都已到顶，没有可推的分了",
+            style.BODY_SIZE,
+            style.TEXT_MUTED,
+            ha="center",
+        )
     for i, row in enumerate(view.rows):
         _row(canvas, row, i + 1, m, y, WIDTH - 2 * m)
         y += ROW_H + gap
@@ -80,8 +87,17 @@ def _row(canvas: Canvas, row: RaiseRow, number: int, x: float, y: float, w: floa
         cursor += 6 + canvas.text(cursor + 6, y + 88, now_rank, style.BODY_SIZE, style.TEXT_MUTED)
     cursor += 10 + canvas.text(cursor + 10, y + 88, "→", style.BODY_SIZE, style.TEXT_MUTED)
     cursor += 10 + canvas.text(cursor + 10, y + 88, format_achievement(row.target), 14, bold=True)
-    canvas.text(cursor + 8, y + 88, target_rank.label, 14, style.rank_colour(target_rank), bold=True)
+    canvas.text(
+        cursor + 8, y + 88, target_rank.label, 14, style.rank_colour(target_rank), bold=True
+    )
 
     canvas.text(right, y + 50, f"+{row.gain}", 24, style.GOOD, ha="right", bold=True)
     before = "—" if row.rating is None else str(row.rating)
-    canvas.text(right, y + 84, f"单曲 {before} → {row.new_rating}", style.SMALL_SIZE + 1, style.ACCENT, ha="right")
+    canvas.text(
+        right,
+        y + 84,
+        f"单曲 {before} → {row.new_rating}",
+        style.SMALL_SIZE + 1,
+        style.ACCENT,
+        ha="right",
+    )

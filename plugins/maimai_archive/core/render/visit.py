@@ -24,7 +24,9 @@ def visits_pages(views: tuple[VisitView, ...]) -> list[Figure]:
 
 
 def visit_pages(view: VisitView) -> list[Figure]:
-    chunks = [view.plays[i : i + ROWS_PER_PAGE] for i in range(0, len(view.plays), ROWS_PER_PAGE)] or [()]
+    chunks = [
+        view.plays[i : i + ROWS_PER_PAGE] for i in range(0, len(view.plays), ROWS_PER_PAGE)
+    ] or [()]
     figures = []
     for page, chunk in enumerate(chunks):
         last = page == len(chunks) - 1
@@ -36,7 +38,12 @@ def visit_pages(view: VisitView) -> list[Figure]:
         span = f"{view.start:%Y/%m/%d %H:%M} — {view.end:%H:%M}"
         pages = f" · 第 {page + 1}/{len(chunks)} 页" if len(chunks) > 1 else ""
         title = "出勤记录" + (f" · {view.heading}" if view.heading else "")
-        draw_header(canvas, view.player, title, f"{span} · {view.credits} 次投币 · {len(view.plays)} 首{pages}")
+        draw_header(
+            canvas,
+            view.player,
+            title,
+            f"{span} · {view.credits} 次投币 · {len(view.plays)} 首{pages}",
+        )
         y = HEADER_H + 8
         _summary(canvas, view, y)
         y += SUMMARY_H + 16
@@ -61,7 +68,10 @@ def _summary(canvas: Canvas, view: VisitView, y: float) -> None:
         colour = style.GOOD if delta > 0 else style.BAD if delta < 0 else style.TEXT_MUTED
         rating, sub = f"{view.rating_start} → {view.rating_end}", (f"{delta:+d}", colour)
     else:
-        rating, sub = (f"{view.rating_end}" if view.rating_end is not None else "—"), ("无详情", style.TEXT_MUTED)
+        rating, sub = (
+            (f"{view.rating_end}" if view.rating_end is not None else "—"),
+            ("无详情", style.TEXT_MUTED),
+        )
     fl = "—" if view.fast is None else f"{view.fast} / {view.late or 0}"
     cells = (
         ("Rating", rating, sub),
@@ -79,7 +89,13 @@ def _summary(canvas: Canvas, view: VisitView, y: float) -> None:
     if best is not None:
         canvas.text(x, y + 62, best.chart.title, style.BODY_SIZE, max_width=col - 30)
         rating = f" · Rating {best.rating}" if best.rating is not None else ""
-        canvas.text(x, y + 90, f"{format_achievement(best.achievement)}{rating}", style.BODY_SIZE, style.ACCENT)
+        canvas.text(
+            x,
+            y + 90,
+            f"{format_achievement(best.achievement)}{rating}",
+            style.BODY_SIZE,
+            style.ACCENT,
+        )
 
 
 def _row(canvas: Canvas, play: VisitPlay, number: int, y: float) -> None:
@@ -89,14 +105,26 @@ def _row(canvas: Canvas, play: VisitPlay, number: int, y: float) -> None:
         canvas.rect(m, y, w, ROW_H, "#eceef7", zorder=1)
     base = y + ROW_H / 2 + 5
     canvas.text(m + 10, base, f"{number}", style.SMALL_SIZE, style.TEXT_MUTED)
-    canvas.text(m + 44, base, f"{play.played_at:%H:%M} · {play.track}", style.SMALL_SIZE, style.TEXT_MUTED)
+    canvas.text(
+        m + 44, base, f"{play.played_at:%H:%M} · {play.track}", style.SMALL_SIZE, style.TEXT_MUTED
+    )
     badge = canvas.difficulty_badge(play.chart, m + 130, y + 9)
     canvas.text(m + 140 + badge, base, play.chart.title, style.BODY_SIZE, max_width=560 - badge)
     ach_x = m + 720
     canvas.text(ach_x, base, format_achievement(play.achievement), style.BODY_SIZE, bold=True)
-    canvas.text(ach_x + 92, base, style.rank_label(play.rank), style.BODY_SIZE, style.rank_colour(play.rank), bold=True)
+    canvas.text(
+        ach_x + 92,
+        base,
+        style.rank_label(play.rank),
+        style.BODY_SIZE,
+        style.rank_colour(play.rank),
+        bold=True,
+    )
     cursor: float = ach_x + 150
-    for label, colour in ((style.fc_label(play.fc), style.fc_colour(play.fc)), (style.fs_label(play.fs), style.fs_colour(play.fs))):
+    for label, colour in (
+        (style.fc_label(play.fc), style.fc_colour(play.fc)),
+        (style.fs_label(play.fs), style.fs_colour(play.fs)),
+    ):
         if label:
             cursor += canvas.badge(cursor, y + 9, label, colour) + 4
     if play.new_record:
@@ -115,4 +143,11 @@ def _photos(canvas: Canvas, view: VisitView, y: float) -> None:
         top = y + (i // PHOTOS_PER_ROW) * (PHOTO_H + style.GAP)
         if not canvas.image(path, x, top, PHOTO_W, PHOTO_H):
             canvas.rect(x, top, PHOTO_W, PHOTO_H, style.PLACEHOLDER, zorder=3)
-            canvas.text(x + PHOTO_W / 2, top + PHOTO_H / 2, "照片缺失", style.SMALL_SIZE, style.TEXT_MUTED, ha="center")
+            canvas.text(
+                x + PHOTO_W / 2,
+                top + PHOTO_H / 2,
+                "照片缺失",
+                style.SMALL_SIZE,
+                style.TEXT_MUTED,
+                ha="center",
+            )

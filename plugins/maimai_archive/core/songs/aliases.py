@@ -86,8 +86,12 @@ async def propose_alias(song_id: int, alias: str, proposer: str, *, superuser: b
             await row.save()
             return Proposal(row.id, key, alias, ProposalStatus.ADDED)
         return Proposal(row.id, key, alias, ProposalStatus.EXISTS)
-    row = await Alias.create(song_id=key, alias=alias, source=USER, approved=superuser, proposer=proposer)
-    return Proposal(row.id, key, alias, ProposalStatus.ADDED if superuser else ProposalStatus.PENDING)
+    row = await Alias.create(
+        song_id=key, alias=alias, source=USER, approved=superuser, proposer=proposer
+    )
+    return Proposal(
+        row.id, key, alias, ProposalStatus.ADDED if superuser else ProposalStatus.PENDING
+    )
 
 
 async def pending_aliases() -> list[Alias]:

@@ -38,7 +38,9 @@ class RefreshResult:
 
 
 class Catalogue:
-    def __init__(self, songs: dict[int, Song] | None = None, aliases: dict[int, set[str]] | None = None) -> None:
+    def __init__(
+        self, songs: dict[int, Song] | None = None, aliases: dict[int, set[str]] | None = None
+    ) -> None:
         self.replace(songs or {}, aliases or {})
         self.checked_at: datetime | None = None
 
@@ -105,7 +107,9 @@ class Catalogue:
     def alias_items(self) -> Iterable[tuple[int, frozenset[str]]]:
         return self._aliases.items()
 
-    def charts_at_level(self, level: str, type_: ChartType | None = None, difficulty: Difficulty | None = None) -> list[Chart]:
+    def charts_at_level(
+        self, level: str, type_: ChartType | None = None, difficulty: Difficulty | None = None
+    ) -> list[Chart]:
         """Every non-Utage chart of a level ("13+"), optionally one type/difficulty."""
         return [
             c

@@ -38,7 +38,13 @@ class Notes:
     @property
     def total_base(self) -> int:
         """Base points of a perfect play without the break bonus (DOMAIN.md §5)."""
-        return 500 * self.tap + 1000 * self.hold + 1500 * self.slide + 500 * self.touch + 2500 * self.break_
+        return (
+            500 * self.tap
+            + 1000 * self.hold
+            + 1500 * self.slide
+            + 500 * self.touch
+            + 2500 * self.break_
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +167,9 @@ def song_from_record(record: dict[str, Any]) -> Song:
             buddy=utage and len(ds) > 1,
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise PageChanged(SOURCE, f"song record {record.get('id') if isinstance(record, dict) else '?'}: {exc!r}") from exc
+        raise PageChanged(
+            SOURCE, f"song record {record.get('id') if isinstance(record, dict) else '?'}: {exc!r}"
+        ) from exc
 
 
 def songs_from_records(records: Iterable[dict[str, Any]]) -> dict[int, Song]:
@@ -189,7 +197,9 @@ def _utage_chart(
 ) -> Chart:
     """One chart per Utage song; a BUDDY song's two sides are played as one (notes summed)."""
     sides = [_notes(c["notes"]) for c in charts]
-    notes = Notes(*(sum(getattr(n, f) for n in sides) for f in ("tap", "hold", "slide", "touch", "break_")))
+    notes = Notes(
+        *(sum(getattr(n, f) for n in sides) for f in ("tap", "hold", "slide", "touch", "break_"))
+    )
     charter = " / ".join(dict.fromkeys(str(c.get("charter") or "-") for c in charts))
     return Chart(
         song_id=song_id,

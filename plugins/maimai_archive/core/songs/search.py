@@ -115,7 +115,10 @@ class SearchIndex:
                 else:
                     weight = UTAGE_FUZZY_WEIGHT if song.type is ChartType.UTAGE else 1.0
                     offer(Match(song, round(float(score) * weight, 1), How.FUZZY, text))
-        ranked = sorted(best.values(), key=lambda m: (-m.score, m.song.type is ChartType.UTAGE, m.song.title, m.song.id))
+        ranked = sorted(
+            best.values(),
+            key=lambda m: (-m.score, m.song.type is ChartType.UTAGE, m.song.title, m.song.id),
+        )
         return ranked[:limit]
 
 
@@ -172,5 +175,8 @@ def decide(matches: list[Match]) -> Decision:
         return Decision(Verdict.ONE, (top,))
     good = [g for g in groups if g.score >= max(70.0, top.score - 15)]
     if good:
-        return Decision(Verdict.ONE if len(good) == 1 and top.score >= GOOD_SCORE else Verdict.CHOOSE, tuple(good[:CHOICES]))
+        return Decision(
+            Verdict.ONE if len(good) == 1 and top.score >= GOOD_SCORE else Verdict.CHOOSE,
+            tuple(good[:CHOICES]),
+        )
     return Decision(Verdict.NONE, tuple(groups[:3]))

@@ -42,7 +42,9 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-async def fetch_json(source: str, etag: str | None, http_client: httpx.AsyncClient | None = None) -> Fetched:
+async def fetch_json(
+    source: str, etag: str | None, http_client: httpx.AsyncClient | None = None
+) -> Fetched:
     """The JSON at ``source``; NetworkError when it cannot be reached, PageChanged when it
     is not JSON."""
     if not is_url(source):
@@ -89,7 +91,9 @@ async def load_into(catalogue: Catalogue) -> None:
     catalogue.checked_at = state.checked_at if state else None
 
 
-async def refresh_songs(catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None = None) -> RefreshResult:
+async def refresh_songs(
+    catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None = None
+) -> RefreshResult:
     """Fetch ``music_data`` from a URL (with If-None-Match) or a file path, store it and
     swap it in; an unreachable source keeps the stored copy and says how old it is."""
     stored = {r.id: r for r in await SongRecord.all()}
@@ -125,7 +129,9 @@ async def _refresh(
         changed = False if fetched.payload is None else await apply(fetched.payload)
     except MaimaiError as exc:
         log.warning("%s refresh failed, the stored copy serves: %s", name, exc)
-        return RefreshResult(False, len(catalogue), _age(state.checked_at), exc.__class__.__name__, state.fetched_at)
+        return RefreshResult(
+            False, len(catalogue), _age(state.checked_at), exc.__class__.__name__, state.fetched_at
+        )
     now = datetime.now(UTC)
     state.etag = fetched.etag
     state.checked_at = now
@@ -135,7 +141,9 @@ async def _refresh(
     return RefreshResult(changed, len(catalogue), _age(now), None, state.fetched_at)
 
 
-async def _store(records: list[dict[str, Any]], songs: dict[int, Song], stored: dict[int, SongRecord]) -> bool:
+async def _store(
+    records: list[dict[str, Any]], songs: dict[int, Song], stored: dict[int, SongRecord]
+) -> bool:
     """Replace the stored rows when the data differs; True when it did."""
     fresh = {normalise_song_id(r["id"], str(r["type"])): r for r in records}
     if stored.keys() == fresh.keys() and all(stored[i].data == fresh[i] for i in fresh):
@@ -143,14 +151,20 @@ async def _store(records: list[dict[str, Any]], songs: dict[int, Song], stored: 
     async with in_transaction():
         await SongRecord.all().delete()
         await SongRecord.bulk_create(
-            [SongRecord(id=i, title=songs[i].title, type=songs[i].type.value, data=r) for i, r in fresh.items()],
+            [
+                SongRecord(id=i, title=songs[i].title, type=songs[i].type.value, data=r)
+                for i, r in fresh.items()
+            ],
             batch_size=500,
         )
     return True
 
 
-async def refresh_aliases(catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None = None) -> RefreshResult:
+async def refresh_aliases(
+    catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None = None
+) -> RefreshResult:
     """Fetch the LXNS alias list (URL or file), store it, and apply it."""
+
     async def apply(payload: Any) -> bool:
         return await replace_lxns_aliases(parse_lxns_aliases(payload))
 

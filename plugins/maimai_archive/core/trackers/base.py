@@ -59,7 +59,9 @@ class PayloadRejected(TrackerError):
     """Any other refusal: retrying the same bests would be refused again."""
 
 
-async def post_json(http: httpx.AsyncClient, url: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
+async def post_json(
+    http: httpx.AsyncClient, url: str, headers: dict[str, str], body: Any
+) -> tuple[int, Any]:
     """POST ``body``; the status and the decoded answer (None when not JSON). Network
     failures are ``TrackerDown``; the answer is read up to ``MAX_ANSWER`` bytes."""
     try:

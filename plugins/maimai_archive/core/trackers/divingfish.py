@@ -49,7 +49,9 @@ def record(best: ChartBest) -> dict[str, Any]:
     }
 
 
-async def send(http: httpx.AsyncClient, base_url: str, token: str, records: list[dict[str, Any]]) -> None:
+async def send(
+    http: httpx.AsyncClient, base_url: str, token: str, records: list[dict[str, Any]]
+) -> None:
     status, answer = await post_json(http, base_url + PATH, {"Import-Token": token}, records)
     if status == 401 or (status == 400 and message_of(answer) == BAD_TOKEN):
         raise TokenRejected(f"{LABEL} {status}")

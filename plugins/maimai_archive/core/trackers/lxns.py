@@ -41,7 +41,9 @@ def record(best: ChartBest) -> dict[str, Any]:
     utage = best.song.type is ChartType.UTAGE
     if not utage and best.difficulty not in LEVEL_INDEX:
         raise Skip("unknown")
-    played = best.played_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if best.played_at else None
+    played = (
+        best.played_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if best.played_at else None
+    )
     return {
         "id": best.song.base_id,
         "type": SONG_TYPE[best.song.type],
@@ -54,8 +56,12 @@ def record(best: ChartBest) -> dict[str, Any]:
     }
 
 
-async def send(http: httpx.AsyncClient, base_url: str, token: str, records: list[dict[str, Any]]) -> None:
-    status, answer = await post_json(http, base_url + PATH, {"X-User-Token": token}, {"scores": records})
+async def send(
+    http: httpx.AsyncClient, base_url: str, token: str, records: list[dict[str, Any]]
+) -> None:
+    status, answer = await post_json(
+        http, base_url + PATH, {"X-User-Token": token}, {"scores": records}
+    )
     code = answer.get("code") if isinstance(answer, dict) else None
     if status == 401 or code == 401:
         raise TokenRejected(f"{LABEL} {status}")

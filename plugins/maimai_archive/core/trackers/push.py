@@ -77,14 +77,23 @@ def mask(token: str) -> str:
 def check_token(token: str) -> str:
     token = token.strip().strip("`").strip()
     if not (8 <= len(token) <= 512) or not token.isascii() or any(c.isspace() for c in token):
-        raise LinkError("这不像是一个 Token：请直接复制完整的 Token（一串没有空格的英文、数字和符号）。")
+        raise LinkError(
+            "这不像是一个 Token：请直接复制完整的 Token（一串没有空格的英文、数字和符号）。"
+        )
     return token
 
 
 class TrackerService:
-    def __init__(self, box: SecretBox, catalogue: Callable[[], Catalogue], urls: dict[str, str], *,
-                 timeout: float = 20.0, notify: Notify | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        box: SecretBox,
+        catalogue: Callable[[], Catalogue],
+        urls: dict[str, str],
+        *,
+        timeout: float = 20.0,
+        notify: Notify | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._box = box
         self._catalogue = catalogue
         self.urls = {name: url if url.endswith("/") else url + "/" for name, url in urls.items()}
@@ -101,7 +110,12 @@ class TrackerService:
         token = check_token(token)
         player, _ = await Player.get_or_create(qq=qq)
         sealed = self._box.seal({"token": token})
-        fields: dict[str, Any] = {"token": sealed, "status": "ok", "invalid_told": False, "last_error": None}
+        fields: dict[str, Any] = {
+            "token": sealed,
+            "status": "ok",
+            "invalid_told": False,
+            "last_error": None,
+        }
         if not await TrackerLink.filter(player_id=player.id, service=service).update(**fields):
             await TrackerLink.create(player=player, service=service, **fields)
 
@@ -115,8 +129,15 @@ class TrackerService:
                 masked = mask(self._token(row))
             except ValueError:
                 masked = "***"
-            out.append(LinkInfo(row.service, SERVICES[row.service].LABEL, masked, row.status,
-                                -1 if row.pending_all else len(row.pending)))
+            out.append(
+                LinkInfo(
+                    row.service,
+                    SERVICES[row.service].LABEL,
+                    masked,
+                    row.status,
+                    -1 if row.pending_all else len(row.pending),
+                )
+            )
         return out
 
     def _token(self, row: TrackerLink) -> str:
@@ -124,7 +145,9 @@ class TrackerService:
 
     # --- after a sync ----------------------------------------------------------------------
 
-    def after_sync(self, player_id: int, run_id: int | None, first: bool) -> asyncio.Task[None] | None:
+    def after_sync(
+        self, player_id: int, run_id: int | None, first: bool
+    ) -> asyncio.Task[None] | None:
         """Queue this sync's improved charts and push them, in the background (none once
         draining: the database is about to close)."""
         if self._draining:
@@ -140,17 +163,30 @@ class TrackerService:
             links = await TrackerLink.filter(player_id=player_id)
             if not links:
                 return
-            keys: list[str] = [] if first or run_id is None else [
-                str(k) for k in await BestChange.filter(
-                    player_id=player_id, sync_id=run_id).values_list("chart_key", flat=True)]
+            keys: list[str] = (
+                []
+                if first or run_id is None
+                else [
+                    str(k)
+                    for k in await BestChange.filter(
+                        player_id=player_id, sync_id=run_id
+                    ).values_list("chart_key", flat=True)
+                ]
+            )
             for row in links:
                 async with self._lock(player_id, row.service):
                     await self._add_pending(row.id, keys, first)
                     if row.status == "ok":
                         result = await self._push(player_id, row.service, everything=False)
                         if result.status != "nothing":
-                            log.info("push to %s for player %s: %s, %d sent, skipped %s",
-                                     row.service, player_id, result.status, result.sent, result.skipped)
+                            log.info(
+                                "push to %s for player %s: %s, %d sent, skipped %s",
+                                row.service,
+                                player_id,
+                                result.status,
+                                result.sent,
+                                result.skipped,
+                            )
         except Exception:  # never a sync's problem
             log.exception("push after the sync of player %s failed", player_id)
 
@@ -219,12 +255,14 @@ class TrackerService:
         async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as http:
             for start in range(0, len(records), BATCH):
                 try:
-                    await module.send(http, self.urls[service], token, records[start:start + BATCH])
+                    await module.send(
+                        http, self.urls[service], token, records[start : start + BATCH]
+                    )
                 except TrackerError as e:
                     error = e
                     break
-                done.update(keys[start:start + BATCH])
-                result.sent += len(records[start:start + BATCH])
+                done.update(keys[start : start + BATCH])
+                result.sent += len(records[start : start + BATCH])
         if wanted is None and error is None:
             done.update(row.pending)
         if isinstance(error, TokenRejected):
@@ -236,14 +274,20 @@ class TrackerService:
             done.update(keys)  # the same bests would be refused again
         else:
             result.status = "ok" if records else "nothing"
-        await self._settle(row.id, done, clear_all=(all_bests and error is None) or isinstance(error, PayloadRejected),
-                           error=type(error).__name__ if error else None, accepted=result.sent > 0)
+        await self._settle(
+            row.id,
+            done,
+            clear_all=(all_bests and error is None) or isinstance(error, PayloadRejected),
+            error=type(error).__name__ if error else None,
+            accepted=result.sent > 0,
+        )
         if error is not None:
             log.warning("push to %s for player %s stopped: %s", service, player_id, error)
         return result
 
-    async def _settle(self, link_id: int, done: set[str], clear_all: bool, error: str | None,
-                      accepted: bool) -> None:
+    async def _settle(
+        self, link_id: int, done: set[str], clear_all: bool, error: str | None, accepted: bool
+    ) -> None:
         row = await TrackerLink.get(id=link_id)
         fields: dict[str, object] = {
             "pending": [k for k in row.pending if k not in done],
@@ -269,7 +313,12 @@ class TrackerService:
         try:
             await self.notify(player.qq, text)
         except Exception as e:  # a closed private chat must not stop the push bookkeeping
-            log.info("could not tell player %s about the %s token: %s", row.player_id, row.service, type(e).__name__)
+            log.info(
+                "could not tell player %s about the %s token: %s",
+                row.player_id,
+                row.service,
+                type(e).__name__,
+            )
 
     async def _bests(self, player_id: int, keys: list[str] | None) -> list[ChartBest]:
         query = Best.filter(player_id=player_id)
@@ -279,14 +328,28 @@ class TrackerService:
         catalogue = self._catalogue()
         # The play that set each achievement (落雪 keeps a play time): the earliest one.
         played: dict[tuple[str, int], datetime] = {}
-        plays = await Play.filter(player_id=player_id, chart_key__in=[r.chart_key for r in rows]).order_by(
-            "played_unix").values_list("chart_key", "achievement", "played_at")
+        plays = (
+            await Play.filter(player_id=player_id, chart_key__in=[r.chart_key for r in rows])
+            .order_by("played_unix")
+            .values_list("chart_key", "achievement", "played_at")
+        )
         for key, achievement, at in plays:
             played.setdefault((key, achievement), at)
         out = []
         for r in rows:
             chart = catalogue.chart(r.chart_key)
             song = catalogue.song(chart.song_id) if chart is not None else None
-            out.append(ChartBest(r.chart_key, song, r.type, r.difficulty, r.achievement, r.dx_score, r.fc, r.fs,
-                                 played.get((r.chart_key, r.achievement))))
+            out.append(
+                ChartBest(
+                    r.chart_key,
+                    song,
+                    r.type,
+                    r.difficulty,
+                    r.achievement,
+                    r.dx_score,
+                    r.fc,
+                    r.fs,
+                    played.get((r.chart_key, r.achievement)),
+                )
+            )
         return out

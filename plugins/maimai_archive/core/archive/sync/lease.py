@@ -23,7 +23,9 @@ _HOST = os.uname().nodename[:40]
 class Lease:
     """The lease of one process (``owner``) over player rows."""
 
-    def __init__(self, owner: str | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self, owner: str | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self.owner = owner or f"{_HOST}:{_pid_namespace()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._clock = clock
 
@@ -36,17 +38,23 @@ class Lease:
             # A bot killed mid-sync (kill -9, power loss) never released its lease: without
             # this the account could not sync for the rest of the lease after a restart.
             free |= Q(lease_owner=holder)
-        taken = await Player.filter(Q(id=player.id) & free).update(lease_owner=self.owner, lease_until=now + LEASE)
+        taken = await Player.filter(Q(id=player.id) & free).update(
+            lease_owner=self.owner, lease_until=now + LEASE
+        )
         return taken == 1
 
     async def renew(self, player: Player) -> None:
         """Raises LeaseLost when another process took the account meanwhile."""
-        renewed = await Player.filter(id=player.id, lease_owner=self.owner).update(lease_until=self._clock() + LEASE)
+        renewed = await Player.filter(id=player.id, lease_owner=self.owner).update(
+            lease_until=self._clock() + LEASE
+        )
         if not renewed:
             raise LeaseLost(f"lease of player {player.id} lost")
 
     async def release(self, player: Player) -> None:
-        await Player.filter(id=player.id, lease_owner=self.owner).update(lease_owner=None, lease_until=None)
+        await Player.filter(id=player.id, lease_owner=self.owner).update(
+            lease_owner=None, lease_until=None
+        )
 
 
 def _pid_namespace() -> str:
@@ -61,7 +69,12 @@ def owner_is_dead(owner: str) -> bool:
     """Whether a lease owner (``host:pidns:pid:nonce``) was a process of our host and pid
     space that is gone."""
     parts = owner.rsplit(":", 3)
-    if len(parts) != 4 or parts[0] != _HOST or parts[1] != _pid_namespace() or not parts[2].isdigit():
+    if (
+        len(parts) != 4
+        or parts[0] != _HOST
+        or parts[1] != _pid_namespace()
+        or not parts[2].isdigit()
+    ):
         return False  # another host or container: only the lease time frees it
     pid = int(parts[2])
     if pid == os.getpid():

@@ -68,7 +68,13 @@ class SyncContext:
     changed_runs: bool = False  # plays of a failed sync are still owed their profile/album
 
     async def skip(self, phase: Phase, error: MaimaiError) -> None:
-        log.warning("sync of player %s: %s skipped: %s: %s", self.player.id, phase, type(error).__name__, error)
+        log.warning(
+            "sync of player %s: %s skipped: %s: %s",
+            self.player.id,
+            phase,
+            type(error).__name__,
+            error,
+        )
         self.report.skip(phase, error, await self.keep(phase, error))
 
 
@@ -101,7 +107,11 @@ async def run_phases(ctx: SyncContext) -> None:
 
     changed = report.new_plays > 0 or report.improved > 0 or ctx.changed_runs
     due = report.first or report.full
-    if due or Phase.PROFILE in ctx.owed or (changed and (last_rating is None or last_rating != player.rating)):
+    if (
+        due
+        or Phase.PROFILE in ctx.owed
+        or (changed and (last_rating is None or last_rating != player.rating))
+    ):
         report.pages.append("home")
         profile = await optional(ctx, Phase.PROFILE, ctx.source.home)
         if profile is not None:
@@ -112,7 +122,11 @@ async def run_phases(ctx: SyncContext) -> None:
         await Player.filter(id=player.id).update(rating=last_rating)
     await player.refresh_from_db()
 
-    if due or Phase.SCORES in ctx.owed or (changed and await rating_disagrees(player, ctx.catalogue)):
+    if (
+        due
+        or Phase.SCORES in ctx.owed
+        or (changed and await rating_disagrees(player, ctx.catalogue))
+    ):
         await read_score_lists(ctx)
 
     if due or changed or Phase.ALBUM in ctx.owed or Phase.PHOTO_FILES in ctx.owed:
@@ -131,7 +145,9 @@ async def archive_plays(ctx: SyncContext, plays: list[ParsedPlay]) -> None:
     if not plays:
         return
     unix = [p.played_unix for p in plays]
-    rows = await Play.filter(player=player, played_unix__in=unix).values_list("played_unix", flat=True)
+    rows = await Play.filter(player=player, played_unix__in=unix).values_list(
+        "played_unix", flat=True
+    )
     known = set(cast("list[int]", rows))
     newest = await Play.filter(player=player).order_by("-played_unix").first()
     if newest is not None and len(plays) >= RING and min(unix) > newest.played_unix:
@@ -141,14 +157,25 @@ async def archive_plays(ctx: SyncContext, plays: list[ParsedPlay]) -> None:
         return
     async with in_transaction():
         for parsed in new:
-            chart = resolve(ctx.catalogue, parsed.title, parsed.type, parsed.difficulty, parsed.dx_score_max, parsed.level)
+            chart = resolve(
+                ctx.catalogue,
+                parsed.title,
+                parsed.type,
+                parsed.difficulty,
+                parsed.dx_score_max,
+                parsed.level,
+            )
             play, created = await Play.get_or_create(
-                player=player, played_unix=parsed.played_unix, defaults={**play_fields(parsed, chart), "sync": ctx.run}
+                player=player,
+                played_unix=parsed.played_unix,
+                defaults={**play_fields(parsed, chart), "sync": ctx.run},
             )
             if not created:
                 continue
             report.new_plays += 1
-            if await fold_best(player, ctx.run, best_of_play(play), parsed.played_at, record=not report.first):
+            if await fold_best(
+                player, ctx.run, best_of_play(play), parsed.played_at, record=not report.first
+            ):
                 report.improved += 1
 
 
@@ -162,7 +189,9 @@ async def archive_details(ctx: SyncContext, plays: list[ParsedPlay]) -> int | No
     if not plays:
         return None
     on_page = {p.played_unix: p for p in plays}
-    missing = await Play.filter(player=player, played_unix__in=list(on_page), detail=None).order_by("played_unix")
+    missing = await Play.filter(player=player, played_unix__in=list(on_page), detail=None).order_by(
+        "played_unix"
+    )
     missing = missing[-RING:]  # a page showing more than the ring never costs more requests
     # A detail page the last sync could not read is probed once; otherwise a few in a row.
     limit = 1 if Phase.DETAIL in ctx.owed else MAX_UNREADABLE_DETAILS
@@ -201,7 +230,12 @@ async def archive_profile(ctx: SyncContext, profile: ParsedProfile, rating: int 
     player = ctx.player
     if rating is not None and profile.rating is not None and rating != profile.rating:
         # Two readings of one number: both stay (the detail's in its row, home's here).
-        log.warning("player %s: rating after the newest play %s (detail page) ≠ %s (home)", player.id, rating, profile.rating)
+        log.warning(
+            "player %s: rating after the newest play %s (detail page) ≠ %s (home)",
+            player.id,
+            rating,
+            profile.rating,
+        )
     rating = profile.rating if profile.rating is not None else rating
     async with in_transaction():
         await ProfileSnapshot.create(
@@ -234,7 +268,14 @@ async def read_score_lists(ctx: SyncContext) -> None:
             for score in scores:
                 if score.achievement is None:
                     continue  # unplayed
-                chart = resolve(ctx.catalogue, score.title, score.type, score.difficulty, score.dx_score_max, score.level)
+                chart = resolve(
+                    ctx.catalogue,
+                    score.title,
+                    score.type,
+                    score.difficulty,
+                    score.dx_score_max,
+                    score.level,
+                )
                 fields = best_of_score(score, chart)
                 existed = await Best.exists(player=player, chart_key=fields["chart_key"])
                 improved = await fold_best(player, ctx.run, fields, now, record=record)
@@ -280,7 +321,9 @@ async def archive_photos(ctx: SyncContext, photos: list[ParsedPhoto]) -> None:
     folder = ctx.data_dir / "photos" / str(player.id)
     rows: list[Photo] = []
     for photo in photos:
-        row, created = await Photo.get_or_create(player=player, url=photo.url, defaults=photo_fields(photo))
+        row, created = await Photo.get_or_create(
+            player=player, url=photo.url, defaults=photo_fields(photo)
+        )
         report.new_photos += created
         rows.append(row)
     for row in rows:
@@ -302,4 +345,6 @@ def _save_file(path: Path, data: bytes) -> None:
 
 def _suffix(url: str) -> str:
     tail = url.rsplit("/", 1)[-1].split("?")[0]
-    return "." + tail.rsplit(".", 1)[1] if "." in tail and len(tail.rsplit(".", 1)[1]) <= 4 else ".jpg"
+    return (
+        "." + tail.rsplit(".", 1)[1] if "." in tail and len(tail.rsplit(".", 1)[1]) <= 4 else ".jpg"
+    )

@@ -66,7 +66,9 @@ def best_of_play(play: Play) -> dict[str, Any]:
 def best_of_score(score: ParsedScore, chart: Chart | None) -> dict[str, Any]:
     assert score.achievement is not None  # unplayed charts are never rows
     return {
-        "chart_key": chart.key if chart else unresolved_key(score.type.value, score.difficulty.value, score.title),
+        "chart_key": chart.key
+        if chart
+        else unresolved_key(score.type.value, score.difficulty.value, score.title),
         "song_id": chart.song_id if chart else None,
         "title": score.title,
         "type": score.type.value,

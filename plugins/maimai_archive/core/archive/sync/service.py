@@ -112,7 +112,11 @@ class SyncService:
             await asyncio.wait(running, timeout=wait)
 
     async def _queued(
-        self, player: Player, full: bool, trigger: str, on_queued: Callable[[int], Awaitable[None]] | None
+        self,
+        player: Player,
+        full: bool,
+        trigger: str,
+        on_queued: Callable[[int], Awaitable[None]] | None,
     ) -> SyncReport:
         if self._pool.locked() and on_queued is not None:
             await on_queued(self._waiting + 1)
@@ -142,7 +146,11 @@ class SyncService:
                 loaded = await self.store.load_sealed(player)
             except ValueError as e:  # the secret key changed: these cookies are unreadable
                 await self.store.mark_expired(player)
-                return SyncReport(SyncStatus.EXPIRED, player.id, error=SessionError(str(e), user_message=UNREADABLE))
+                return SyncReport(
+                    SyncStatus.EXPIRED,
+                    player.id,
+                    error=SessionError(str(e), user_message=UNREADABLE),
+                )
             if loaded is None:
                 return SyncReport(SyncStatus.UNBOUND, player.id)
             return await self._sync(player, loaded, full, trigger)
@@ -157,7 +165,9 @@ class SyncService:
 
     # --- one run -------------------------------------------------------------------------
 
-    async def _sync(self, player: Player, loaded: tuple[str, dict[str, str]], full: bool, trigger: str) -> SyncReport:
+    async def _sync(
+        self, player: Player, loaded: tuple[str, dict[str, str]], full: bool, trigger: str
+    ) -> SyncReport:
         token, cookies = loaded
         await player.refresh_from_db()
         # Under the lease no other sync of this player runs: a run still "running" was cut
@@ -170,7 +180,9 @@ class SyncService:
         declined = full and not first and await self.full_cooling(player)
         full = full and not declined
         # ``full`` is set once the score lists are read (see read_score_lists).
-        run = await SyncRun.create(player=player, started_at=self._clock(), trigger=trigger, rating_before=player.rating)
+        run = await SyncRun.create(
+            player=player, started_at=self._clock(), trigger=trigger, rating_before=player.rating
+        )
         # "failed" until every phase has run: a crash or a cancel never reads as a success.
         report = SyncReport(SyncStatus.FAILED, player.id, run.id, full=full or first, first=first,
                             rating_before=player.rating, full_declined=declined,
@@ -182,7 +194,9 @@ class SyncService:
         async def keep(phase: Phase, error: MaimaiError) -> Path | None:
             if not isinstance(error, PageChanged) or error.body is None:
                 return None
-            return await asyncio.to_thread(self.pages.save, PAGE_KIND[phase], error.body, set(session.secrets))
+            return await asyncio.to_thread(
+                self.pages.save, PAGE_KIND[phase], error.body, set(session.secrets)
+            )
 
         source: PageSource | None = None
         interrupted = False
@@ -206,7 +220,9 @@ class SyncService:
             elif isinstance(error, PageChanged):
                 await keep(Phase.RECORD, error)
             log.warning("sync of player %s stopped: %s: %s", player.id, type(error).__name__, error)
-        except asyncio.CancelledError:  # the bot stopping: the run is recorded, then the cancel goes on
+        except (
+            asyncio.CancelledError
+        ):  # the bot stopping: the run is recorded, then the cancel goes on
             interrupted = True
             raise
         finally:
@@ -217,7 +233,11 @@ class SyncService:
             await SyncRun.filter(id=run.id).update(
                 finished_at=self._clock(),
                 status=RunStatus.OK if report.ok else RunStatus.FAILED,
-                error="Interrupted" if interrupted else type(report.error).__name__ if report.error else None,
+                error="Interrupted"
+                if interrupted
+                else type(report.error).__name__
+                if report.error
+                else None,
                 requests=report.requests,
                 bytes_received=report.bytes_received,
                 new_plays=report.new_plays,
@@ -234,7 +254,9 @@ class SyncService:
     # --- a failed sync's work ------------------------------------------------------------
 
     async def _last_ok(self, player: Player) -> SyncRun | None:
-        return await SyncRun.filter(player=player, status=RunStatus.OK).order_by("-started_at").first()
+        return (
+            await SyncRun.filter(player=player, status=RunStatus.OK).order_by("-started_at").first()
+        )
 
     async def _adopt_unfinished(self, player: Player, run: SyncRun, last: SyncRun | None) -> int:
         """Best changes recorded by syncs that failed since the last good one move to this

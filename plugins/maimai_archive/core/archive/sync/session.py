@@ -11,7 +11,9 @@ from .lease import Lease
 
 
 class SessionKeeper:
-    def __init__(self, store: BindingStore, lease: Lease, player: Player, token: str, cookies: dict[str, str]) -> None:
+    def __init__(
+        self, store: BindingStore, lease: Lease, player: Player, token: str, cookies: dict[str, str]
+    ) -> None:
         self._store = store
         self._lease = lease
         self._player = player
