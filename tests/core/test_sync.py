@@ -289,6 +289,18 @@ async def test_improvements_are_recorded_old_to_new(harness, real_plays, real_pr
     assert change.sync_id == report.run_id
 
 
+async def test_a_chart_improved_twice_in_one_sync_counts_once(harness, real_plays, real_profile) -> None:
+    player = await harness.player()
+    base = real_plays[2:]
+    await harness.sync(player, SavedPages(base, real_profile))
+    first = replace(real_plays[0], idx="1,1900000000", achievement=1_004_000, fc=None)
+    second = replace(real_plays[0], idx="0,1900000100", achievement=1_005_000, fc=None)
+    report = await harness.sync(player, SavedPages([second, first, *base], real_profile))
+    # Two best changes on one chart (old → 100.4 → 100.5), one chart improved in the reply.
+    assert await BestChange.filter(player=player, sync_id=report.run_id).count() == 2
+    assert report.improved == 1
+
+
 async def test_crash_mid_sync_then_resync_loses_nothing_and_doubles_nothing(
     harness, real_plays, real_profile
 ) -> None:

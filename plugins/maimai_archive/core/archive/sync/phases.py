@@ -173,10 +173,9 @@ async def archive_plays(ctx: SyncContext, plays: list[ParsedPlay]) -> None:
             if not created:
                 continue
             report.new_plays += 1
-            if await fold_best(
-                player, ctx.run, best_of_play(play), parsed.played_at, record=not report.first
-            ):
-                report.improved += 1
+            best = best_of_play(play)
+            if await fold_best(player, ctx.run, best, parsed.played_at, record=not report.first):
+                report.improved_charts.add(best["chart_key"])
 
 
 # --- details -------------------------------------------------------------------------------
@@ -282,7 +281,7 @@ async def read_score_lists(ctx: SyncContext) -> None:
                 if not existed:
                     report.imported_bests += 1
                 elif improved:
-                    report.improved += 1
+                    report.improved_charts.add(fields["chart_key"])
     # All six read: the bests are imported (later reads record changes) and the cooldown starts.
     await SyncRun.filter(id=ctx.run.id).update(full=True)
     await player.refresh_from_db()

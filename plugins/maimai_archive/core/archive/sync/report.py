@@ -52,7 +52,8 @@ class SyncReport:
     first: bool = False
     new_plays: int = 0
     new_details: int = 0
-    improved: int = 0
+    # Charts whose best this sync raised (a chart played twice in one sync counts once).
+    improved_charts: set[str] = field(default_factory=set)
     imported_bests: int = 0
     new_photos: int = 0
     unresolved: int = 0
@@ -65,6 +66,10 @@ class SyncReport:
     error: MaimaiError | None = None
     pages: list[str] = field(default_factory=list)  # what was fetched, in order
     skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def improved(self) -> int:
+        return len(self.improved_charts)
 
     @property
     def ok(self) -> bool:

@@ -187,7 +187,7 @@ class SyncService:
         report = SyncReport(SyncStatus.FAILED, player.id, run.id, full=full or first, first=first,
                             rating_before=player.rating, full_declined=declined,
                             cooldown_minutes=round(self.full_cooldown.total_seconds() / 60))  # fmt: skip
-        report.improved = await self._adopt_unfinished(player, run, last)
+        report.improved_charts |= await self._adopt_unfinished(player, run, last)
 
         session = SessionKeeper(self.store, self.lease, player, token, cookies)
 
@@ -258,16 +258,21 @@ class SyncService:
             await SyncRun.filter(player=player, status=RunStatus.OK).order_by("-started_at").first()
         )
 
-    async def _adopt_unfinished(self, player: Player, run: SyncRun, last: SyncRun | None) -> int:
+    async def _adopt_unfinished(
+        self, player: Player, run: SyncRun, last: SyncRun | None
+    ) -> set[str]:
         """Best changes recorded by syncs that failed since the last good one move to this
-        run, so its reply and its diff show them; returns how many."""
+        run, so its reply and its diff show them; returns their charts."""
         failed = SyncRun.filter(player=player, status=RunStatus.FAILED)
         if last is not None:
             failed = failed.filter(started_at__gt=last.started_at)
         ids = await failed.values_list("id", flat=True)
         if not ids:
-            return 0
-        return await BestChange.filter(player=player, sync_id__in=ids).update(sync_id=run.id)
+            return set()
+        adopted = BestChange.filter(player=player, sync_id__in=ids)
+        charts = {str(k) for k in await adopted.values_list("chart_key", flat=True)}
+        await adopted.update(sync_id=run.id)
+        return charts
 
     async def _unfinished_plays(self, player: Player, last: SyncRun | None) -> bool:
         """Plays archived by a failed sync since the last good one (their profile, album and
