@@ -289,7 +289,9 @@ async def test_improvements_are_recorded_old_to_new(harness, real_plays, real_pr
     assert change.sync_id == report.run_id
 
 
-async def test_a_chart_improved_twice_in_one_sync_counts_once(harness, real_plays, real_profile) -> None:
+async def test_a_chart_improved_twice_in_one_sync_counts_once(
+    harness, real_plays, real_profile
+) -> None:
     player = await harness.player()
     base = real_plays[2:]
     await harness.sync(player, SavedPages(base, real_profile))
