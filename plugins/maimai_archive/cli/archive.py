@@ -98,7 +98,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def report_json(report: SyncReport) -> dict[str, Any]:
     """The report as JSON-ready data (errors by kind and user message, never a cookie)."""
-    out = {k: v for k, v in vars(report).items() if k not in ("error", "skipped", "improved_charts")}
+    out = {
+        k: v for k, v in vars(report).items() if k not in ("error", "skipped", "improved_charts")
+    }
     out["improved"] = report.improved
     out["improved_charts"] = sorted(report.improved_charts)
     out["error"] = None if report.error is None else {
