@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-db check lint format-check typecheck bench migrate clean
+.PHONY: run test test-db check lint format format-check typecheck bench migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
@@ -35,6 +35,9 @@ PY_SOURCES := plugins tests bench bot.py
 
 # What CI runs: every step, stopping at the first that fails.
 check: format-check lint typecheck test
+
+format: $(VENV)/.test-deps
+	$(BIN)/ruff format $(PY_SOURCES)
 
 format-check: $(VENV)/.test-deps
 	$(BIN)/ruff format --check $(PY_SOURCES)
