@@ -293,12 +293,18 @@ async def read_score_lists(ctx: SyncContext) -> None:
 async def computed_rating(player: Player, catalogue: Catalogue) -> int | None:
     if len(catalogue) == 0:
         return None  # nothing to compute with: do not fetch score lists over it
+    # Values, not models: a model per best (and its datetimes) held the loop ~0.1 s per sync
+    # on a full archive (bench/scale.py "sync of 10 new plays").
+    rows = await Best.filter(player=player, song_id__not_isnull=True).values_list(
+        "chart_key", "achievement", "fc", "fs", "dx_score"
+    )
     scores = []
-    for best in await Best.filter(player=player, song_id__not_isnull=True):
-        chart = catalogue.chart(best.chart_key)
+    for key, achievement, fc, fs, dx_score in rows:
+        chart = catalogue.chart(key)
         if chart is not None and chart.type is not ChartType.UTAGE:
-            fc, fs = FC(best.fc) if best.fc else None, FS(best.fs) if best.fs else None
-            scores.append(Score(chart, best.achievement, fc, fs, best.dx_score))
+            scores.append(
+                Score(chart, achievement, FC(fc) if fc else None, FS(fs) if fs else None, dx_score)
+            )
     return b50(scores).total
 
 
