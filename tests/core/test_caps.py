@@ -14,9 +14,10 @@ from PIL import Image
 
 from plugins.maimai_archive.core import client as client_module
 from plugins.maimai_archive.core.caps import image_problem, read_capped
-from plugins.maimai_archive.core.client import BASE_URL_CN, MaimaiClient, follow_oauth_callback
+from plugins.maimai_archive.core.client import BASE_URL_CN, MaimaiClient
 from plugins.maimai_archive.core.covers import CoverCache, as_png
 from plugins.maimai_archive.core.errors import LoginFailed, Maintenance, PageChanged, TooLarge
+from plugins.maimai_archive.core.login.callback import follow_oauth_callback
 from tests.core.test_pages_support import synthetic
 from tests.hostile import MB, HugeBody, bomb_png
 

@@ -12,7 +12,6 @@ from plugins.maimai_archive.core.client import (
     BASE_URL_CN,
     WECHAT_UA,
     MaimaiClient,
-    follow_oauth_callback,
 )
 from plugins.maimai_archive.core.errors import (
     ChallengePage,
@@ -26,6 +25,7 @@ from plugins.maimai_archive.core.errors import (
     SessionExpired,
     TruncatedPage,
 )
+from plugins.maimai_archive.core.login.callback import follow_oauth_callback
 from tests.core.test_pages_support import synthetic
 
 BASE = BASE_URL_CN

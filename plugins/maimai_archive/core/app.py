@@ -24,12 +24,13 @@ from .archive.forget import forget_player
 from .archive.queries import Archive
 from .archive.resolve import resolve_pending
 from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncReport, SyncService
-from .client import MaimaiClient, follow_oauth_callback
+from .client import MaimaiClient
 from .covers import CoverCache, with_covers
 from .db.database import start_database, stop_database
 from .db.models import Best, Play, Player, SyncRun
 from .errors import BindingError
 from .guards import RateLimit
+from .login.callback import follow_oauth_callback
 from .parsed import ParsedProfile
 from .render.base import RenderThread
 from .secret import SecretBox, load_or_create_key
