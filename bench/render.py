@@ -17,7 +17,16 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from plugins.maimai_archive.core.render import album, b50, cards, diff, history, records_table
+from plugins.maimai_archive.core.render import (
+    album,
+    b50,
+    cards,
+    curve,
+    diff,
+    history,
+    records_table,
+)
+from plugins.maimai_archive.core.render.archive_view_models import CurvePoint, RatingCurveView
 from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
 from plugins.maimai_archive.core.render.view_models import (
     AlbumPhoto,
@@ -32,8 +41,6 @@ from plugins.maimai_archive.core.render.view_models import (
     PlayCard,
     PlayDetailView,
     PlayerHeader,
-    RatingHistoryView,
-    RatingPoint,
     RecentView,
     RecordsView,
 )
@@ -130,10 +137,13 @@ def views(plays: int) -> dict[str, tuple]:
             True,
         ),
         "rating_history": (
-            history.rating_history_figure,
-            RatingHistoryView(
+            curve.rating_curve_figure,
+            RatingCurveView(
                 PLAYER,
-                tuple(RatingPoint(T0 + timedelta(days=i), 12000 + 3 * i) for i in range(snapshots)),
+                tuple(
+                    CurvePoint(T0 + timedelta(days=i), 12000 + 3 * i, True)
+                    for i in range(snapshots)
+                ),
             ),
             False,
         ),

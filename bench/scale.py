@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synthetic import QQ0, build
 
-from plugins.maimai_archive.core.archive import chart_queries, queries
+from plugins.maimai_archive.core.archive import chart_queries, curve, queries
 from plugins.maimai_archive.core.archive.binding import BindingStore
 from plugins.maimai_archive.core.archive.export import export_plays
 from plugins.maimai_archive.core.archive.forget import forget_player
@@ -273,7 +273,7 @@ async def cases_for(sides: list[Side], catalogue: Catalogue, data_dir: Path) -> 
         "/play": lambda s, i: queries.play_detail_view(player(s), arc, 1),
         "/diff": lambda s, i: queries.diff_view(player(s), arc),
         "/diff <date>": lambda s, i: queries.diff_view(player(s), arc, today - timedelta(days=30)),
-        "/history": lambda s, i: queries.rating_history_view(player(s)),
+        "/history": lambda s, i: curve.rating_curve_view(player(s), catalogue),
         "/history <song>": history_song,
         "/b50": lambda s, i: queries.b50_view(player(s), arc),
         "/b50 <date>": lambda s, i: queries.b50_view(player(s), arc, today - timedelta(days=365)),

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from plugins.maimai_archive.core.archive import chart_queries, queries
+from plugins.maimai_archive.core.archive import chart_queries, curve, queries
 from plugins.maimai_archive.core.archive.queries import Archive
 from plugins.maimai_archive.core.db.models import (
     Best,
@@ -98,7 +98,7 @@ async def test_views_are_none_for_an_empty_archive(db, archive):
     assert await queries.records_view(player, archive) is None
     assert await queries.b50_view(player, archive) is None
     assert await queries.diff_view(player, archive) is None
-    assert await queries.rating_history_view(player) is None
+    assert await curve.rating_curve_view(player, archive.catalogue) is None
     assert await queries.album_view(player, archive) is None
 
 
@@ -293,9 +293,10 @@ async def test_rating_history_skips_snapshots_without_rating(db, archive):
         await ProfileSnapshot.create(
             player=player, taken_at=DAY1 + timedelta(days=i), name="p", rating=rating
         )
-    view = await queries.rating_history_view(player)
+    view = await curve.rating_curve_view(player, archive.catalogue)
     assert [p.rating for p in view.points] == [14000, 14050, 14100]
     assert view.points[0].at == DAY1.astimezone(queries.SITE_TZ)
+    assert not any(p.from_play for p in view.points)
 
 
 async def test_chart_history_finds_the_chart_and_marks_bests(db, archive):

@@ -12,6 +12,7 @@ from PIL import Image
 
 from plugins.maimai_archive.core.pages import parse_record
 from plugins.maimai_archive.core.parsed import ParsedPlay
+from plugins.maimai_archive.core.render.archive_view_models import CurvePoint, RatingCurveView
 from plugins.maimai_archive.core.render.base import MAX_PNG_BYTES, MAX_SIDE_PX
 from plugins.maimai_archive.core.render.view_models import (
     AlbumPhoto,
@@ -26,8 +27,6 @@ from plugins.maimai_archive.core.render.view_models import (
     PlayCard,
     PlayDetailView,
     PlayerHeader,
-    RatingHistoryView,
-    RatingPoint,
     RecentView,
     RecordsView,
 )
@@ -153,7 +152,8 @@ def fixture_views() -> dict[str, tuple]:
     entries = b50_entries(cards)
     start = cards[-1].played_at
     rating_points = tuple(
-        RatingPoint(start + timedelta(days=3 * i), 13800 + 40 * i + (i % 3) * 7) for i in range(30)
+        CurvePoint(start + timedelta(days=3 * i), 13800 + 40 * i + (i % 3) * 7, i % 5 != 0)
+        for i in range(30)
     )
     lionheart = [c for c in reversed(cards) if c.chart.title == "[協]疾走あんさんぶる"]
     best_so_far = 0
@@ -183,7 +183,7 @@ def fixture_views() -> dict[str, tuple]:
         for i, c in enumerate(cards[:10])
     )
     from plugins.maimai_archive.core.render import album as album_r
-    from plugins.maimai_archive.core.render import b50, diff, history, records_table
+    from plugins.maimai_archive.core.render import b50, curve, diff, history, records_table
     from plugins.maimai_archive.core.render import cards as cards_r
 
     return {
@@ -219,8 +219,8 @@ def fixture_views() -> dict[str, tuple]:
             True,
         ),
         "rating_history": (
-            history.rating_history_figure,
-            RatingHistoryView(PLAYER, rating_points),
+            curve.rating_curve_figure,
+            RatingCurveView(PLAYER, rating_points),
             False,
         ),
         "chart_history": (

@@ -15,7 +15,6 @@ from plugins.maimai_archive.core.render.view_models import (
     ChartHistoryView,
     DiffView,
     PlayDetailView,
-    RatingHistoryView,
     RecentView,
     RecordsView,
 )
@@ -100,7 +99,6 @@ def test_empty_histories_and_b50_render():
 
     cards = fixture_cards(1)
     for fn, view in (
-        (history.rating_history_figure, RatingHistoryView(PLAYER, ())),
         (history.chart_history_figure, ChartHistoryView(PLAYER, cards[0].chart, ())),
         (b50.b50_figure, B50View(PLAYER, (), ())),
     ):

@@ -28,8 +28,6 @@ from ..render.view_models import (
     PlayCard,
     PlayDetailView,
     PlayerHeader,
-    RatingHistoryView,
-    RatingPoint,
     RecentView,
     RecordsView,
 )
@@ -201,19 +199,6 @@ async def records_view(
 
 
 # --- histories ------------------------------------------------------------------------------
-
-
-async def rating_history_view(player: Player) -> RatingHistoryView | None:
-    shots = (
-        await ProfileSnapshot.filter(player=player, rating__not_isnull=True)
-        .order_by("taken_at")
-        .values_list("taken_at", "rating")
-    )
-    if not shots:
-        return None
-    return RatingHistoryView(
-        header(player), tuple(RatingPoint(local(at), rating) for at, rating in shots)
-    )
 
 
 def _b50_view(player: Player, archive: Archive, scores: Scores, as_of: date | None) -> B50View:

@@ -1,8 +1,7 @@
-"""Lines over time: the rating (``/history``) and one chart's plays (``/history <song>``)."""
+"""One chart's plays over time (`/history <song>`); the rating curve is in curve.py."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime
 
 from matplotlib.axes import Axes
@@ -13,7 +12,7 @@ from matplotlib.ticker import FuncFormatter
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .view_models import ChartHistoryView, RatingHistoryView
+from .view_models import ChartHistoryView
 
 WIDTH = 1200
 HEIGHT = 720
@@ -55,45 +54,6 @@ def _empty(canvas: Canvas, top: float, text: str) -> None:
         style.TEXT_MUTED,
         ha="center",
     )
-
-
-def rating_history_figure(view: RatingHistoryView) -> Figure:
-    canvas = Canvas(WIDTH, HEIGHT)
-    points = view.points
-    subtitle = ""
-    if points:
-        subtitle = f"{points[0].at:%Y/%m/%d} — {points[-1].at:%Y/%m/%d} · {len(points)} 次记录"
-    draw_header(canvas, view.player, "Rating 变化", subtitle)
-    if not points:
-        _empty(canvas, HEADER_H, "还没有 Rating 记录（同步一次后就有了）")
-        draw_footer(canvas, "maimai archive")
-        return canvas.figure
-    ax = _plot_area(canvas, HEADER_H)
-    xs = [_local(p.at) for p in points]
-    ys = [p.rating for p in points]
-    low, high = min(ys), max(ys)
-    pad = max(20, (high - low) * 0.12)
-    ax.set_ylim(low - pad, high + pad)
-    # Rating colour bands behind the line.
-    bounds = sorted({b for b, _, _ in style.RATING_BANDS} | {100_000})
-    for lo, hi in itertools.pairwise(bounds):
-        if hi > low - pad and lo < high + pad:
-            ax.axhspan(lo, hi, color=style.rating_colour(lo), alpha=0.12, linewidth=0, zorder=0)
-    # matplotlib takes datetimes through its units registry; its stubs only know numbers.
-    ax.step(xs, ys, where="post", color=style.ACCENT, zorder=3)  # type: ignore[arg-type]
-    ax.scatter(xs, ys, s=14, color=style.ACCENT, zorder=4)  # type: ignore[arg-type]
-    ax.annotate(
-        str(ys[-1]),
-        (xs[-1], ys[-1]),
-        textcoords="offset points",
-        xytext=(0, 10),
-        ha="center",
-        color=style.ACCENT,
-        fontsize=style.BODY_SIZE,
-    )
-    ax.set_ylabel("DX Rating")
-    draw_footer(canvas, "maimai archive · 数据来自每次同步时的个人资料")
-    return canvas.figure
 
 
 def chart_history_figure(view: ChartHistoryView) -> Figure:

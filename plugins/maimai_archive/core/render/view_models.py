@@ -110,18 +110,6 @@ class DiffView:
 
 
 @dataclass(frozen=True, slots=True)
-class RatingPoint:
-    at: datetime
-    rating: int
-
-
-@dataclass(frozen=True, slots=True)
-class RatingHistoryView:
-    player: PlayerHeader
-    points: tuple[RatingPoint, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class ChartPoint:
     at: datetime
     achievement: int
