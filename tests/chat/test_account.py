@@ -99,6 +99,7 @@ async def test_binding_another_account_to_an_archive_is_refused(app: App, db, si
         achievement=1,
         dx_score=1,
         rank="d",
+        chart_key="?DX:master:x",
     )
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
@@ -299,6 +300,7 @@ async def test_export_sends_the_archive_as_a_file(app: App, db) -> None:
         dx_score=1800,
         dx_score_max=1900,
         rank="sssp",
+        chart_key="?DX:master:\u3000",
     )
     sent: dict = {}
 

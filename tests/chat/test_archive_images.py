@@ -43,6 +43,7 @@ async def _archive(qq: str = ME, public: bool = False, plays: int = 3):
             dx_score=1600,
             dx_score_max=1944,
             rank="sp",
+            chart_key="?SD:master:ジングルベル",  # SYNTHETIC: no song data in chat tests
         )
     await ProfileSnapshot.create(player=player, taken_at=T0, name="玩家", rating=14000)
     await SyncRun.create(player=player, started_at=T0, status="ok", new_plays=plays)

@@ -21,6 +21,7 @@ from plugins.maimai_archive.core.db.models import (
 )
 from plugins.maimai_archive.core.game import Difficulty
 from plugins.maimai_archive.core.rating import chart_rating
+from plugins.maimai_archive.core.songs.data import unresolved_chart_key
 from tests.core.test_render_support import real_plays
 from tests.core.test_songs_support import real_catalogue
 
@@ -63,7 +64,9 @@ async def _archive_real_plays(player: Player, archive: Archive) -> list[Play]:
                 new_record=p.new_record,
                 new_dx_record=p.new_dx_record,
                 place=p.place,
-                chart_key=chart.key if chart else None,
+                chart_key=chart.key
+                if chart
+                else unresolved_chart_key(p.type.value, p.difficulty.value, p.title),
                 song_id=chart.song_id if chart else None,
             )
         )

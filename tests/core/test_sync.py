@@ -456,7 +456,10 @@ async def test_utage_and_unknown_titles_are_kept_unresolved_not_dropped(
     assert report.ok and report.new_plays == 50
     assert report.unresolved >= 1
     row = await Play.get(player=player, played_unix=1900000000)
-    assert row.chart_key is None and row.title == "まだ知らない新曲"
+    # One identity: the play and its best carry the same unresolved key.
+    assert row.chart_key == f"?{row.type}:{row.difficulty}:まだ知らない新曲" and row.song_id is None
+    best = await Best.get(player=player, chart_key=row.chart_key)
+    assert best.title == "まだ知らない新曲"
     assert await Play.filter(player=player, difficulty="utage").count() == 6
 
 
@@ -610,6 +613,7 @@ async def test_a_sync_killed_outright_is_finished_by_the_next(
         dx_score=1,
         rank="sssp",
         sync=killed,
+        chart_key="x",
     )
     await BestChange.create(
         player=player,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -385,8 +386,24 @@ def _admin_routes(world: World, base_path: str) -> list[Route]:
         return JSONResponse(world.counters())
 
     async def music_data(request: Request) -> Response:
-        """The built-in charts in diving-fish ``music_data`` shape (for the bot's catalogue)."""
-        return JSONResponse(music_data_json())
+        """The song data as the world's 水鱼 has it now (``music_data`` shape): songs it lags
+        on are missing, renamed ones carry their new title."""
+        return JSONResponse(music_data_json(world.songdb_missing, world.songdb_titles))
+
+    async def songdb(request: Request) -> Response:
+        """The song data changes: ``learn`` song ids (or "all"), ``drop`` ids, ``rename``
+        {id: title}."""
+        body = await request.json()
+        learn = body.get("learn", [])
+        if learn == "all":
+            world.songdb_missing.clear()
+        else:
+            world.songdb_missing.difference_update(int(i) for i in learn)
+        world.songdb_missing.update(int(i) for i in body.get("drop", []))
+        world.songdb_titles.update({int(k): str(v) for k, v in body.get("rename", {}).items()})
+        return JSONResponse(
+            {"missing": sorted(world.songdb_missing), "renamed": world.songdb_titles}
+        )
 
     return [
         Route("/_sim/health", health),
@@ -403,22 +420,30 @@ def _admin_routes(world: World, base_path: str) -> list[Route]:
         Route("/_sim/log", log, methods=["GET", "DELETE"]),
         Route("/_sim/counters", counters),
         Route("/_sim/music_data", music_data),
+        Route("/_sim/songdb", songdb, methods=["POST"]),
     ]
 
 
-def music_data_json() -> list[dict[str, Any]]:
-    """SYNTHETIC song data for the built-in charts, shaped like diving-fish ``music_data``.
+def music_data_json(
+    missing: Collection[int] = (), titles: Mapping[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """SYNTHETIC song data for the built-in charts, shaped like diving-fish ``music_data``,
+    without the ``missing`` songs and with ``titles`` renamed.
 
     Only the charts the simulator knows are filled in; other difficulties of a song get
     placeholder levels so ``ds``/``level`` keep their 0–4 positions.
     """
+    titles = titles or {}
     songs: dict[int, dict[str, Any]] = {}
     for c in CHARTS:
+        if c.song_id in missing:
+            continue
+        title = titles.get(c.song_id, c.title)
         song = songs.setdefault(
             c.song_id,
             {
                 "id": str(c.song_id),
-                "title": c.title,
+                "title": title,
                 "type": "DX" if c.type.value != "SD" else "SD",
                 "ds": [1.0] * 5 if c.type.value != "UTAGE" else [c.ds],
                 "level": ["1"] * 5 if c.type.value != "UTAGE" else [c.level],
@@ -426,7 +451,7 @@ def music_data_json() -> list[dict[str, Any]]:
                 "charts": [{"notes": [1, 1, 1, 1], "charter": "-"}]
                 * (5 if c.type.value != "UTAGE" else 1),
                 "basic_info": {
-                    "title": c.title,
+                    "title": title,
                     "artist": "SYNTHETIC",
                     "genre": c.genre,
                     "bpm": 150,

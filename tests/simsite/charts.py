@@ -143,6 +143,45 @@ CHARTS: tuple[Chart, ...] = (
     ),
 )
 
+# Songs the site has and the song data lags on, like the real world: new songs reach the
+# cabinets days before 水鱼's song data, some never do, international players have songs
+# China never gets. SYNTHETIC titles; the world plays them like any other chart.
+LONG_TITLE = (
+    "【SYNTHETIC】とても長い曲名～Ｆｕｌｌ－ｗｉｄｔｈ　Ｓｙｍｂｏｌｓ！？～"
+    "（Extended Mix ver. 2026）feat. 初音ミク & 重音テト & 可不 & 星界 & 裏命 -Remastered Edition-"
+)
+LAGGING: tuple[Chart, ...] = (
+    Chart(11901, LONG_TITLE, _DX, _M, "14", 14.2, (900, 60, 80, 40, 50), "舞萌", is_new=True),
+    Chart(
+        11902,
+        "Retribution ～ Cycle of Redemption ～",
+        _DX,
+        _E,
+        "12+",
+        12.7,
+        (500, 40, 60, 30, 25),
+        "其他游戏",
+        is_new=True,
+    ),
+    Chart(
+        11903,
+        "INTL-only ＃Worldwide Song!! (SYNTHETIC)",
+        _DX,
+        _M,
+        "13",
+        13.0,
+        (600, 30, 70, 20, 30),
+        "流行&动漫",
+    ),
+    # Removed from the song data later (it keeps the key its plays already have).
+    Chart(11904, "Deleted Song (SYNTHETIC)", _DX, _M, "12", 12.3, (420, 20, 50, 20, 15), "舞萌"),
+    # Renamed in the song data later (title below is the site's).
+    Chart(11905, "Renamed Song (SYNTHETIC)", _DX, _E, "11+", 11.7, (380, 20, 40, 20, 15), "舞萌"),
+)
+# Which of them the song data lacks until it catches up (``World.songdb_missing``).
+LAGGING_IDS = frozenset({11901, 11902, 11903})
+CHARTS = CHARTS + LAGGING
+
 
 def charts_of_diff(diff: int) -> list[Chart]:
     """The charts a ``musicGenre/search/?diff=N`` list shows, in genre order."""

@@ -28,7 +28,7 @@ from plugins.maimai_archive.core.game import (
 )
 from plugins.maimai_archive.core.parsed import Judgements, ParsedPlay, ParsedScore
 
-from .charts import CHARTS, Chart
+from .charts import CHARTS, LAGGING_IDS, Chart
 
 CST = timezone(timedelta(hours=8))
 RING = 50  # the site keeps the latest 50 plays
@@ -350,6 +350,7 @@ class World:
         latency_ms: int = 0,
         waf_required: bool = False,
         require_wechat_ua: bool = False,
+        songdb_lag: bool = True,
     ) -> None:
         self.seed = seed
         self.start = start
@@ -371,6 +372,10 @@ class World:
         self.wechat_root: str | None = (
             None  # the fake WeChat host (oauth.py); None = localhost:<port>
         )
+        # The song data (水鱼's music_data) lags behind the site like the real one: these
+        # songs are played on the site but not in it until /_sim/songdb learns them.
+        self.songdb_missing: set[int] = set(LAGGING_IDS) if songdb_lag else set()
+        self.songdb_titles: dict[int, str] = {}  # renamed in the song data
 
     # ----- players and plays -----
 

@@ -88,7 +88,7 @@ async def find_played_chart(
     filters: dict[str, object] = {"player": player}
     if difficulty is not None:
         filters["difficulty"] = difficulty.value
-    fields = ("id", "chart_key", "title", "type", "difficulty")
+    fields = ("id", "chart_key")
     plays: list[tuple[Any, ...]] = []
     if song_ids:
         plays = (
@@ -104,14 +104,11 @@ async def find_played_chart(
         )
     if not plays:
         return None
-    counts: dict[tuple[Any, ...], int] = {}
-    for _, *chart in plays:
-        key = (chart[0],) if chart[0] else tuple(chart)
+    counts: dict[str, int] = {}
+    for _, key in plays:
         counts[key] = counts.get(key, 0) + 1
     most = max(counts.values())
-    return await Play.get(
-        id=next(i for i, *c in plays if counts[(c[0],) if c[0] else tuple(c)] == most)
-    )
+    return await Play.get(id=next(i for i, key in plays if counts[key] == most))
 
 
 async def chart_history_view(player: Player, archive: Archive, play: Play) -> ChartHistoryView:

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..db.models import SCORE_FIELDS, Play, PlayDetail, Player
+from ..songs.data import UNRESOLVED_PREFIX
 
 SITE_TZ = timezone(timedelta(hours=8))
 DETAIL_KEYS = (
@@ -56,7 +57,7 @@ def play_record(
         "new_record": play.new_record,
         "new_dx_record": play.new_dx_record,
         "place": play.place,
-        "chart_id": play.chart_key,
+        "chart_id": None if play.chart_key.startswith(UNRESOLVED_PREFIX) else play.chart_key,
     }
     for key in DETAIL_KEYS:
         record[key] = getattr(detail, key) if detail is not None else None

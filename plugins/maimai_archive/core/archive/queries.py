@@ -120,15 +120,8 @@ def _card(archive: Archive, play: Play, number: int) -> PlayCard:
 
 
 def same_chart(play: Play) -> dict[str, object]:
-    """Filter for every play on the chart of ``play`` (by key when resolved, else by page fields)."""
-    if play.chart_key:
-        return {"chart_key": play.chart_key}
-    return {
-        "chart_key": None,
-        "title": play.title,
-        "type": play.type,
-        "difficulty": play.difficulty,
-    }
+    """Filter for every play on the chart of ``play``: resolved or not, one key per chart."""
+    return {"chart_key": play.chart_key}
 
 
 # --- recent plays, one play, records ------------------------------------------------------

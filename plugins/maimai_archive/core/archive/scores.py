@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class ScoreRow(NamedTuple):
     """A best (or a play) as values: enough to find its chart, rate it and show it."""
 
-    chart_key: str | None
+    chart_key: str
     song_id: int | None
     title: str
     type: str

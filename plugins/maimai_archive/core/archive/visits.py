@@ -51,7 +51,7 @@ class _Play(NamedTuple):  # the attributes Archive.chart/ref read from a play
     fc: str | None
     fs: str | None
     new_record: bool
-    chart_key: str | None
+    chart_key: str
     song_id: int | None
     dx_score_max: int | None
 

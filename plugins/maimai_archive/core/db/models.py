@@ -28,6 +28,9 @@ SCORE_FIELDS = (
     "fs",
 )
 
+# Titles are up to 255 characters; an unresolved key adds "?<type>:<difficulty>:".
+CHART_KEY_MAX = 320
+
 
 class Player(Model):
     id = fields.IntField(primary_key=True)
@@ -120,8 +123,9 @@ class Play(Model):
     place = fields.SmallIntField(null=True)
     buddy = fields.BooleanField(default=False)
     jacket = fields.CharField(max_length=128, null=True)
-    # Resolved against the song catalogue when known: "<song id>:<difficulty>".
-    chart_key = fields.CharField(max_length=32, null=True)
+    # The chart's one key, as on its best: "<song id>:<difficulty>" once the song data knows
+    # it, else "?<type>:<difficulty>:<title>" (songs.data.unresolved_chart_key).
+    chart_key = fields.CharField(max_length=CHART_KEY_MAX)
     song_id = fields.IntField(null=True)
     sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField(
         "maimai.SyncRun", related_name="plays", null=True, on_delete=fields.SET_NULL
@@ -172,7 +176,7 @@ class Best(Model):
     )
     player_id: int
     # "<song id>:<difficulty>" when resolved, else "?<type>:<difficulty>:<title>".
-    chart_key = fields.CharField(max_length=320)
+    chart_key = fields.CharField(max_length=CHART_KEY_MAX)
     song_id = fields.IntField(null=True)
     title = fields.CharField(max_length=255)
     type = fields.CharField(max_length=8)
@@ -202,7 +206,7 @@ class BestChange(Model):
     sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField(
         "maimai.SyncRun", related_name="best_changes", null=True, on_delete=fields.SET_NULL
     )
-    chart_key = fields.CharField(max_length=320)
+    chart_key = fields.CharField(max_length=CHART_KEY_MAX)
     song_id = fields.IntField(null=True)
     title = fields.CharField(max_length=255)
     type = fields.CharField(max_length=8)

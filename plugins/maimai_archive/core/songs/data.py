@@ -94,8 +94,20 @@ class Song:
 
 
 def chart_key(chart: Chart) -> str:
-    """The archive's key of a chart (``Best.chart_key``/``Play.chart_key``): "834:master"."""
+    """The archive's key of a chart the song data knows: "834:master". Every archived row of
+    a chart (play, best, best change, tracker push) carries the same key."""
     return f"{chart.song_id}:{chart.difficulty.value}"
+
+
+# Unresolved keys sort after every resolved one ("?" > "9"): ``chart_key >= "?"`` is an
+# index range, not a scan.
+UNRESOLVED_PREFIX = "?"
+
+
+def unresolved_chart_key(type_: str, difficulty: str, title: str) -> str:
+    """The key of a chart the song data does not know (yet): what the site shows of it,
+    "?DX:master:<title>". Replaced by ``chart_key`` everywhere once the song data learns it."""
+    return f"{UNRESOLVED_PREFIX}{type_}:{difficulty}:{title}"
 
 
 def base_id(song_id: int) -> int:

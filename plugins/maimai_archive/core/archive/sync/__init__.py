@@ -13,11 +13,10 @@ Best-merging rules live in ``archive.bests`` (shared with ``archive.resolve``).
 from ...errors import BindingChanged, LeaseLost
 from .lease import Lease
 from .report import Phase, RunStatus, Skipped, SyncReport, SyncStatus
-from .rows import unresolved_key
 from .service import SyncService
 from .source import CookieSaver, PageSource, SourceFactory
 
 __all__ = [
     "BindingChanged", "CookieSaver", "Lease", "LeaseLost", "PageSource", "Phase", "RunStatus",
-    "Skipped", "SourceFactory", "SyncReport", "SyncService", "SyncStatus", "unresolved_key",
+    "Skipped", "SourceFactory", "SyncReport", "SyncService", "SyncStatus",
 ]  # fmt: skip

@@ -15,7 +15,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar, cast
@@ -36,9 +36,10 @@ from ...game import FC, FS, ChartType
 from ...parsed import ParsedPhoto, ParsedPlay, ParsedProfile
 from ...rating import Score, b50
 from ...songs.catalogue import Catalogue
+from ...songs.data import UNRESOLVED_PREFIX
 from ..bests import fold_best
 from .report import Phase, SyncReport
-from .rows import best_of_play, best_of_score, detail_fields, photo_fields, play_fields, resolve
+from .rows import Identify, best_of_play, best_of_score, detail_fields, photo_fields, play_fields
 from .source import PageSource
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,10 @@ class SyncContext:
     owed: frozenset[Phase] = frozenset()  # phases the last good sync skipped
     bests_imported: bool = True  # score lists read before (else they are an import)
     changed_runs: bool = False  # plays of a failed sync are still owed their profile/album
+    identify: Identify = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.identify = Identify(self.catalogue, self.player)
 
     async def skip(self, phase: Phase, error: MaimaiError) -> None:
         log.warning(
@@ -134,7 +139,7 @@ async def run_phases(ctx: SyncContext) -> None:
         photos = await optional(ctx, Phase.ALBUM, ctx.source.photos)
         if photos is not None:
             await archive_photos(ctx, photos)
-    report.unresolved = await Play.filter(player=player, chart_key__isnull=True).count()
+    report.unresolved = await Play.filter(player=player, chart_key__gte=UNRESOLVED_PREFIX).count()
 
 
 # --- plays and bests -----------------------------------------------------------------------
@@ -157,11 +162,10 @@ async def archive_plays(ctx: SyncContext, plays: list[ParsedPlay]) -> None:
         return
     async with in_transaction():
         for parsed in new:
-            chart = resolve(
-                ctx.catalogue,
+            chart = await ctx.identify(
                 parsed.title,
-                parsed.type,
-                parsed.difficulty,
+                parsed.type.value,
+                parsed.difficulty.value,
                 parsed.dx_score_max,
                 parsed.level,
             )
@@ -267,11 +271,10 @@ async def read_score_lists(ctx: SyncContext) -> None:
             for score in scores:
                 if score.achievement is None:
                     continue  # unplayed
-                chart = resolve(
-                    ctx.catalogue,
+                chart = await ctx.identify(
                     score.title,
-                    score.type,
-                    score.difficulty,
+                    score.type.value,
+                    score.difficulty.value,
                     score.dx_score_max,
                     score.level,
                 )

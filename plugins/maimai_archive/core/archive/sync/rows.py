@@ -2,17 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from ...db.models import SCORE_FIELDS, Play
+from ...db.models import SCORE_FIELDS, Best, Play, Player
 from ...game import ChartType, Difficulty
 from ...parsed import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedScore, RatingArea
 from ...songs.catalogue import Catalogue
-from ...songs.data import Chart
+from ...songs.data import Chart, unresolved_chart_key
 
 
-def unresolved_key(type_: str, difficulty: str, title: str) -> str:
-    return f"?{type_}:{difficulty}:{title}"
+class ChartId(NamedTuple):
+    """A chart's one identity in the archive: its key, and its song id once known."""
+
+    key: str
+    song_id: int | None
+
+
+class Identify:
+    """Page fields → ``ChartId`` for one sync: the song data first, then what this archive
+    already knows (a song the song data renamed or dropped keeps the key its older rows
+    have), else the unresolved key. Cached per chart for the run."""
+
+    def __init__(self, catalogue: Catalogue, player: Player) -> None:
+        self.catalogue = catalogue
+        self.player = player
+        self._seen: dict[tuple[str, str, str, int | None], ChartId] = {}
+
+    async def __call__(
+        self, title: str, type_: str, difficulty: str, dx_max: int | None, level: str | None
+    ) -> ChartId:
+        seen = (title, type_, difficulty, dx_max)
+        if (known := self._seen.get(seen)) is not None:
+            return known
+        chart = resolve(self.catalogue, title, type_, difficulty, dx_max, level)
+        if chart is not None:
+            found = ChartId(chart.key, chart.song_id)
+        else:
+            found = await self._archived(title, type_, difficulty, dx_max)
+        self._seen[seen] = found
+        return found
+
+    async def _archived(
+        self, title: str, type_: str, difficulty: str, dx_max: int | None
+    ) -> ChartId:
+        rows = await Best.filter(
+            player=self.player, title=title, type=type_, difficulty=difficulty,
+            song_id__not_isnull=True,
+        ).values_list("chart_key", "song_id", "dx_score_max")  # fmt: skip
+        if len(rows) > 1 and dx_max is not None:  # two songs of one title (Link)
+            rows = [r for r in rows if r[2] == dx_max]
+        if len(rows) == 1:
+            return ChartId(str(rows[0][0]), rows[0][1])
+        return ChartId(unresolved_chart_key(type_, difficulty, title), None)
 
 
 def resolve(
@@ -29,7 +70,7 @@ def resolve(
         return None
 
 
-def play_fields(parsed: ParsedPlay, chart: Chart | None) -> dict[str, Any]:
+def play_fields(parsed: ParsedPlay, chart: ChartId) -> dict[str, Any]:
     return {
         "played_at": parsed.played_at,
         "idx": parsed.idx,
@@ -50,26 +91,24 @@ def play_fields(parsed: ParsedPlay, chart: Chart | None) -> dict[str, Any]:
         "place": parsed.place,
         "buddy": parsed.buddy,
         "jacket": parsed.jacket,
-        "chart_key": chart.key if chart else None,
-        "song_id": chart.song_id if chart else None,
+        "chart_key": chart.key,
+        "song_id": chart.song_id,
     }
 
 
 def best_of_play(play: Play) -> dict[str, Any]:
     return {
-        "chart_key": play.chart_key or unresolved_key(play.type, play.difficulty, play.title),
+        "chart_key": play.chart_key,
         "song_id": play.song_id,
         **{name: getattr(play, name) for name in SCORE_FIELDS},
     }
 
 
-def best_of_score(score: ParsedScore, chart: Chart | None) -> dict[str, Any]:
+def best_of_score(score: ParsedScore, chart: ChartId) -> dict[str, Any]:
     assert score.achievement is not None  # unplayed charts are never rows
     return {
-        "chart_key": chart.key
-        if chart
-        else unresolved_key(score.type.value, score.difficulty.value, score.title),
-        "song_id": chart.song_id if chart else None,
+        "chart_key": chart.key,
+        "song_id": chart.song_id,
         "title": score.title,
         "type": score.type.value,
         "difficulty": score.difficulty.value,
