@@ -135,9 +135,12 @@ async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token
 ) -> None:
     stub = StubTrackers()
     data = tmp_path / "data"
+    # Every chart known (the full song data): this story is about what reaches the trackers;
+    # charts the song data lacks are never sent (tests/core/test_trackers.py).
     bot = start_bot(
-        data, sim, MAIMAI_DIVINGFISH_URL=stub.root + "/df/", MAIMAI_LXNS_URL=stub.root + "/lx/"
-    )
+        data, sim, MAIMAI_DIVINGFISH_URL=stub.root + "/df/", MAIMAI_LXNS_URL=stub.root + "/lx/",
+        MAIMAI_SONGDB_URL=sim.music_data_url + "?full=1",
+    )  # fmt: skip
     qq = new_qq()
     try:
         async with OneBotClient(bot.ws_url, self_id=qq + 1) as client:

@@ -387,7 +387,9 @@ def _admin_routes(world: World, base_path: str) -> list[Route]:
 
     async def music_data(request: Request) -> Response:
         """The song data as the world's 水鱼 has it now (``music_data`` shape): songs it lags
-        on are missing, renamed ones carry their new title."""
+        on are missing, renamed ones carry their new title (``?full=1``: all of it)."""
+        if request.query_params.get("full"):  # the song data as if it had caught up
+            return JSONResponse(music_data_json())
         return JSONResponse(music_data_json(world.songdb_missing, world.songdb_titles))
 
     async def songdb(request: Request) -> Response:
