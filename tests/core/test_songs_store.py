@@ -141,6 +141,37 @@ async def test_nothing_stored_and_source_missing_gives_an_empty_catalogue(
     assert result.error == "NetworkError" and result.count == 0 and result.age is None
 
 
+async def test_a_failed_first_refresh_says_how_to_use_a_file_not_that_a_copy_serves(
+    db, tmp_path: Path, songs_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = tmp_path / "missing.json"
+    catalogue = Catalogue()
+    with caplog.at_level("WARNING", logger=store.__name__):
+        result = await store.refresh_songs(catalogue, str(missing))
+    assert result.detail == f"file not found: {missing}"
+    assert "stored copy" not in caplog.text
+    assert (
+        "none is stored" in caplog.text
+        and "MAIMAI_SONGDB_URL=/path/to/music_data.json" in caplog.text
+    )
+    # once a copy is stored, a failure says that it serves
+    await store.refresh_songs(catalogue, str(songs_file))
+    caplog.clear()
+    with caplog.at_level("WARNING", logger=store.__name__):
+        result = await store.refresh_songs(catalogue, str(missing))
+    assert result.count == 8
+    assert "the stored copy serves: file not found" in caplog.text
+    assert "MAIMAI_SONGDB_URL" not in caplog.text
+
+
+async def test_the_alias_refresh_counts_aliases(db, songs_file: Path) -> None:
+    catalogue = Catalogue()
+    await store.refresh_songs(catalogue, str(songs_file))
+    result = await store.refresh_aliases(catalogue, str(SMALL_ALIASES))
+    names = sum(len(n) for _, n in catalogue.alias_items())
+    assert result.ok and result.count == names and names != len(catalogue)
+
+
 async def test_lxns_aliases_find_both_sd_and_dx_sets(db, songs_file: Path) -> None:
     catalogue = Catalogue()
     await store.refresh_songs(catalogue, str(songs_file))
