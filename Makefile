@@ -1,5 +1,5 @@
 # Two commands matter: `make run` (set up and run the bot) and `make test` (set up and run
-# the tests); contributors run `make check` (format, lint, types, tests) before a commit. Both create .venv on first use; Python 3.11+ and the package registries are
+# the tests); contributors run `make check` (format, lint, types, layering, tests) before a commit. Both create .venv on first use; Python 3.11+ and the package registries are
 # all they need.
 PYTHON ?= python3
 VENV   := .venv
