@@ -202,6 +202,7 @@ class BestChange(Model):
     sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField(
         "maimai.SyncRun", related_name="best_changes", null=True, on_delete=fields.SET_NULL
     )
+    sync_id: int | None
     chart_key = fields.CharField(max_length=320)
     song_id = fields.IntField(null=True)
     title = fields.CharField(max_length=255)
