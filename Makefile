@@ -1,11 +1,11 @@
 # Two commands matter: `make run` (set up and run the bot) and `make test` (set up and run
-# the tests); contributors run `make check` (format, lint, types, tests) before a commit. Both create .venv on first use; Python 3.11+ and the package registries are
+# the tests); contributors run `make check` (format, lint, types, layering, tests) before a commit. Both create .venv on first use; Python 3.11+ and the package registries are
 # all they need.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-db check lint format format-check typecheck bench migrate clean
+.PHONY: run test test-db check lint format format-check typecheck layering bench migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
@@ -31,10 +31,10 @@ test-db: $(VENV)/.test-deps
 	@test -n "$(MAIMAI_TEST_DB_URL)" || (echo "set MAIMAI_TEST_DB_URL" && exit 2)
 	$(BIN)/pytest -q -m "db or e2e" $(PYTEST_ARGS)
 
-PY_SOURCES := plugins tests bench bot.py
+PY_SOURCES := plugins tests bench tools bot.py
 
 # What CI runs: every step, stopping at the first that fails.
-check: format-check lint typecheck test
+check: format-check lint typecheck layering test
 
 format: $(VENV)/.test-deps
 	$(BIN)/ruff format $(PY_SOURCES)
@@ -45,9 +45,14 @@ format-check: $(VENV)/.test-deps
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check $(PY_SOURCES)
 
-# mypy: strict on plugins/maimai_archive/core, default elsewhere (pyproject.toml [tool.mypy]).
+# mypy: strict on plugins/maimai_archive/core, default elsewhere, tests and bench included
+# (pyproject.toml [tool.mypy]).
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
+
+# The layering rules (docs/ARCHITECTURE.md), read from the imports; standard library only.
+layering: | $(BIN)/python
+	$(BIN)/python tools/layering.py .
 
 migrate: $(VENV)/.run-deps
 	$(BIN)/mai-archive db migrate

@@ -34,7 +34,10 @@ class Recorder(logging.Handler):
         if isinstance(query, str) and query.lstrip().upper().startswith(
             ("SELECT", "UPDATE", "DELETE")
         ):
-            self.statements.append((query, tuple(args[1] or ()) if len(args) > 1 else ()))
+            params = args[1] if len(args) > 1 else ()
+            self.statements.append(
+                (query, tuple(params) if isinstance(params, tuple | list) else ())
+            )
 
 
 async def record(path: Path, data_dir: Path) -> dict[str, list[tuple[str, tuple]]]:
@@ -51,6 +54,7 @@ async def record(path: Path, data_dir: Path) -> dict[str, list[tuple[str, tuple]
             return None
 
         other = await scale.Player.exclude(qq=str(scale.QQ0 + 1)).order_by("-id").first()
+        assert other is not None
         side = scale.Side("big", conn, [int(other.qq) - scale.QQ0], rebuild)
         found = {}
         for name, (make, before) in (await scale.cases_for([side], catalogue, data_dir)).items():

@@ -32,7 +32,7 @@ INPUTS = {
 }
 
 
-def best(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
+def best(fn, rounds: int) -> float:
     times = []
     for _ in range(rounds):
         start = time.perf_counter()

@@ -15,7 +15,9 @@ import asyncio
 import random
 import statistics
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from plugins.maimai_archive.core.render import (
     album,
@@ -85,7 +87,7 @@ def _card(rng: random.Random, i: int) -> PlayCard:
     )
 
 
-def views(plays: int) -> dict[str, tuple]:
+def views(plays: int) -> dict[str, tuple[Callable[..., Any], Any, bool]]:
     rng = random.Random(plays)
     all_cards = [_card(rng, i) for i in range(plays)]
     recent = tuple(all_cards[:50])

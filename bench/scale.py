@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,7 @@ from plugins.maimai_archive.core.archive import chart_queries, curve, queries
 from plugins.maimai_archive.core.archive.binding import BindingStore
 from plugins.maimai_archive.core.archive.export import export_plays
 from plugins.maimai_archive.core.archive.forget import forget_player
+from plugins.maimai_archive.core.archive.scores import current_scores
 from plugins.maimai_archive.core.archive.sync import SyncService
 from plugins.maimai_archive.core.db.database import reset_database, start_database, stop_database
 from plugins.maimai_archive.core.db.models import (
@@ -188,7 +190,7 @@ class Side:
     name: str
     conn: object
     forget: list[int]  # whose /forget is timed in each round
-    rebuild: object  # async (number) -> None: rows back for a player /forget took
+    rebuild: Callable[[int], Awaitable[None]]  # rows back for a player /forget took
     ctx: dict = field(default_factory=dict)
 
 
@@ -223,11 +225,14 @@ async def measure(sides: list[Side], make, rounds: int = ROUNDS, before=None) ->
 async def setup(side: Side, catalogue: Catalogue, data_dir: Path) -> None:
     ctx = side.ctx
     p = ctx["player"] = await Player.get(qq=str(QQ0 + 1))
-    ctx["most"] = (await Best.filter(player=p).order_by("-updated_at").first()).title
+    most = await Best.filter(player=p).order_by("-updated_at").first()
+    assert most is not None, "the synthetic archive has bests"
+    ctx["most"] = most.title
     store = BindingStore(SecretBox(Fernet.generate_key()))
     await store.save(p, COOKIES)
     profile = ParsedProfile(p.name or "", p.rating, p.friend_code)
-    ctx["pages"] = pages = []
+    pages: list[list[ParsedPlay]] = []
+    ctx["pages"] = pages
 
     @asynccontextmanager
     async def source(cookies, on_cookies):
@@ -249,11 +254,12 @@ async def cases_for(sides: list[Side], catalogue: Catalogue, data_dir: Path) -> 
         return side.ctx["player"]
 
     async def raise_rows(side, i):
-        scores = await queries.current_scores(player(side), arc)
+        scores = await current_scores(player(side), arc)
         return what_raises(b50(s for s, _ in scores.values()), [s for s, _ in scores.values()])[:12]
 
     async def history_song(side, i):
         play = await chart_queries.find_played_chart(player(side), arc, side.ctx["most"])
+        assert play is not None
         return await chart_queries.chart_history_view(player(side), arc, play)
 
     async def sync(side, i):
@@ -449,6 +455,9 @@ async def run(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="maimai-scale-"))
     url = os.environ.get("MAIMAI_TEST_DB_URL")
     if args.postgres:
+        if not url:
+            print("--postgres needs MAIMAI_TEST_DB_URL", file=sys.stderr)
+            return 2
         print(
             await compare(
                 "PostgreSQL", url, await alone_url_beside(url), args, catalogue, charts, tmp

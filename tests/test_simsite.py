@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -611,7 +611,7 @@ async def test_client_reads_everything_and_keeps_the_rotating_session(sim: Runni
     ],
 )
 async def test_client_turns_each_fault_into_its_typed_error(
-    sim: RunningSim, kind: str, params: dict[str, object], error: type[Exception]
+    sim: RunningSim, kind: str, params: dict[str, Any], error: type[Exception]
 ) -> None:
     p = sim.world.add_player(plays=10)
     sim.world.add_fault(kind, player=p.id, **params)

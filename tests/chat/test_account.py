@@ -70,8 +70,10 @@ async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encry
     )
     binding = await Binding.get(player=player)
     assert "1234567890123" not in binding.cookies
-    jar = await get_app().store.load(player)
-    assert (
+    store = get_app().store
+    assert store is not None
+    jar = await store.load(player)
+    assert jar is not None and (
         jar["_t"] == "rotatedvalue0001" and jar["__tst_status"] == "9#"
     )  # the rotated value is what we keep
 
@@ -194,7 +196,9 @@ async def _bound_player(qq: str = str(USER)):
     from plugins.maimai_archive.core.db.models import Player
 
     player = await Player.create(qq=qq, name="ＳＣＨＷＩ", rating=14374)
-    await get_app().store.save(player, {"userId": "1", "_t": "2"})
+    store = get_app().store
+    assert store is not None
+    await store.save(player, {"userId": "1", "_t": "2"})
     return player
 
 

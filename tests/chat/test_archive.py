@@ -5,7 +5,13 @@ images, or a clear text when there is nothing to show."""
 from __future__ import annotations
 
 import pytest
-from nonebot.adapters.onebot.v11 import ActionFailed, Message, MessageSegment, NetworkError
+from nonebot.adapters.onebot.v11 import (
+    ActionFailed,
+    Message,
+    MessageEvent,
+    MessageSegment,
+    NetworkError,
+)
 from nonebug import App
 
 from tests import archive_fixture as fx
@@ -127,7 +133,7 @@ async def test_rank_with_nobody_public_or_outside_a_group(app: App, db, rendered
     await fx.build(qq=str(USER), public=False)
     async with app.test_matcher(archive.rank_cmd) as ctx:
         bot = onebot(ctx)
-        event = group_message("/rank")
+        event: MessageEvent = group_message("/rank")
         ctx.receive_event(bot, event)
         ctx.should_call_api(
             "get_group_member_list", {"group_id": GROUP}, result=[{"user_id": USER}]

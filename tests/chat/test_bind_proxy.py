@@ -4,6 +4,7 @@ ways when it is off."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote
 
 import httpx
@@ -11,6 +12,9 @@ import pytest
 from nonebug import App
 
 from .helpers import USER, onebot, private_message
+
+if TYPE_CHECKING:
+    from plugins.maimai_archive.core.app import ArchiveApp
 
 CALLBACK = "https://tgk-wcaime.wahlap.com/wc_auth/oauth/callback/maimai-dx?r=cAbC123&t=987654321"
 LOCATION = (
@@ -26,6 +30,9 @@ def one_tap(monkeypatch):
     from plugins.maimai_archive.config import MaimaiConfig
     from plugins.maimai_archive.core.login.service import OneTapBind
 
+    class MockedOneTap(OneTapBind):
+        answers: list[httpx.Response | Exception]  # what the authorize URL answers next
+
     answers: list[httpx.Response | Exception] = []
 
     def authorize(request: httpx.Request) -> httpx.Response:
@@ -37,8 +44,10 @@ def one_tap(monkeypatch):
     config = MaimaiConfig(
         maimai_bind_proxy="0.0.0.0:2560", maimai_bind_proxy_public="bind.example.com:2560"
     )
-    service = OneTapBind(
-        SimpleNamespace(config=config), bind_proxy.notify, transport=httpx.MockTransport(authorize)
+    service = MockedOneTap(
+        cast("ArchiveApp", SimpleNamespace(config=config)),
+        bind_proxy.notify,
+        transport=httpx.MockTransport(authorize),
     )
     monkeypatch.setattr(bind_proxy, "_one_tap", service)
     service.answers = answers
@@ -116,7 +125,8 @@ async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_on
     from plugins.maimai_archive.config import MaimaiConfig
 
     monkeypatch.setattr(bind_proxy, "_one_tap", None)
-    await bind_proxy.start(SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy="127.0.0.1:0")))
+    fake = SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy="127.0.0.1:0"))
+    await bind_proxy.start(cast("ArchiveApp", fake))
     assert bind_proxy._one_tap is not None
     host, port = bind_proxy._one_tap.proxy.address
     with socket.create_connection((host, port), timeout=5):
@@ -152,7 +162,7 @@ async def test_bind_alone_is_answered_whatever_the_authorize_request_raises(one_
     from plugins.maimai_archive.chat import bind_proxy
     from plugins.maimai_archive.core.archive.binding import USAGE
 
-    async def not_gzip():  # type: ignore[no-untyped-def]
+    async def not_gzip():
         yield b"not gzip"
 
     one_tap.answers.append(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from nonebot.adapters.onebot.v11 import Message, MessageSegment
+from nonebot.adapters.onebot.v11 import Message, MessageEvent, MessageSegment
 from nonebug import App
 
 from .helpers import USER, group_message, private_message
@@ -231,7 +231,7 @@ async def test_alias_proposal_then_superuser_approval(app: App, catalogue, rende
     n = probe.id + 1
     async with app.test_matcher(alias_cmd) as ctx:
         bot = ctx.create_bot()
-        event = group_message("/alias add 伽马 gamma rush")
+        event: MessageEvent = group_message("/alias add 伽马 gamma rush")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
             event, f"已提交别名「伽马」→ Gamma Ｒｕｓｈ，等待管理员审核（编号 {n}）。", result=None

@@ -19,7 +19,7 @@ NOW = datetime(2025, 11, 20, 12, tzinfo=UTC)
 USER_ID, TOKEN = "1234567890123", "0123456789abcdef0123456789abcdef"
 
 
-async def _say(app: App, matcher, event, reply) -> None:  # type: ignore[no-untyped-def]
+async def _say(app: App, matcher, event, reply) -> None:
     async with app.test_matcher(matcher) as ctx:
         bot = onebot(ctx)  # /bind's handler takes a OneBot v11 Bot
         ctx.receive_event(bot, event)
@@ -89,7 +89,7 @@ async def test_a_bind_that_breaks_unexpectedly_still_gets_a_reply(
     from plugins.maimai_archive.chat import account
     from plugins.maimai_archive.chat.common import app as get_app
 
-    async def broken(qq, given):  # type: ignore[no-untyped-def]
+    async def broken(qq, given):
         raise UnicodeError("label too long")  # e.g. an IDNA host httpx refuses
 
     monkeypatch.setattr(get_app(), "bind", broken)
@@ -160,7 +160,7 @@ async def test_recent_and_b50_answer_while_jackets_are_hostile(
 
     shown: list = []
 
-    async def fake_render(fn, view):  # type: ignore[no-untyped-def]
+    async def fake_render(fn, view):
         shown.append(view)
         return [TINY] if fn is not views.b50.b50_figure else TINY
 

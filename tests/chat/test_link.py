@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import respx
-from nonebot.adapters.onebot.v11 import MessageSegment
+from nonebot.adapters.onebot.v11 import MessageEvent, MessageSegment
 from nonebug import App
 
 from .helpers import GROUP, USER, group_message, onebot, private_message
 
+if TYPE_CHECKING:
+    from plugins.maimai_archive.core.trackers.push import TrackerService
+
 TOKEN = "df0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
+
+
+def trackers() -> TrackerService:
+    """The running app's tracker service (there once the bot started)."""
+    from plugins.maimai_archive.chat.common import app as get_app
+
+    service = get_app().trackers
+    assert service is not None
+    return service
 
 
 async def test_link_in_a_group_is_refused_recalled_and_stores_nothing(app: App, db) -> None:
@@ -72,11 +85,10 @@ async def test_link_without_a_token_explains_where_to_get_one(app: App, db) -> N
 
 
 async def test_unlink_forgets_the_token(app: App, db) -> None:
-    from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.chat.link import unlink
     from plugins.maimai_archive.core.db.models import TrackerLink
 
-    await get_app().trackers.link(str(USER), "lxns", TOKEN)
+    await trackers().link(str(USER), "lxns", TOKEN)
     async with app.test_matcher(unlink) as ctx:
         bot = onebot(ctx)
         event = group_message("/unlink 落雪")
@@ -89,19 +101,18 @@ async def test_unlink_forgets_the_token(app: App, db) -> None:
 
 
 async def test_push_counts_what_a_service_cannot_take(app: App, db) -> None:
-    from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.chat.link import NOT_LINKED, push
     from plugins.maimai_archive.core.db.models import Best, Player
 
     async with app.test_matcher(push) as ctx:
         bot = onebot(ctx)
-        event = group_message("/push")
+        event: MessageEvent = group_message("/push")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, NOT_LINKED, result=None)
         ctx.should_finished(push)
 
     # The chat tests' catalogue is empty: no best can be named to 水鱼, none is sent.
-    await get_app().trackers.link(str(USER), "divingfish", TOKEN)
+    await trackers().link(str(USER), "divingfish", TOKEN)
     player = await Player.get(qq=str(USER))
     for type_, diff, title in (
         ("DX", "master", "Re:Unknown X"),
@@ -142,7 +153,7 @@ async def test_push_is_limited_per_user_and_a_refused_one_costs_nothing(
 
     now = [1000.0]
     monkeypatch.setitem(get_app().limits, "push", RateLimit(1, 600, clock=lambda: now[0]))
-    await get_app().trackers.link(str(USER), "divingfish", TOKEN)
+    await trackers().link(str(USER), "divingfish", TOKEN)
 
     async def say(text: str, reply: str) -> None:
         async with app.test_matcher(push) as ctx:

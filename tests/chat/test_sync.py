@@ -80,7 +80,9 @@ async def _bound():
     from plugins.maimai_archive.core.db.models import Player
 
     player = await Player.create(qq=str(USER))
-    await get_app().store.save(player, {"userId": "1234567890123", "_t": "0123456789abcdef"})
+    store = get_app().store
+    assert store is not None
+    await store.save(player, {"userId": "1234567890123", "_t": "0123456789abcdef"})
     return player
 
 
@@ -137,14 +139,13 @@ async def test_rate_limit_says_try_later(app: App, db, site, monkeypatch) -> Non
     import functools
 
     from plugins.maimai_archive.core import app as core_app
+    from plugins.maimai_archive.core.client import MaimaiClient
 
     async def no_wait(_):
         return None
 
     # the client's backoff, without the waiting
-    monkeypatch.setattr(
-        core_app, "MaimaiClient", functools.partial(core_app.MaimaiClient, sleep=no_wait)
-    )
+    monkeypatch.setattr(core_app, "MaimaiClient", functools.partial(MaimaiClient, sleep=no_wait))
     await _say(app, "/sync", Contains("同步没有完成", "限制了访问频率", "已有存档不受影响"))
     assert site.routes[0].call_count == 4  # one try and three retries, then a clear reply
 

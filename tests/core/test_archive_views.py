@@ -9,9 +9,27 @@ from pathlib import Path
 
 import pytest
 
-from plugins.maimai_archive.core.archive import attempts, curve, plates, queries, ranking, visits
+from plugins.maimai_archive.core.archive import (
+    attempts,
+    curve,
+    plates,
+    queries,
+    ranking,
+    versions,
+    visits,
+)
+from plugins.maimai_archive.core.archive.plates import Plate
 from plugins.maimai_archive.core.archive.queries import Archive
+from plugins.maimai_archive.core.songs.catalogue import Catalogue
 from tests import archive_fixture as fx
+
+
+def known_plate(name: str, catalogue: Catalogue) -> Plate:
+    """The plate a name names (the test's catalogue has its songs)."""
+    found = plates.parse_plate(name, catalogue)
+    assert found is not None, name
+    return found
+
 
 pytestmark = pytest.mark.db
 
@@ -27,6 +45,7 @@ def archive(tmp_path) -> Archive:
 async def test_curve_has_a_point_for_every_detailed_play_and_each_snapshot(db, archive):
     player = await fx.build()
     view = await curve.rating_curve_view(player, archive.catalogue)
+    assert view is not None
     assert sum(p.from_play for p in view.points) == 8  # plays with a detail rating
     assert sum(not p.from_play for p in view.points) == 2
     assert [p.at for p in view.points] == sorted(p.at for p in view.points)
@@ -67,7 +86,8 @@ async def test_a_day_with_two_visits_gives_both_headed(db, archive):
     assert first.credits == 2 and first.new_bests == 4
     assert (first.rating_start, first.rating_end) == (14000, 14012)
     assert (first.fast, first.late) == (17, 21)
-    assert first.best_play.chart.title == "New X" and first.best_play.achievement == 1_003_000
+    best = first.best_play
+    assert best is not None and best.chart.title == "New X" and best.achievement == 1_003_000
     assert first.photos == (archive.data_dir / Path("photos/a.jpg"),)
     assert second.credits == 1 and second.fast is None and second.rating_start is None
     assert second.photos == (archive.data_dir / Path("photos/b.jpg"),)
@@ -129,8 +149,9 @@ async def test_plate_counts_are_the_hand_counted_ones(
     db, archive, name, done, total, per_difficulty
 ):
     player = await fx.build()
-    plate = plates.parse_plate(name, archive.catalogue)
+    plate = known_plate(name, archive.catalogue)
     view = await plates.plate_view(player, archive, plate)
+    assert view is not None
     assert (view.done, view.total) == (done, total)
     assert len(view.missing) == total - done
     for difficulty, pair in (per_difficulty or {}).items():
@@ -139,7 +160,8 @@ async def test_plate_counts_are_the_hand_counted_ones(
 
 async def test_plate_missing_charts_hardest_first_with_the_score_held(db, archive):
     player = await fx.build()
-    view = await plates.plate_view(player, archive, plates.parse_plate("真将", archive.catalogue))
+    view = await plates.plate_view(player, archive, known_plate("真将", archive.catalogue))
+    assert view is not None
     assert [(m.chart.title, m.chart.difficulty) for m in view.missing] == [
         ("Old B", "master"),
         ("Old A", "master"),
@@ -153,18 +175,20 @@ async def test_plate_missing_charts_hardest_first_with_the_score_held(db, archiv
 
 async def test_plate_as_of_a_date_uses_the_best_history(db, archive):
     player = await fx.build()
-    plate = plates.parse_plate("真将", archive.catalogue)
+    plate = known_plate("真将", archive.catalogue)
     # Old A advanced reached 100 % on 11-22: the day before it was 99 %.
     then = await plates.plate_view(player, archive, plate, date(2025, 11, 21))
+    assert then is not None
     later = await plates.plate_view(player, archive, plate, date(2025, 11, 22))
+    assert later is not None
     assert (then.done, later.done) == (2, 3) and then.as_of == date(2025, 11, 21)
     assert await plates.plate_view(player, archive, plate, date(2025, 1, 1)) is None
 
 
 def test_plate_names():
     catalogue = fx.catalogue()
-    assert plates.parse_plate("舞舞舞", catalogue).difficulties[-1].value == "remaster"
-    assert plates.parse_plate("真将", catalogue).versions == ("maimai", "maimai PLUS")
+    assert known_plate("舞舞舞", catalogue).difficulties[-1].value == "remaster"
+    assert known_plate("真将", catalogue).versions == ("maimai", "maimai PLUS")
     assert plates.parse_plate("華将", catalogue) is None  # でらっくす has no song in this catalogue
     assert plates.parse_plate("祝将", catalogue) is None
     for bad in ("将", "舞", "舞者", "xx将", "镜将将", ""):
@@ -183,7 +207,7 @@ def test_jingle_bell_does_not_count_for_zhen_plates_but_for_wu():
         fx._song(70, "ジングルベル", "SD", "maimai", [6.0, 7.9, 10.9, 14.4, 14.2]),
     ]
     catalogue = Catalogue.from_music_data(data)
-    zhen, wu = plates.parse_plate("真将", catalogue), plates.parse_plate("舞将", catalogue)
+    zhen, wu = known_plate("真将", catalogue), known_plate("舞将", catalogue)
     assert len(zhen.charts(catalogue)) == 8  # as without it
     assert len(wu.charts(catalogue)) == 13 + 5  # with its Re:MASTER
 
@@ -207,7 +231,7 @@ def test_revived_songs_and_dx_era_remasters_do_not_count():
     catalogue = Catalogue.from_music_data(data)
 
     def keys(name: str) -> set[str]:
-        return {chart.key for chart in plates.parse_plate(name, catalogue).charts(catalogue)}
+        return {chart.key for chart in known_plate(name, catalogue).charts(catalogue)}
 
     # 真: the fixture's 8 + Link's four (its Re:MASTER never counts for a version plate).
     assert keys("真将") == keys("真極") and len(keys("真将")) == 8 + 4
@@ -253,24 +277,24 @@ def test_plate_totals_on_the_real_cn_song_data(songdb):
         )
     )
     catalogue = Catalogue.from_music_data(list(data.values()))
-    wu = plates.parse_plate("舞将", catalogue)
+    wu = known_plate("舞将", catalogue)
     counts, _ = plates.progress(wu, catalogue, {})
     assert {c.difficulty: c.total for c in counts}["remaster"] == 59
-    old = {s.id for s in catalogue.songs() if s.version in plates.OLD_VERSIONS}
+    old = {s.id for s in catalogue.songs() if s.version in versions.OLD_VERSIONS}
     assert (
         plate_rules.OLD_REMASTER_IDS <= old
         and {i for i in plate_rules.REVIVED_IDS if i < 10_000} <= old
     )
     assert {
         s.version for s in catalogue.songs() if s.id in plate_rules.REVIVED_IDS and s.id >= 10_000
-    } == set(plates.DX_VERSIONS[:3])
+    } == set(versions.DX_VERSIONS[:3])
     for name, gone in (
         ("真将", {44, 70, 146}),
         ("超将", {185, 189, 190}),
         ("白将", {687, 688, 712}),
         ("辉将", {792}),
     ):
-        ids = {c.song_id for c in plates.parse_plate(name, catalogue).charts(catalogue)}
+        ids = {c.song_id for c in known_plate(name, catalogue).charts(catalogue)}
         assert ids and not ids & gone
 
 
@@ -284,6 +308,7 @@ async def test_chart_attempts(db, archive):
     play = (
         await Play.filter(player=player, chart_key="11001:master").order_by("-played_unix").first()
     )
+    assert play is not None
     view = await attempts.chart_attempts_view(player, archive, play)
     assert (view.plays, view.days, view.average, view.best) == (3, 2, 986_000, 1_003_000)
     got = {m.label: (m.plays, m.days) for m in view.milestones}
@@ -314,6 +339,7 @@ async def test_ranking_lists_public_members_only_with_their_change(db):
         player=me, taken_at=now - timedelta(days=8), name="玩家", rating=13900
     )
     view = await ranking.group_ranking(["20001", "20002", "20003", 99], now, "群")
+    assert view is not None
     assert [(e.place, e.name, e.rating, e.change) for e in view.entries] == [
         (1, "强者", 15000, None),
         (2, "玩家", 14020, 120),  # against the latest snapshot before the 7-day cutoff (11-20)
@@ -328,5 +354,6 @@ async def test_ranking_lists_public_members_only_with_their_change(db):
 async def test_diff_shows_the_latest_sync_that_changed_something(db, archive):
     player = await fx.build()
     view = await queries.diff_view(player, archive)
+    assert view is not None
     assert view.label == "上次同步 2025/11/22 14:01（之后 1 次同步没有新成绩）"
     assert [e.chart.title for e in view.entries] == ["Old A"] and view.new_plays == 6

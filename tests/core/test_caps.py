@@ -18,6 +18,7 @@ from plugins.maimai_archive.core.client import BASE_URL_CN, MaimaiClient
 from plugins.maimai_archive.core.covers import CoverCache, as_png
 from plugins.maimai_archive.core.errors import LoginFailed, Maintenance, PageChanged, TooLarge
 from plugins.maimai_archive.core.login.callback import follow_oauth_callback
+from plugins.maimai_archive.core.pages.common import make_tree
 from tests.core.test_pages_support import synthetic
 from tests.hostile import MB, HugeBody, bomb_png
 
@@ -36,7 +37,7 @@ async def _no_sleep(_: float) -> None:
     return None
 
 
-def _client(**kw) -> MaimaiClient:  # type: ignore[no-untyped-def]
+def _client(**kw) -> MaimaiClient:
     kw.setdefault("cookies", {"userId": "1", "_t": "first"})
     return MaimaiClient(BASE, request_interval=0, sleep=_no_sleep, **kw)
 
@@ -148,9 +149,9 @@ async def test_album_photos_are_capped_in_bytes_and_pixels() -> None:
 @respx.mock
 async def test_error_and_large_bodies_are_parsed_off_the_event_loop(monkeypatch) -> None:
     threads: list[bool] = []
-    real = client_module.make_tree
+    real = make_tree
 
-    def spy(body):  # type: ignore[no-untyped-def]
+    def spy(body):
         threads.append(threading.current_thread() is threading.main_thread())
         return real(body)
 

@@ -90,7 +90,8 @@ async def test_doctor_reads_each_page_once_and_keeps_the_changed_one_redacted(
     assert "playlog_judge_detail" in text
     for value in [*COOKIES.values(), "rotatedbydoctor1"]:
         assert value not in text
-    assert (await service.store.load(player))["_t"] == "rotatedbydoctor1"  # rotated cookies saved
+    jar = await service.store.load(player)
+    assert jar is not None and jar["_t"] == "rotatedbydoctor1"  # rotated cookies saved
     table = format_checks(checks)
     assert table.splitlines()[0].split() == ["page", "result", "saved", "copy"]
     assert str(bad.saved) in table and "ok: 50 plays" in table

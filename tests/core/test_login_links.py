@@ -170,7 +170,7 @@ def test_a_link_another_qq_waits_on_is_refused_and_drops_both() -> None:
 async def test_fetch_login_link_maps_a_broken_body_to_a_network_error_and_caps_it() -> None:
     from plugins.maimai_archive.core.errors import NetworkError, TooLarge
 
-    async def not_gzip():  # type: ignore[no-untyped-def]
+    async def not_gzip():
         yield b"not gzip at all"
 
     broken = httpx.MockTransport(
@@ -183,7 +183,7 @@ async def test_fetch_login_link_maps_a_broken_body_to_a_network_error_and_caps_i
 
     sent: list[int] = []
 
-    async def endless():  # type: ignore[no-untyped-def]
+    async def endless():
         for _ in range(10_000):
             sent.append(1)
             yield b"x" * 1024

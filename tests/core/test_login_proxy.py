@@ -134,6 +134,7 @@ async def test_the_callback_through_the_proxy_binds_the_player_and_tells_them(
     ]
     bound = await Player.get(qq=QQ)
     assert bound.name == player.name and bound.friend_code == player.friend_code
+    assert rig.core.store is not None and player.session is not None
     jar = await rig.core.store.load(bound)
     assert jar is not None and (jar["userId"], jar["_t"]) == (
         player.session.user_id,

@@ -16,6 +16,7 @@ from plugins.maimai_archive.core.pages import (
     parse_record,
     parse_scores,
 )
+from plugins.maimai_archive.core.parsed import ParsedPage
 from tests.core.test_pages_support import REAL_HTML, synthetic
 
 SMALL_PAGES = [
@@ -48,6 +49,7 @@ def _run_all(html: str) -> None:
                 raise
             continue
         if parse is parse_page:
+            assert isinstance(result, ParsedPage)
             page_to_json(result)
     try:
         parse_detail(html, idx="1,1700000000")

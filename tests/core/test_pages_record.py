@@ -130,7 +130,9 @@ def _without_play_blocks(html: str) -> str:
     root = lxml.html.document_fromstring(html)
     for top in root.find_class("playlog_top_container"):
         block = top.getparent()
-        block.getparent().remove(block)
+        parent = None if block is None else block.getparent()
+        assert block is not None and parent is not None
+        parent.remove(block)
     return lxml.html.tostring(root, encoding="unicode")
 
 

@@ -38,7 +38,8 @@ def test_genre_lists_count_every_chart(
             assert s.rank is None and s.dx_score is None and s.fc is None and s.fs is None
         else:
             assert isinstance(s.rank, Rank)
-            assert s.dx_score_max and 0 <= s.dx_score <= s.dx_score_max
+            assert s.dx_score_max and s.dx_score is not None
+            assert 0 <= s.dx_score <= s.dx_score_max
             assert 0 <= s.achievement <= 1010000
         assert s.genre and s.level and s.music_idx
 

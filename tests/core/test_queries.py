@@ -78,6 +78,7 @@ async def test_recent_view_is_newest_first_with_each_plays_rating(db, archive):
     player = await _player()
     plays = await _archive_real_plays(player, archive)
     view = await queries.recent_view(player, archive, 10)
+    assert view is not None
     assert [c.number for c in view.cards] == list(range(1, 11))
     assert [c.chart.title for c in view.cards] == [p.title for p in plays[:10]]
     assert view.cards[0].played_at.utcoffset() == timedelta(hours=8)
@@ -91,7 +92,8 @@ async def test_recent_view_is_newest_first_with_each_plays_rating(db, archive):
         )
         assert card.rating == chart_rating(chart, card.achievement)
     assert all(c.rating is None for c in view.cards if c.chart.difficulty == "utage")
-    assert len((await queries.recent_view(player, archive, 500)).cards) == queries.RECENT_MAX
+    capped = await queries.recent_view(player, archive, 500)
+    assert capped is not None and len(capped.cards) == queries.RECENT_MAX
 
 
 async def test_views_are_none_for_an_empty_archive(db, archive):
@@ -122,8 +124,9 @@ async def test_play_detail_has_judgements_and_earlier_plays_of_the_same_chart(db
         rating_delta=5,
     )
     view = await queries.play_detail_view(player, archive, 13)
+    assert view is not None
     assert view.card.number == 13 and view.card.chart.title == target.title
-    assert view.judgements["tap"] == (400, 20, 3, 0, 1)
+    assert view.judgements is not None and view.judgements["tap"] == (400, 20, 3, 0, 1)
     assert (view.fast, view.late, view.max_combo, view.max_sync) == (10, 20, (500, 520), None)
     assert (view.rating_after, view.rating_delta) == (14500, 5)
     same = [p.achievement for p in plays[13:] if p.title == target.title]
@@ -131,6 +134,7 @@ async def test_play_detail_has_judgements_and_earlier_plays_of_the_same_chart(db
     assert [c.achievement for c in view.previous] == same
     assert all(c.played_at < view.card.played_at for c in view.previous)
     plain = await queries.play_detail_view(player, archive, 1)
+    assert plain is not None
     assert plain.judgements is None and plain.card.number == 1
     assert await queries.play_detail_view(player, archive, len(plays) + 1) is None
 
@@ -139,11 +143,13 @@ async def test_records_are_paged_and_numbered_from_the_latest(db, archive):
     player = await _player()
     plays = await _archive_real_plays(player, archive)
     view = await queries.records_view(player, archive, page=2, page_size=25)
+    assert view is not None
     assert (view.page, view.total) == (2, len(plays))
     assert view.pages == -(-len(plays) // 25)
     assert [r.number for r in view.rows] == list(range(26, 51))
     assert view.rows[0].chart.title == plays[25].title
     last = await queries.records_view(player, archive, page=999, page_size=25)
+    assert last is not None
     assert last.page == view.pages and last.rows[-1].number == len(plays)
 
 
@@ -206,6 +212,7 @@ async def test_b50_now_and_rebuilt_at_a_past_date(db, archive):
     )
 
     now = await queries.b50_view(player, archive)
+    assert now is not None
     assert len(now.old) == 35 and now.new == () and now.as_of is None
     (star_now,) = [e for e in now.old if e.achievement == 1_005_000]
     assert star_now.chart.title == star.title and star_now.fc == "ap"
@@ -215,6 +222,7 @@ async def test_b50_now_and_rebuilt_at_a_past_date(db, archive):
     assert ratings == sorted(ratings, reverse=True)
 
     then = await queries.b50_view(player, archive, as_of=date(2025, 10, 1))
+    assert then is not None
     assert then.as_of == date(2025, 10, 1)
     by_title = {(e.chart.title, e.chart.type): e for e in then.old}
     if (star.title, star.type.value) in by_title:
@@ -251,6 +259,7 @@ async def test_diff_of_the_last_sync_names_b50_moves_and_lamps(db, archive):
     await SyncRun.create(player=player, started_at=DAY1 + timedelta(hours=1), status="failed")
 
     view = await queries.diff_view(player, archive)
+    assert view is not None
     assert (view.rating_before, view.rating_after, view.new_plays) == (14000, 14010, 3)
     assert view.label.startswith("上次同步 2025/10/01 20:01")
     (entry,) = view.entries
@@ -261,8 +270,10 @@ async def test_diff_of_the_last_sync_names_b50_moves_and_lamps(db, archive):
     assert len(view.left_b50) == 1 and view.left_b50[0].title != low.title
 
     since = await queries.diff_view(player, archive, since=date(2025, 9, 30))
+    assert since is not None
     assert since.label == "自 2025/09/30 起" and len(since.entries) == 1
-    assert (await queries.diff_view(player, archive, since=date(2025, 10, 5))).entries == ()
+    later = await queries.diff_view(player, archive, since=date(2025, 10, 5))
+    assert later is not None and later.entries == ()
 
 
 async def test_a_play_before_the_sync_started_still_enters_the_b50_in_its_diff(db, archive):
@@ -286,7 +297,9 @@ async def test_a_play_before_the_sync_started_still_enters_the_b50_in_its_diff(d
         achievement=1_005_000, updated_at=played
     )
     await _change(player, low, 900_000, 1_005_000, played, sync=run)
-    (entry,) = (await queries.diff_view(player, archive)).entries
+    view = await queries.diff_view(player, archive)
+    assert view is not None
+    (entry,) = view.entries
     assert entry.entered_b50
 
 
@@ -297,6 +310,7 @@ async def test_rating_history_skips_snapshots_without_rating(db, archive):
             player=player, taken_at=DAY1 + timedelta(days=i), name="p", rating=rating
         )
     view = await curve.rating_curve_view(player, archive.catalogue)
+    assert view is not None
     assert [p.rating for p in view.points] == [14000, 14050, 14100]
     assert view.points[0].at == DAY1.astimezone(queries.SITE_TZ)
     assert not any(p.from_play for p in view.points)
@@ -326,6 +340,7 @@ async def test_album_lists_photos_newest_first_with_paths_under_the_data_dir(db,
         player=player, url="u2", title="曲B", difficulty="master", taken_at=DAY1 + timedelta(days=1)
     )
     view = await queries.album_view(player, archive)
+    assert view is not None
     assert [p.title for p in view.photos] == ["曲B", "曲A"]
     assert [p.number for p in view.photos] == [1, 2]
     assert view.photos[1].path == tmp_path / "photos" / "a.jpg" and view.photos[0].path is None

@@ -24,7 +24,7 @@ from plugins.maimai_archive.core.rating import (
 )
 from plugins.maimai_archive.core.songs.data import Notes
 from tests.core.test_pages_support import real_page
-from tests.core.test_songs_support import real_catalogue, small_catalogue
+from tests.core.test_songs_support import known, real_catalogue, small_catalogue
 
 # DOMAIN.md §5, written out again as text so the test does not read the code's table.
 TABLE = [
@@ -96,7 +96,7 @@ def test_ranks_and_stars_use_greater_or_equal() -> None:
 
 def test_utage_gives_no_rating_and_stays_out_of_b50() -> None:
     catalogue = small_catalogue()
-    utage = catalogue.song(100500).charts[0]
+    utage = known(catalogue.song(100500)).charts[0]
     assert utage.type is ChartType.UTAGE and chart_rating(utage, 1_005_000) == 0
     board = b50([Score(utage, 1_005_000)])
     assert board.old == () and board.new == () and board.total == 0
@@ -104,8 +104,9 @@ def test_utage_gives_no_rating_and_stays_out_of_b50() -> None:
 
 def test_b50_splits_old_and_new_and_keeps_a_charts_best_once() -> None:
     catalogue = small_catalogue()
-    alpha = catalogue.song(10001).chart(Difficulty.REMASTER)  # 14.1, old
-    beta = catalogue.song(11500).chart(Difficulty.MASTER)  # 13.7, new
+    alpha = known(catalogue.song(10001)).chart(Difficulty.REMASTER)  # 14.1, old
+    beta = known(catalogue.song(11500)).chart(Difficulty.MASTER)  # 13.7, new
+    assert alpha is not None and beta is not None
     board = b50([Score(alpha, 990_000), Score(alpha, 1_000_000), Score(beta, 1_005_000)])
     assert [e.achievement for e in board.old] == [1_000_000]
     assert board.old[0].rating == 304  # 14.1 × 1.0 × 21.6 = 304.56
@@ -119,7 +120,9 @@ def test_b50_on_a_real_record_page_hand_checked() -> None:
     catalogue = real_catalogue()
     plays = parse_record(real_page("TrueRou__maimai.py__tests__sample_data__record"))
     scores = [
-        Score(catalogue.resolve(p.title, p.type, p.difficulty, p.dx_score_max), p.achievement)
+        Score(
+            known(catalogue.resolve(p.title, p.type, p.difficulty, p.dx_score_max)), p.achievement
+        )
         for p in plays
     ]
     board = b50(scores)
@@ -179,9 +182,12 @@ def test_score_line_counts_tap_greats_and_break_losses() -> None:
 
 def test_what_raises_names_the_next_step_that_enters_or_raises() -> None:
     catalogue = small_catalogue()
-    alpha_re = catalogue.song(10001).chart(Difficulty.REMASTER)  # 14.1
-    alpha_mas = catalogue.song(10001).chart(Difficulty.MASTER)  # 13.2
-    gamma = catalogue.song(11501).chart(Difficulty.MASTER)  # 13.9, new
+    alpha_re = known(catalogue.song(10001)).chart(Difficulty.REMASTER)  # 14.1
+    assert alpha_re is not None
+    alpha_mas = known(catalogue.song(10001)).chart(Difficulty.MASTER)  # 13.2
+    assert alpha_mas is not None
+    gamma = known(catalogue.song(11501)).chart(Difficulty.MASTER)  # 13.9, new
+    assert gamma is not None
     scores = [Score(alpha_re, 995_000), Score(alpha_mas, 1_005_000)]
     board = b50(scores)
     steps = {s.chart.key: s for s in what_raises(board, scores, candidates=[gamma])}

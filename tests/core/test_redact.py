@@ -157,7 +157,7 @@ def _unbounded_backtracking(pattern: re.Pattern[str]) -> list[str]:
     """Greedy or lazy repeats without an upper bound: the engine may come back into them."""
     found: list[str] = []
 
-    def walk(items) -> None:  # type: ignore[no-untyped-def]
+    def walk(items) -> None:
         for op, arg in items:
             if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
                 _low, high, sub = arg

@@ -137,7 +137,7 @@ def b50_entries(cards: tuple[PlayCard, ...]) -> list[B50Tile]:
     return sorted(entries, key=lambda e: e.rating, reverse=True)
 
 
-JUDGEMENTS = {  # SYNTHETIC
+JUDGEMENTS: dict[str, tuple[int | None, ...]] = {  # SYNTHETIC
     "tap": (412, 30, 4, 1, 2),
     "hold": (58, 3, 0, 0, 0),
     "slide": (97, 2, 1, 0, 0),

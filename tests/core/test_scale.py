@@ -240,8 +240,10 @@ async def test_the_past_by_undoing_changes_equals_the_past_from_every_play(
         await queries.diff_view(player, archive, (START + timedelta(days=20)).date()),
     ]
     assert new_views == old_views
-    assert any(e.old_achievement is not None for e in new_views[1].entries)
-    assert any(e.entered_b50 for e in new_views[1].entries)
+    since = new_views[1]
+    assert since is not None
+    assert any(e.old_achievement is not None for e in since.entries)
+    assert any(e.entered_b50 for e in since.entries)
 
 
 async def _export_from_models(player, fmt):

@@ -17,6 +17,7 @@ from plugins.maimai_archive.core.archive.binding import BindingStore
 from plugins.maimai_archive.core.archive.sync import SyncReport
 from plugins.maimai_archive.core.archive.sync.report import RunStatus, SyncStatus
 from plugins.maimai_archive.core.db.models import Player, SyncRun
+from plugins.maimai_archive.core.parsed import ParsedProfile
 from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue
 from plugins.maimai_archive.core.trackers.push import TrackerService
@@ -30,7 +31,7 @@ class Stalled(SavedPages):
     """A site that never answers ``record/`` (the sync hangs there until cut)."""
 
     def __init__(self) -> None:
-        super().__init__([], None)
+        super().__init__([], ParsedProfile(""))  # never reached: record/ stalls
         self.reached = asyncio.Event()
 
     async def record(self):

@@ -17,7 +17,7 @@ from plugins.maimai_archive.core.songs.data import (
     song_from_record,
 )
 from tests.core.test_pages_support import real_page
-from tests.core.test_songs_support import real_catalogue, real_music_data, small_catalogue
+from tests.core.test_songs_support import known, real_catalogue, real_music_data, small_catalogue
 
 
 def test_constants_are_exact_tenths() -> None:
@@ -89,7 +89,7 @@ def test_broken_record_raises_page_changed() -> None:
 
 def test_chart_lookup_by_key() -> None:
     catalogue = small_catalogue()
-    assert catalogue.chart("10001:remaster").constant == 141
+    assert known(catalogue.chart("10001:remaster")).constant == 141
     assert catalogue.chart("1:remaster") is None  # SD set has no Re:MASTER
     assert catalogue.chart("?SD:master:Unknown") is None
     assert catalogue.chart("1:nonsense") is None
@@ -128,11 +128,11 @@ def test_u3000_title_resolves_and_differs_from_empty(catalogue_of) -> None:
 def test_titles_compare_after_nfkc_and_whitespace_folding() -> None:
     catalogue = small_catalogue()
     assert (
-        catalogue.resolve("Gamma  Rush", "DX", "master").song_id == 11501
+        known(catalogue.resolve("Gamma  Rush", "DX", "master")).song_id == 11501
     )  # "Gamma Ｒｕｓｈ" (full width) in the data
-    assert catalogue.resolve("ベータ・ステップ!", "DX", "expert").song_id == 11500
-    assert catalogue.resolve("Alpha Song", "SD", "master").song_id == 1
-    assert catalogue.resolve("Alpha Song", "DX", "master").song_id == 10001
+    assert known(catalogue.resolve("ベータ・ステップ!", "DX", "expert")).song_id == 11500
+    assert known(catalogue.resolve("Alpha Song", "SD", "master")).song_id == 1
+    assert known(catalogue.resolve("Alpha Song", "DX", "master")).song_id == 10001
     assert catalogue.resolve("Alpha Song", "SD", "remaster") is None
     assert catalogue.resolve("Not A Song", "DX", "master") is None
 
@@ -168,7 +168,7 @@ def test_utage_plays_on_the_real_page_resolve() -> None:
     catalogue = real_catalogue()
     plays = parse_record(real_page("Uc207Pr4f57t9-251__mainetcn__captures__rec__response_body"))
     utage = {
-        catalogue.resolve(p.title, p.type, p.difficulty).song_id
+        known(catalogue.resolve(p.title, p.type, p.difficulty)).song_id
         for p in plays
         if p.difficulty is Difficulty.UTAGE
     }
@@ -177,8 +177,8 @@ def test_utage_plays_on_the_real_page_resolve() -> None:
 
 def test_siblings_and_levels() -> None:
     catalogue = small_catalogue()
-    assert [s.id for s in catalogue.siblings(catalogue.song(10001))] == [1, 10001]
-    assert [s.id for s in catalogue.siblings(catalogue.song(100500))] == [100500]
+    assert [s.id for s in catalogue.siblings(known(catalogue.song(10001)))] == [1, 10001]
+    assert [s.id for s in catalogue.siblings(known(catalogue.song(100500)))] == [100500]
     assert {c.key for c in catalogue.charts_at_level("13+")} == {"11500:master", "11501:master"}
     assert catalogue.charts_at_level("12+", ChartType.SD, Difficulty.MASTER)[0].key == "1:master"
 

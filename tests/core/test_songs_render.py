@@ -15,7 +15,7 @@ from plugins.maimai_archive.core.render.chart import (
 )
 from plugins.maimai_archive.core.render.view_models import PlayerHeader
 from tests.core.test_render_support import RENDER_MARKS, check_png
-from tests.core.test_songs_support import real_catalogue, small_catalogue
+from tests.core.test_songs_support import known, real_catalogue, small_catalogue
 
 pytestmark = RENDER_MARKS
 
@@ -24,7 +24,7 @@ T0 = datetime(2025, 11, 1, 20, 0)
 
 def test_chart_image_of_both_sets_with_a_best_and_its_history() -> None:
     catalogue = small_catalogue()
-    songs = tuple(catalogue.siblings(catalogue.song(1)))
+    songs = tuple(catalogue.siblings(known(catalogue.song(1))))
     history = tuple(
         (T0 + timedelta(days=i), a) for i, a in enumerate((970_000, 990_000, 1_004_000))
     )
@@ -40,7 +40,7 @@ def test_chart_image_of_both_sets_with_a_best_and_its_history() -> None:
 
 def test_chart_image_of_the_blank_title_and_an_utage_song_without_a_player() -> None:
     catalogue = small_catalogue()
-    for song in (catalogue.song(11422), catalogue.song(100500)):
+    for song in (known(catalogue.song(11422)), known(catalogue.song(100500))):
         check_png(render_png_sync(chart_info_figure, ChartInfoView((song,))))
 
 

@@ -20,7 +20,7 @@ from plugins.maimai_archive.core.songs.aliases import (
 )
 from plugins.maimai_archive.core.songs.catalogue import Catalogue
 from plugins.maimai_archive.core.songs.models import CatalogueState, SongRecord
-from tests.core.test_songs_support import SMALL_ALIASES, small_music_data
+from tests.core.test_songs_support import SMALL_ALIASES, known, small_music_data
 
 URL = "https://songs.example.test/music_data"
 
@@ -63,7 +63,7 @@ async def test_refresh_from_a_file_stores_and_reloads(db, songs_file: Path) -> N
     again = await store.refresh_songs(catalogue, str(songs_file))
     assert again.ok and not again.changed and again.count == 8
     loaded = await store.load_catalogue()
-    assert len(loaded) == 8 and loaded.song(11422).title == "\u3000"
+    assert len(loaded) == 8 and known(loaded.song(11422)).title == "\u3000"
     assert loaded.checked_at is not None
 
 
@@ -92,7 +92,7 @@ async def test_changed_data_replaces_the_stored_songs(db) -> None:
         result = await store.refresh_songs(catalogue, URL, client)
     assert result.changed and result.count == 7
     assert catalogue.song(383) is None
-    assert catalogue.chart("11501:master").constant == 140
+    assert known(catalogue.chart("11501:master")).constant == 140
 
 
 async def test_unreachable_source_keeps_the_stored_copy_and_says_how_old(db) -> None:
@@ -141,6 +141,37 @@ async def test_nothing_stored_and_source_missing_gives_an_empty_catalogue(
     assert result.error == "NetworkError" and result.count == 0 and result.age is None
 
 
+async def test_a_failed_first_refresh_says_how_to_use_a_file_not_that_a_copy_serves(
+    db, tmp_path: Path, songs_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = tmp_path / "missing.json"
+    catalogue = Catalogue()
+    with caplog.at_level("WARNING", logger=store.__name__):
+        result = await store.refresh_songs(catalogue, str(missing))
+    assert result.detail == f"file not found: {missing}"
+    assert "stored copy" not in caplog.text
+    assert (
+        "none is stored" in caplog.text
+        and "MAIMAI_SONGDB_URL=/path/to/music_data.json" in caplog.text
+    )
+    # once a copy is stored, a failure says that it serves
+    await store.refresh_songs(catalogue, str(songs_file))
+    caplog.clear()
+    with caplog.at_level("WARNING", logger=store.__name__):
+        result = await store.refresh_songs(catalogue, str(missing))
+    assert result.count == 8
+    assert "the stored copy serves: file not found" in caplog.text
+    assert "MAIMAI_SONGDB_URL" not in caplog.text
+
+
+async def test_the_alias_refresh_counts_aliases(db, songs_file: Path) -> None:
+    catalogue = Catalogue()
+    await store.refresh_songs(catalogue, str(songs_file))
+    result = await store.refresh_aliases(catalogue, str(SMALL_ALIASES))
+    names = sum(len(n) for _, n in catalogue.alias_items())
+    assert result.ok and result.count == names and names != len(catalogue)
+
+
 async def test_lxns_aliases_find_both_sd_and_dx_sets(db, songs_file: Path) -> None:
     catalogue = Catalogue()
     await store.refresh_songs(catalogue, str(songs_file))
@@ -172,7 +203,7 @@ async def test_user_alias_waits_for_approval_unless_a_superuser_adds_it(
     added = await propose_alias(11500, "β", "1", superuser=True)
     assert added.status is ProposalStatus.ADDED
     rejected = await propose_alias(11501, "垃圾", "2", superuser=False)
-    assert (await reject_alias(rejected.id)).alias == "垃圾"
+    assert known(await reject_alias(rejected.id)).alias == "垃圾"
     assert await pending_aliases() == []
     with pytest.raises(ValueError):
         await propose_alias(1, "   ", "2", superuser=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -17,6 +17,14 @@ SONGDB = REPO.parent / "shared" / "songdb" / "Skimige__Akiha-Assets__data__maima
 SYNTHETIC = REPO / "tests" / "fixtures" / "synthetic"
 SMALL_MUSIC_DATA = SYNTHETIC / "music_data_small.json"
 SMALL_ALIASES = SYNTHETIC / "lxns_aliases_small.json"
+
+T = TypeVar("T")
+
+
+def known(value: T | None) -> T:
+    """``value``, asserted present: a lookup the test's data answers."""
+    assert value is not None
+    return value
 
 
 @cache

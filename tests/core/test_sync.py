@@ -363,7 +363,7 @@ async def test_rotated_cookies_are_saved_after_every_response_and_never_in_clear
         saved.append(dict(jar))
         return await original(p, jar, expected)
 
-    harness.store.rotate = spy  # type: ignore[method-assign]
+    harness.store.rotate = spy
     source = SavedPages(real_plays[:3], real_profile)
     await harness.sync(player, source)
     assert len(saved) == source.requests  # one save per response

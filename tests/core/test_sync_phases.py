@@ -252,8 +252,13 @@ async def test_the_cli_report_of_a_sync_with_skipped_pages_is_json(
 
 
 async def test_an_off_site_photo_is_a_typed_page_error_without_a_request():
-    calls = []
-    transport = httpx.MockTransport(lambda request: calls.append(request) or httpx.Response(200))
+    calls: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(200)
+
+    transport = httpx.MockTransport(answer)
     async with MaimaiClient(
         "https://maimai.test/maimai-mobile/", dict(COOKIES), transport=transport, request_interval=0
     ) as client:

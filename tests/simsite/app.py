@@ -67,7 +67,7 @@ class _Site:
         user_id, t = request.cookies.get("userId"), request.cookies.get("_t")
         player, state = w.identify(user_id, t)
         entry = LogEntry(
-            len(w.log) + 1, request.method, page, request.url.query, player and player.id
+            len(w.log) + 1, request.method, page, request.url.query, player.id if player else None
         )
         w.log.append(entry)
         if player is not None:
@@ -126,12 +126,12 @@ class _Site:
             return _html(pages.challenge_page())
         if page in _PUBLIC:
             entry.session = None
-            html = (
+            public = (
                 pages.index_page(base)
                 if page == ""
                 else pages.error_page(base, request.query_params.get("code", "200002"))
             )
-            return _html(html)
+            return _html(public)
         entry.session = state
         if page == "logout/" or page.startswith("home/homeIndex/logout"):
             if player is not None and state == "ok":

@@ -506,7 +506,8 @@ class World:
     @staticmethod
     def rating_of(player: Player) -> int:
         """DX rating: best 35 older-version charts + best 15 current-version charts."""
-        old, new = [], []
+        old: list[int] = []
+        new: list[int] = []
         for b in player.bests.values():
             (new if b.chart.is_new else old).append(chart_rating(b.chart, b.achievement))
         return sum(sorted(old, reverse=True)[:35]) + sum(sorted(new, reverse=True)[:15])
@@ -661,7 +662,7 @@ def _achievement(chart: Chart, judgements: tuple[tuple[int, int, int, int, int],
     breaks = chart.notes[4]
     ach = Fraction(100 * earned, total_base)
     if breaks:
-        ach += sum(_BREAK_BONUS[j] * judgements[4][j] for j in range(5)) / breaks
+        ach += Fraction(sum(_BREAK_BONUS[j] * judgements[4][j] for j in range(5))) / breaks
     return int(ach * 10000)
 
 

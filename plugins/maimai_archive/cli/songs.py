@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from typing import Any
 
 from ..config import MaimaiConfig, load_config
@@ -43,7 +44,14 @@ def songs_update(args: argparse.Namespace, config: MaimaiConfig | None = None) -
             {"songs": _result(songs), "aliases": _result(aliases)}, ensure_ascii=False, indent=1
         )
     )
-    return 0 if songs.ok and songs.count else 1
+    for name, result, setting in (
+        ("song data", songs, "MAIMAI_SONGDB_URL"),
+        ("aliases", aliases, "MAIMAI_ALIAS_URL"),
+    ):
+        if not result.ok:
+            print(f"{name} not updated: {result.detail} (check {setting})", file=sys.stderr)
+    # any source that failed fails the command (cron and scripts see it)
+    return 0 if songs.ok and aliases.ok and songs.count else 1
 
 
 async def _search(config: MaimaiConfig, query: str, limit: int) -> list[dict[str, Any]]:
@@ -77,5 +85,5 @@ def _result(result: RefreshResult) -> dict[str, Any]:
         "changed": result.changed,
         "count": result.count,
         "age_seconds": None if result.age is None else int(result.age.total_seconds()),
-        "error": result.error,
+        "error": result.detail if result.detail else result.error,
     }

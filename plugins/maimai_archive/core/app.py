@@ -156,11 +156,15 @@ class ArchiveApp:
                 songs.changed,
                 resolved,
             )
-        else:
+        elif songs.count:
             log.warning(
                 "song data not refreshed (%s); serving the stored copy of %d songs",
                 songs.error,
                 songs.count,
+            )
+        else:  # the store's warning says how to point MAIMAI_SONGDB_URL at a file
+            log.warning(
+                "song data not refreshed (%s) and none is stored: no song known", songs.error
             )
         if not aliases.ok:
             log.warning("aliases not refreshed (%s)", aliases.error)

@@ -13,7 +13,7 @@ RANK_DAYS = 7
 
 
 async def group_ranking(
-    member_qqs: Iterable[str], now: datetime, title: str, days: int = RANK_DAYS
+    member_qqs: Iterable[str | int], now: datetime, title: str, days: int = RANK_DAYS
 ) -> RankingView | None:
     """None when no member of the group is public with a known rating."""
     qqs = list({str(q) for q in member_qqs})

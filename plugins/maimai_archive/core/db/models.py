@@ -206,6 +206,7 @@ class BestChange(Model):
     sync: fields.ForeignKeyNullableRelation[SyncRun] = fields.ForeignKeyField(
         "maimai.SyncRun", related_name="best_changes", null=True, on_delete=fields.SET_NULL
     )
+    sync_id: int | None
     chart_key = fields.CharField(max_length=CHART_KEY_MAX)
     song_id = fields.IntField(null=True)
     title = fields.CharField(max_length=255)

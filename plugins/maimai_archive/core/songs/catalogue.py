@@ -27,10 +27,11 @@ PAGE_TITLES: dict[int, str] = {383: "Link"}
 @dataclass(frozen=True, slots=True)
 class RefreshResult:
     changed: bool  # the stored song data changed
-    count: int  # songs in the catalogue after the refresh
+    count: int  # songs (aliases, for the alias list) in the catalogue after the refresh
     age: timedelta | None  # how long since the source last confirmed the stored copy
     error: str | None = None  # the failure's class name when the source was unreachable
     fetched_at: datetime | None = None
+    detail: str | None = None  # the failure for a person: "file not found: …", "…: HTTP 502"
 
     @property
     def ok(self) -> bool:

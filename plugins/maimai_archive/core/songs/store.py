@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 SONGS = "songs"
 ALIASES = "aliases"
 TIMEOUT = 30.0
+# What to do when a source fails and nothing is stored yet (a first start without network).
+NO_COPY_HINT = {
+    SONGS: "no song is known until one succeeds: set MAIMAI_SONGDB_URL to a music_data JSON"
+    " file (MAIMAI_SONGDB_URL=/path/to/music_data.json) and run `mai-archive songs update`",
+    ALIASES: "no alias is known until one succeeds: MAIMAI_ALIAS_URL may name an alias list file",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +56,10 @@ async def fetch_json(
     if not is_url(source):
         try:
             text = await asyncio.to_thread(Path(source).read_text, encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise NetworkError(f"file not found: {source}") from exc
         except OSError as exc:
-            raise NetworkError(f"song source file: {exc.__class__.__name__}") from exc
+            raise NetworkError(f"cannot read {source}: {exc.strerror or exc}") from exc
         return Fetched(_json(text, source), None)
     headers = {"If-None-Match": etag} if etag else {}
     try:
@@ -103,7 +111,9 @@ async def refresh_songs(
         songs = songs_from_records(records)  # validates every record before storing any
         return await _store(records, songs, stored)
 
-    result = await _refresh(catalogue, SONGS, source, http_client, apply, use_etag=bool(stored))
+    result = await _refresh(
+        catalogue, SONGS, source, http_client, apply, use_etag=bool(stored), has_copy=bool(stored)
+    )
     if result.ok and (result.changed or not len(catalogue)):
         await load_into(catalogue)
         result = replace(result, count=len(catalogue))
@@ -121,16 +131,28 @@ async def _refresh(
     apply: Callable[[Any], Awaitable[bool]],
     *,
     use_etag: bool = True,
+    has_copy: bool | None = None,
 ) -> RefreshResult:
-    """Fetch one source, ``apply`` a fresh payload, and record when the source answered."""
+    """Fetch one source, ``apply`` a fresh payload, and record when the source answered.
+    ``has_copy``: whether a copy is stored (default: whether the source ever answered)."""
     state, _ = await CatalogueState.get_or_create(source=name)
     try:
         fetched = await fetch_json(source, state.etag if use_etag else None, http_client)
         changed = False if fetched.payload is None else await apply(fetched.payload)
     except MaimaiError as exc:
-        log.warning("%s refresh failed, the stored copy serves: %s", name, exc)
+        if has_copy if has_copy is not None else state.fetched_at is not None:
+            log.warning("%s refresh failed, the stored copy serves: %s", name, exc)
+        else:
+            log.warning(
+                "%s refresh failed and none is stored: %s; %s", name, exc, NO_COPY_HINT[name]
+            )
         return RefreshResult(
-            False, len(catalogue), _age(state.checked_at), exc.__class__.__name__, state.fetched_at
+            False,
+            len(catalogue),
+            _age(state.checked_at),
+            exc.__class__.__name__,
+            state.fetched_at,
+            detail=str(exc),
         )
     now = datetime.now(UTC)
     state.etag = fetched.etag
@@ -163,7 +185,8 @@ async def _store(
 async def refresh_aliases(
     catalogue: Catalogue, source: str, http_client: httpx.AsyncClient | None = None
 ) -> RefreshResult:
-    """Fetch the LXNS alias list (URL or file), store it, and apply it."""
+    """Fetch the LXNS alias list (URL or file), store it, and apply it. The result counts
+    aliases, not songs."""
 
     async def apply(payload: Any) -> bool:
         return await replace_lxns_aliases(parse_lxns_aliases(payload))
@@ -171,7 +194,7 @@ async def refresh_aliases(
     result = await _refresh(catalogue, ALIASES, source, http_client, apply)
     if result.ok:
         await reload_aliases(catalogue)
-    return result
+    return replace(result, count=sum(len(names) for _, names in catalogue.alias_items()))
 
 
 async def reload_aliases(catalogue: Catalogue) -> None:
