@@ -24,7 +24,7 @@ REAL_HTML = REPO.parent / "shared" / "real_html"
 from bs4 import BeautifulSoup  # noqa: E402
 
 from plugins.maimai_archive.core.pages import parse_record, parse_scores  # noqa: E402
-from plugins.maimai_archive.core.pages.common import make_tree  # noqa: E402
+from plugins.maimai_archive.core.pages.markup import make_tree  # noqa: E402
 from plugins.maimai_archive.core.pages.scores import parse_scores_tree  # noqa: E402
 
 SCORE_MARKERS = (

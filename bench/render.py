@@ -28,9 +28,8 @@ from plugins.maimai_archive.core.render import (
     history,
     records_table,
 )
-from plugins.maimai_archive.core.render.archive_view_models import CurvePoint, RatingCurveView
 from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
-from plugins.maimai_archive.core.render.view_models import (
+from plugins.maimai_archive.core.views.play_views import (
     AlbumPhoto,
     AlbumView,
     B50Tile,
@@ -46,6 +45,7 @@ from plugins.maimai_archive.core.render.view_models import (
     RecentView,
     RecordsView,
 )
+from plugins.maimai_archive.core.views.progress_views import CurvePoint, RatingCurveView
 
 TITLES = [
     "渦状銀河のシンフォニエッタ",

@@ -38,12 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synthetic import QQ0, build
 
-from plugins.maimai_archive.core.archive import chart_queries, curve, queries
-from plugins.maimai_archive.core.archive.binding import BindingStore
-from plugins.maimai_archive.core.archive.export import export_plays
-from plugins.maimai_archive.core.archive.forget import forget_player
-from plugins.maimai_archive.core.archive.scores import current_scores
-from plugins.maimai_archive.core.archive.sync import SyncService
+from plugins.maimai_archive.core.archiving.binding import BindingStore
+from plugins.maimai_archive.core.archiving.forget import forget_player
+from plugins.maimai_archive.core.archiving.sync import SyncService
 from plugins.maimai_archive.core.db.database import reset_database, start_database, stop_database
 from plugins.maimai_archive.core.db.models import (
     Best,
@@ -52,6 +49,11 @@ from plugins.maimai_archive.core.db.models import (
 )
 from plugins.maimai_archive.core.game import ChartType, Difficulty, rank_for
 from plugins.maimai_archive.core.parsed import ParsedPlay, ParsedPlayDetail, ParsedProfile
+from plugins.maimai_archive.core.queries import charts as chart_queries
+from plugins.maimai_archive.core.queries import curve
+from plugins.maimai_archive.core.queries import plays as queries
+from plugins.maimai_archive.core.queries.best_scores import current_scores
+from plugins.maimai_archive.core.queries.export import export_plays
 from plugins.maimai_archive.core.rating import b50, what_raises
 from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue

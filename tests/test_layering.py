@@ -127,15 +127,15 @@ def test_renderers_query_nothing(tmp_path: Path) -> None:
     root = tree(
         tmp_path,
         {
-            "core/render/b50.py": "from .view_models import B50View\n",
-            "core/render/view_models.py": "",
-            "core/render/diff.py": "from ..archive import queries\n",
+            "core/render/b50.py": "from ..views.play_views import B50View\n",
+            "core/views/play_views.py": "",
+            "core/render/diff.py": "from ..queries import plays\n",
             "core/render/orm.py": "from tortoise import fields\n",
-            "core/archive/queries.py": "",
+            "core/queries/plays.py": "",
         },
     )
     assert keys(layering.renderers_without_queries, root) == [
-        "core.render.diff -> core.archive.queries",
+        "core.render.diff -> core.queries.plays",
         "core.render.orm -> tortoise",
     ]
 
@@ -184,16 +184,17 @@ def test_the_write_side_and_the_read_side_import_each_other_not(tmp_path: Path) 
     root = tree(
         tmp_path,
         {
-            "core/archive/sync/service.py": "from .. import bests\nfrom ..queries import diff\n",
-            "core/archive/queries.py": "from . import bests\n",
-            "core/archive/export.py": "from .binding import open_box\n",
-            "core/archive/binding.py": "",
-            "core/archive/bests.py": "",
+            "core/archiving/sync/service.py": "from .. import bests\nfrom ...queries import plays\n",
+            "core/queries/curve.py": "from . import plays\n",
+            "core/queries/export.py": "from ..archiving.binding import open_box\n",
+            "core/queries/plays.py": "",
+            "core/archiving/binding.py": "",
+            "core/archiving/bests.py": "",
         },
     )
     assert keys(layering.sides_apart, root) == [
-        "core.archive.export -> core.archive.binding",
-        "core.archive.sync.service -> core.archive.queries",
+        "core.archiving.sync.service -> core.queries.plays",
+        "core.queries.export -> core.archiving.binding",
     ]
 
 
@@ -256,13 +257,13 @@ def test_the_map_names_every_module(tmp_path: Path) -> None:
 
 
 def test_an_allow_list_forgives_only_what_it_names(tmp_path: Path) -> None:
-    # chat/common.py is on the generic-names list today (issue 20); chat/utils.py is not.
+    # chat/registry.py is on the generic-names list today (issue 20); chat/utils.py is not.
     root = tree(
         tmp_path,
-        {"chat/common.py": "", "chat/utils.py": ""},
+        {"chat/registry.py": "", "chat/utils.py": ""},
         mapped="chat common utils",
     )
     bad, stale = layering.check(root)
     assert Violation("names", "chat/utils.py", "a name that says nothing of its room") in bad
-    assert not [v for v in bad if v.key == "chat/common.py"]
+    assert not [v for v in bad if v.key == "chat/registry.py"]
     assert "no_generic_names: core/render/base.py" in stale

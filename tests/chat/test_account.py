@@ -39,7 +39,7 @@ async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encry
     app: App, db, site
 ) -> None:
     from plugins.maimai_archive.chat.account import bind
-    from plugins.maimai_archive.chat.common import app as get_app
+    from plugins.maimai_archive.chat.registry import app as get_app
     from plugins.maimai_archive.core.db.models import Binding, Player
 
     route = site.get("friend/userFriendCode/").mock(
@@ -192,7 +192,7 @@ async def test_bind_with_garbage_explains_the_shapes(app: App, db) -> None:
 
 
 async def _bound_player(qq: str = str(USER)):
-    from plugins.maimai_archive.chat.common import app as get_app
+    from plugins.maimai_archive.chat.registry import app as get_app
     from plugins.maimai_archive.core.db.models import Player
 
     player = await Player.create(qq=qq, name="ＳＣＨＷＩ", rating=14374)

@@ -23,15 +23,15 @@ from .test_archive_images import _expect, _images
 @pytest.fixture
 def rendered(monkeypatch) -> list[tuple]:
     """Renderer calls (function, view), answered with tiny PNGs; the catalogue is the fixture's."""
-    from plugins.maimai_archive.chat import archive
-    from plugins.maimai_archive.chat.common import app
+    from plugins.maimai_archive.chat import progress as archive
+    from plugins.maimai_archive.chat.registry import app
 
     monkeypatch.setattr(app(), "catalogue", fx.catalogue())
     return fake_renderers(monkeypatch, archive)
 
 
 async def test_today_sends_the_latest_visit(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive
+    from plugins.maimai_archive.chat import progress as archive
 
     await fx.build()
     await _expect(app, archive.today_cmd, group_message("/today"), _images(2))
@@ -41,7 +41,7 @@ async def test_today_sends_the_latest_visit(app: App, db, rendered):
 
 
 async def test_today_with_a_date_sends_every_visit_of_that_day(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive
+    from plugins.maimai_archive.chat import progress as archive
 
     await fx.build()
     await _expect(app, archive.today_cmd, private_message("出勤 2025-11-22"), _images(2))
@@ -52,8 +52,8 @@ async def test_today_with_a_date_sends_every_visit_of_that_day(app: App, db, ren
 
 
 async def test_today_without_visits_answers_in_text(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import progress as archive
+    from plugins.maimai_archive.chat import record_images as views
     from plugins.maimai_archive.core.db.models import Player
 
     await fx.build()
@@ -76,7 +76,7 @@ async def test_today_without_visits_answers_in_text(app: App, db, rendered):
 async def test_plate_sends_progress_now_and_then(app: App, db, rendered):
     from datetime import date
 
-    from plugins.maimai_archive.chat import archive
+    from plugins.maimai_archive.chat import progress as archive
 
     await fx.build()
     await _expect(app, archive.plate_cmd, group_message("/plate 舞将"), _images(2))
@@ -87,8 +87,8 @@ async def test_plate_sends_progress_now_and_then(app: App, db, rendered):
 
 
 async def test_plate_unknown_or_missing_name_lists_the_valid_ones(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive
-    from plugins.maimai_archive.core.archive.plates import valid_names
+    from plugins.maimai_archive.chat import progress as archive
+    from plugins.maimai_archive.core.queries.plates import valid_names
 
     await fx.build()
     names = valid_names(fx.catalogue())
@@ -105,7 +105,7 @@ async def test_plate_unknown_or_missing_name_lists_the_valid_ones(app: App, db, 
 
 
 async def test_rank_shows_the_public_members_of_the_group(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive
+    from plugins.maimai_archive.chat import progress as archive
     from plugins.maimai_archive.core.db.models import Player
 
     await fx.build(qq=str(USER), public=True)
@@ -128,7 +128,7 @@ async def test_rank_shows_the_public_members_of_the_group(app: App, db, rendered
 
 
 async def test_rank_with_nobody_public_or_outside_a_group(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive
+    from plugins.maimai_archive.chat import progress as archive
 
     await fx.build(qq=str(USER), public=False)
     async with app.test_matcher(archive.rank_cmd) as ctx:
@@ -152,10 +152,10 @@ async def test_rank_with_nobody_public_or_outside_a_group(app: App, db, rendered
 
 
 async def test_diff_after_a_sync_with_nothing_new_shows_the_last_change(app: App, db, monkeypatch):
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
 
     calls = fake_renderers(monkeypatch, views)
-    from plugins.maimai_archive.chat.common import app as running
+    from plugins.maimai_archive.chat.registry import app as running
 
     monkeypatch.setattr(running(), "catalogue", fx.catalogue())
     await fx.build()  # its latest finished sync found nothing new
@@ -170,7 +170,8 @@ async def test_diff_after_a_sync_with_nothing_new_shows_the_last_change(app: App
 async def test_today_plate_and_rank_share_the_image_rate_limit(
     app: App, db, rendered, monkeypatch, command, text
 ):
-    from plugins.maimai_archive.chat import archive, common
+    from plugins.maimai_archive.chat import progress as archive
+    from plugins.maimai_archive.chat import registry as common
     from plugins.maimai_archive.core.guards import RateLimit
 
     limit = RateLimit(1, 60, clock=lambda: 1000.0)
@@ -188,7 +189,7 @@ async def test_today_plate_and_rank_share_the_image_rate_limit(
 
 @pytest.mark.parametrize("error", [ActionFailed(retcode=100, msg="fail"), NetworkError("timeout")])
 async def test_rank_answers_when_the_member_list_cannot_be_read(app: App, db, rendered, error):
-    from plugins.maimai_archive.chat import archive
+    from plugins.maimai_archive.chat import progress as archive
 
     await fx.build(qq=str(USER), public=True)
     async with app.test_matcher(archive.rank_cmd) as ctx:
@@ -202,8 +203,8 @@ async def test_rank_answers_when_the_member_list_cannot_be_read(app: App, db, re
 
 
 async def test_plate_before_the_song_data_is_loaded_says_so(app: App, db, monkeypatch):
-    from plugins.maimai_archive.chat import archive
-    from plugins.maimai_archive.chat.common import app as running
+    from plugins.maimai_archive.chat import progress as archive
+    from plugins.maimai_archive.chat.registry import app as running
     from plugins.maimai_archive.chat.song_pick import EMPTY_CATALOGUE
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 

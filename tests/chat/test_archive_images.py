@@ -18,7 +18,7 @@ T0 = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def rendered(monkeypatch) -> list[tuple]:
     """Calls to the renderer: (renderer function, view) — answered with a tiny PNG."""
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
 
     return fake_renderers(monkeypatch, views)
 
@@ -78,7 +78,7 @@ async def _expect(app: App, matcher, event, reply) -> None:
 async def test_each_command_sends_images(
     app: App, db, rendered, text, matcher_name, renderer, pages
 ):
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
 
     await _archive()
     await _expect(
@@ -100,8 +100,8 @@ async def test_each_command_sends_images(
 async def test_b50_sends_the_board_for_a_date(app: App, db, rendered, monkeypatch):
     from datetime import date
 
-    from plugins.maimai_archive.chat import archive_images as views
-    from plugins.maimai_archive.core.render.view_models import B50View, PlayerHeader
+    from plugins.maimai_archive.chat import record_images as views
+    from plugins.maimai_archive.core.views.play_views import B50View, PlayerHeader
 
     asked = []
 
@@ -117,7 +117,7 @@ async def test_b50_sends_the_board_for_a_date(app: App, db, rendered, monkeypatc
 
 async def test_b50_is_empty_text_without_catalogue_bests(app: App, db, rendered):
     # The test catalogue is empty: no chart resolves, so there is no B50 to draw.
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
 
     player = await _archive()
     from plugins.maimai_archive.core.db.models import Best
@@ -139,7 +139,7 @@ async def test_b50_is_empty_text_without_catalogue_bests(app: App, db, rendered)
 
 
 async def test_empty_archive_answers_in_text(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
 
     await _archive(plays=0)
     await _expect(app, views.recent_cmd, private_message("/recent"), views.NOTHING_YET)
@@ -149,14 +149,14 @@ async def test_empty_archive_answers_in_text(app: App, db, rendered):
 
 
 async def test_unbound_user_is_told_to_bind(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive_images as views
-    from plugins.maimai_archive.chat.common import NOT_BOUND
+    from plugins.maimai_archive.chat import record_images as views
+    from plugins.maimai_archive.chat.registry import NOT_BOUND
 
     await _expect(app, views.recent_cmd, group_message("/recent"), NOT_BOUND)
 
 
 async def test_at_someone_only_when_they_are_public(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
 
     await _archive(ME)
     stranger = Message("/recent ") + MessageSegment.at("20999")  # no archive at all
@@ -178,7 +178,7 @@ async def test_at_someone_only_when_they_are_public(app: App, db, rendered):
 
 
 async def test_bad_arguments_get_usage(app: App, db, rendered):
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
 
     await _archive()
     await _expect(
@@ -201,7 +201,7 @@ async def test_bad_arguments_get_usage(app: App, db, rendered):
 def test_parse_date_forms():
     from datetime import date
 
-    from plugins.maimai_archive.chat.archive_images import parse_date
+    from plugins.maimai_archive.chat.record_images import parse_date
 
     today = date(2025, 11, 23)
     assert parse_date("2025-10-01", today) == date(2025, 10, 1)

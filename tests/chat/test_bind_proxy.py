@@ -28,7 +28,7 @@ def one_tap(monkeypatch):
     """The chat layer's one-tap service with the site's authorize URL mocked (proxy not listening)."""
     from plugins.maimai_archive.chat import bind_proxy
     from plugins.maimai_archive.config import MaimaiConfig
-    from plugins.maimai_archive.core.login.service import OneTapBind
+    from plugins.maimai_archive.core.login.one_tap import OneTapBind
 
     class MockedOneTap(OneTapBind):
         answers: list[httpx.Response | Exception]  # what the authorize URL answers next
@@ -86,7 +86,7 @@ async def test_bind_alone_when_the_site_gives_no_link_falls_back_to_the_cookie_w
     app: App, db, one_tap
 ) -> None:
     from plugins.maimai_archive.chat.account import bind
-    from plugins.maimai_archive.core.archive.binding import USAGE
+    from plugins.maimai_archive.core.archiving.binding import USAGE
 
     one_tap.answers.append(httpx.ConnectError("down"))
     async with app.test_matcher(bind) as ctx:
@@ -105,7 +105,7 @@ async def test_bind_alone_when_the_site_gives_no_link_falls_back_to_the_cookie_w
 async def test_bind_alone_with_the_proxy_off_explains_the_cookie_ways(app: App, db) -> None:
     from plugins.maimai_archive.chat import bind_proxy
     from plugins.maimai_archive.chat.account import bind
-    from plugins.maimai_archive.core.archive.binding import USAGE
+    from plugins.maimai_archive.core.archiving.binding import USAGE
 
     assert bind_proxy._one_tap is None  # MAIMAI_BIND_PROXY is empty by default
     async with app.test_matcher(bind) as ctx:
@@ -160,7 +160,7 @@ async def test_a_login_link_another_qq_waits_on_is_refused_and_void_for_both(one
 
 async def test_bind_alone_is_answered_whatever_the_authorize_request_raises(one_tap) -> None:
     from plugins.maimai_archive.chat import bind_proxy
-    from plugins.maimai_archive.core.archive.binding import USAGE
+    from plugins.maimai_archive.core.archiving.binding import USAGE
 
     async def not_gzip():
         yield b"not gzip"

@@ -20,7 +20,7 @@ SUPERUSER = 10000
 
 @pytest.fixture
 def catalogue(monkeypatch: pytest.MonkeyPatch):
-    from plugins.maimai_archive.chat.common import app as core_app
+    from plugins.maimai_archive.chat.registry import app as core_app
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
     data = json.loads(SMALL.read_text(encoding="utf-8"))
@@ -223,7 +223,7 @@ def test_parse_charts_args() -> None:
 
 async def test_alias_proposal_then_superuser_approval(app: App, catalogue, renders, db) -> None:
     from plugins.maimai_archive.chat.chart import alias_cmd
-    from plugins.maimai_archive.core.songs.models import Alias
+    from plugins.maimai_archive.core.songs.tables import Alias
 
     # ids keep counting across tests (sequences are not reset): learn the next one
     probe = await Alias.create(song_id=0, alias="probe")

@@ -30,7 +30,7 @@ async def _say(app: App, matcher, event, reply) -> None:
 @pytest.fixture
 def limits(monkeypatch):
     """Small limits on a clock the test moves (the suite runs without limits otherwise)."""
-    from plugins.maimai_archive.chat import common
+    from plugins.maimai_archive.chat import registry as common
     from plugins.maimai_archive.core.guards import RateLimit
 
     now = [1000.0]
@@ -74,7 +74,7 @@ async def test_every_malformed_bind_is_answered(app: App, db, text: str, says: s
 
 def _refusal(text: str, says: str) -> str:
     """The parser's message for ``text``, which must say ``says``."""
-    from plugins.maimai_archive.core.archive.binding import parse_bind_input
+    from plugins.maimai_archive.core.archiving.binding import parse_bind_input
     from plugins.maimai_archive.core.errors import BindingError
 
     with pytest.raises(BindingError) as refused:
@@ -87,7 +87,7 @@ async def test_a_bind_that_breaks_unexpectedly_still_gets_a_reply(
     app: App, db, monkeypatch
 ) -> None:
     from plugins.maimai_archive.chat import account
-    from plugins.maimai_archive.chat.common import app as get_app
+    from plugins.maimai_archive.chat.registry import app as get_app
 
     async def broken(qq, given):
         raise UnicodeError("label too long")  # e.g. an IDNA host httpx refuses
@@ -103,7 +103,7 @@ async def test_a_bind_that_breaks_unexpectedly_still_gets_a_reply(
 
 async def test_bind_attempts_are_rate_limited_per_user(app: App, db, limits) -> None:
     from plugins.maimai_archive.chat import account
-    from plugins.maimai_archive.chat.common import TOO_OFTEN
+    from plugins.maimai_archive.chat.registry import TOO_OFTEN
 
     for _ in range(3):
         await _say(
@@ -130,8 +130,8 @@ async def test_bind_attempts_are_rate_limited_per_user(app: App, db, limits) -> 
 async def test_image_commands_are_rate_limited_per_user_with_a_short_text(
     app: App, db, limits
 ) -> None:
-    from plugins.maimai_archive.chat import archive_images as views
-    from plugins.maimai_archive.chat.common import NOT_BOUND, TOO_OFTEN
+    from plugins.maimai_archive.chat import record_images as views
+    from plugins.maimai_archive.chat.registry import NOT_BOUND, TOO_OFTEN
 
     await _say(app, views.recent_cmd, group_message("/recent"), NOT_BOUND)
     await _say(app, views.b50_cmd, group_message("/b50"), NOT_BOUND)
@@ -155,7 +155,7 @@ async def test_recent_and_b50_answer_while_jackets_are_hostile(
     monkeypatch,
     jacket,
 ) -> None:
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
     from plugins.maimai_archive.core.db.models import Play
 
     shown: list = []
@@ -220,7 +220,7 @@ async def test_recent_and_b50_answer_while_jackets_are_hostile(
 async def test_cookies_pasted_in_a_group_never_reach_nonebots_log(app: App, db, text: str) -> None:
     from nonebot import logger
 
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
 
     seen: list[str] = []
     sink = logger.add(lambda m: seen.append(str(m)), level="DEBUG", colorize=False)

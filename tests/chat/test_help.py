@@ -6,8 +6,8 @@ from .helpers import group_message, private_message
 
 
 async def test_help_in_a_group_lists_every_registered_command(app: App) -> None:
-    from plugins.maimai_archive.chat.common import COMMANDS
     from plugins.maimai_archive.chat.help import help_cmd, help_text
+    from plugins.maimai_archive.chat.registry import COMMANDS
 
     text = help_text()
     for doc in COMMANDS:
@@ -69,7 +69,7 @@ async def test_a_command_followed_directly_by_an_at_is_a_command(app: App, db) -
     """Mobile QQ puts the @ right after the word: "/b50@someone" must still work."""
     from nonebot.adapters.onebot.v11 import Message, MessageSegment
 
-    from plugins.maimai_archive.chat.archive_images import NOT_SHOWN, b50_cmd
+    from plugins.maimai_archive.chat.record_images import NOT_SHOWN, b50_cmd
 
     async with app.test_matcher(b50_cmd) as ctx:
         bot = ctx.create_bot()

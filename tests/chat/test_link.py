@@ -19,7 +19,7 @@ TOKEN = "df0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
 
 def trackers() -> TrackerService:
     """The running app's tracker service (there once the bot started)."""
-    from plugins.maimai_archive.chat.common import app as get_app
+    from plugins.maimai_archive.chat.registry import app as get_app
 
     service = get_app().trackers
     assert service is not None
@@ -146,9 +146,9 @@ async def test_push_counts_what_a_service_cannot_take(app: App, db) -> None:
 async def test_push_is_limited_per_user_and_a_refused_one_costs_nothing(
     app: App, db, monkeypatch
 ) -> None:
-    from plugins.maimai_archive.chat.common import TOO_OFTEN
-    from plugins.maimai_archive.chat.common import app as get_app
     from plugins.maimai_archive.chat.link import NOT_LINKED, push
+    from plugins.maimai_archive.chat.registry import TOO_OFTEN
+    from plugins.maimai_archive.chat.registry import app as get_app
     from plugins.maimai_archive.core.guards import RateLimit
 
     now = [1000.0]

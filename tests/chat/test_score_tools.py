@@ -32,7 +32,7 @@ def _png(colour: str = "red", size: int = 16) -> bytes:
 
 @pytest.fixture
 def catalogue(monkeypatch: pytest.MonkeyPatch):
-    from plugins.maimai_archive.chat.common import app as core_app
+    from plugins.maimai_archive.chat.registry import app as core_app
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
     data = json.loads(SMALL.read_text(encoding="utf-8"))
@@ -257,7 +257,7 @@ async def test_raise_shows_the_biggest_gains_first(app: App, db, catalogue, rend
 async def test_raise_asks_an_unbound_player_to_bind(
     app: App, db, catalogue, rendered, text
 ) -> None:
-    from plugins.maimai_archive.chat.common import NOT_BOUND
+    from plugins.maimai_archive.chat.registry import NOT_BOUND
     from plugins.maimai_archive.chat.score_tools import raise_cmd
 
     await _say(app, raise_cmd, group_message(text), NOT_BOUND)
@@ -292,8 +292,9 @@ async def test_raise_ignores_chat_that_starts_with_its_name(
 
 def test_raise_image_renders_with_and_without_jackets(tmp_path) -> None:
     from plugins.maimai_archive.core.render.base import MAX_PNG_BYTES, render_png_sync
-    from plugins.maimai_archive.core.render.raise_list import RaiseRow, RaiseView, raise_figure
-    from plugins.maimai_archive.core.render.view_models import ChartRef, PlayerHeader
+    from plugins.maimai_archive.core.render.raise_list import raise_figure
+    from plugins.maimai_archive.core.views.play_views import ChartRef, PlayerHeader
+    from plugins.maimai_archive.core.views.raise_views import RaiseRow, RaiseView
 
     jacket = tmp_path / "00001.png"
     jacket.write_bytes(_png("#3366ff", 64))
@@ -341,7 +342,7 @@ def test_raise_image_renders_with_and_without_jackets(tmp_path) -> None:
 @pytest.fixture
 def cover_host(monkeypatch):
     """A cover cache in the bot's data dir that asks a mocked host; the files are removed after."""
-    from plugins.maimai_archive.chat.common import app as core_app
+    from plugins.maimai_archive.chat.registry import app as core_app
     from plugins.maimai_archive.core.covers import CoverCache
 
     cache = CoverCache(core_app().config.data_dir / "covers", COVER_HOST + "/{id:05d}.png")
@@ -369,7 +370,7 @@ async def test_raise_fetches_the_jackets_it_shows(
 async def test_recent_fetches_jackets_before_rendering(
     app: App, db, catalogue, cover_host, monkeypatch
 ) -> None:
-    from plugins.maimai_archive.chat import archive_images as views
+    from plugins.maimai_archive.chat import record_images as views
     from plugins.maimai_archive.core.db.models import Play, Player
 
     calls = []

@@ -76,7 +76,7 @@ def site():
 
 
 async def _bound():
-    from plugins.maimai_archive.chat.common import app as get_app
+    from plugins.maimai_archive.chat.registry import app as get_app
     from plugins.maimai_archive.core.db.models import Player
 
     player = await Player.create(qq=str(USER))
@@ -98,7 +98,7 @@ async def _say(app: App, text: str, reply) -> None:
 
 
 async def test_sync_unbound_tells_how_to_bind(app: App, db) -> None:
-    from plugins.maimai_archive.chat.common import NOT_BOUND
+    from plugins.maimai_archive.chat.registry import NOT_BOUND
 
     await _say(app, "/sync", NOT_BOUND)
 
@@ -166,7 +166,7 @@ COOKIES = {"userId": "1234567890123", "_t": "0123456789abcdef"}
 async def test_changed_detail_and_album_pages_the_sync_is_done_and_says_so(
     app: App, db, site
 ) -> None:
-    from plugins.maimai_archive.chat.common import app as get_app
+    from plugins.maimai_archive.chat.registry import app as get_app
     from plugins.maimai_archive.core.db.models import Play
 
     site.routes[1].mock(return_value=httpx.Response(200, text=CHANGED_DETAIL))

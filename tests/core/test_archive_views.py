@@ -9,17 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from plugins.maimai_archive.core.archive import (
-    attempts,
-    curve,
-    plates,
-    queries,
-    ranking,
-    versions,
-    visits,
-)
-from plugins.maimai_archive.core.archive.plates import Plate
-from plugins.maimai_archive.core.archive.queries import Archive
+from plugins.maimai_archive.core.queries import attempts, curve, plates, ranking, versions, visits
+from plugins.maimai_archive.core.queries import plays as queries
+from plugins.maimai_archive.core.queries.plates import Plate
+from plugins.maimai_archive.core.queries.plays import Archive
 from plugins.maimai_archive.core.songs.catalogue import Catalogue
 from tests import archive_fixture as fx
 
@@ -268,7 +261,7 @@ def test_plate_totals_on_the_real_cn_song_data(songdb):
     and every listed id is a song of the data in the versions its plate covers."""
     import json
 
-    from plugins.maimai_archive.core.archive import plate_rules
+    from plugins.maimai_archive.core.queries import plate_rules
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
     data = json.loads(

@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.fernet import Fernet
 
-from plugins.maimai_archive.core.archive.autosync import (
+from plugins.maimai_archive.core.archiving.autosync import (
     MAX_INTERVAL,
     MIN_INTERVAL,
     AutoSync,
     next_interval,
 )
-from plugins.maimai_archive.core.archive.binding import BindingStore
-from plugins.maimai_archive.core.archive.sync import SyncReport, SyncService, SyncStatus
+from plugins.maimai_archive.core.archiving.binding import BindingStore
+from plugins.maimai_archive.core.archiving.sync import SyncReport, SyncService, SyncStatus
 from plugins.maimai_archive.core.db.models import Player
 from plugins.maimai_archive.core.errors import Maintenance, NetworkError, SessionExpired
 from plugins.maimai_archive.core.secret import SecretBox

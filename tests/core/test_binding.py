@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plugins.maimai_archive.core.archive.binding import CallbackUrl, CookieJar, parse_bind_input
+from plugins.maimai_archive.core.archiving.binding import CallbackUrl, CookieJar, parse_bind_input
 from plugins.maimai_archive.core.errors import BindingError
 
 JAR = {

@@ -18,7 +18,7 @@ from plugins.maimai_archive.core.client import BASE_URL_CN, MaimaiClient
 from plugins.maimai_archive.core.covers import CoverCache, as_png
 from plugins.maimai_archive.core.errors import LoginFailed, Maintenance, PageChanged, TooLarge
 from plugins.maimai_archive.core.login.callback import follow_oauth_callback
-from plugins.maimai_archive.core.pages.common import make_tree
+from plugins.maimai_archive.core.pages.markup import make_tree
 from tests.core.test_pages_support import synthetic
 from tests.hostile import MB, HugeBody, bomb_png
 

@@ -15,12 +15,13 @@ from datetime import timedelta
 
 import pytest
 
-from plugins.maimai_archive.core.archive import chart_queries, queries
-from plugins.maimai_archive.core.archive.queries import Archive
-from plugins.maimai_archive.core.archive.resolve import resolve_pending
+from plugins.maimai_archive.core.archiving.resolve import resolve_pending
 from plugins.maimai_archive.core.db.models import Best, BestChange, Play, TrackerLink
 from plugins.maimai_archive.core.pages import normalize_title, parse_profile, parse_record
 from plugins.maimai_archive.core.parsed import ParsedPlay, ParsedProfile, ParsedScore
+from plugins.maimai_archive.core.queries import charts as chart_queries
+from plugins.maimai_archive.core.queries import plays as queries
+from plugins.maimai_archive.core.queries.plays import Archive
 from plugins.maimai_archive.core.songs import Catalogue
 from plugins.maimai_archive.core.songs.data import (
     UNRESOLVED_PREFIX,

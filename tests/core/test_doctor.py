@@ -12,9 +12,9 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from plugins.maimai_archive.core.archive.binding import BindingStore
-from plugins.maimai_archive.core.archive.doctor import DoctorError, check_pages, format_checks
-from plugins.maimai_archive.core.archive.sync import CookieSaver, PageSource, SyncService
+from plugins.maimai_archive.core.archiving.binding import BindingStore
+from plugins.maimai_archive.core.archiving.doctor import DoctorError, check_pages, format_checks
+from plugins.maimai_archive.core.archiving.sync import CookieSaver, PageSource, SyncService
 from plugins.maimai_archive.core.client import MaimaiClient
 from plugins.maimai_archive.core.db.models import Player
 from plugins.maimai_archive.core.secret import SecretBox

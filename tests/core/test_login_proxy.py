@@ -22,9 +22,9 @@ from cryptography.fernet import Fernet
 
 from plugins.maimai_archive.config import MaimaiConfig
 from plugins.maimai_archive.core.app import ArchiveApp
-from plugins.maimai_archive.core.archive.binding import BindingStore
+from plugins.maimai_archive.core.archiving.binding import BindingStore
 from plugins.maimai_archive.core.db.models import Binding, Player
-from plugins.maimai_archive.core.login.service import OneTapBind
+from plugins.maimai_archive.core.login.one_tap import OneTapBind
 from plugins.maimai_archive.core.secret import SecretBox
 from tests.simsite import RunningSim, World, run_simsite
 

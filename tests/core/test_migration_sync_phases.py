@@ -28,7 +28,7 @@ async def main():
     c.close()
     await start_database(f"sqlite://{db}")
     from plugins.maimai_archive.core.db.models import SyncRun
-    from plugins.maimai_archive.core.archive.sync.service import _bests_imported, _owed
+    from plugins.maimai_archive.core.archiving.sync.service import _bests_imported, _owed
     run = await SyncRun.get(id=1)
     player = await run.player
     print(run.skipped, sorted(_owed(run)), await _bests_imported(player))

@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from plugins.maimai_archive.core.archive import chart_queries, curve, queries
-from plugins.maimai_archive.core.archive.queries import Archive
 from plugins.maimai_archive.core.db.models import (
     Best,
     BestChange,
@@ -20,6 +18,10 @@ from plugins.maimai_archive.core.db.models import (
     SyncRun,
 )
 from plugins.maimai_archive.core.game import Difficulty
+from plugins.maimai_archive.core.queries import charts as chart_queries
+from plugins.maimai_archive.core.queries import curve
+from plugins.maimai_archive.core.queries import plays as queries
+from plugins.maimai_archive.core.queries.plays import Archive
 from plugins.maimai_archive.core.rating import chart_rating
 from plugins.maimai_archive.core.songs.data import unresolved_chart_key
 from tests.core.test_render_support import real_plays

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from nonebot.adapters.onebot.v11 import Message
 
 from plugins.maimai_archive.core import redact as redact_module
-from plugins.maimai_archive.core.archive.binding import CookieJar, parse_bind_input
+from plugins.maimai_archive.core.archiving.binding import CookieJar, parse_bind_input
 from plugins.maimai_archive.core.redact import COOKIE_NAMES, redact
 
 SECRET_NAMES = ("userId", "_t", "__tst_status", "EO_Bot_Ssid")
@@ -194,7 +194,7 @@ def test_a_greedy_pattern_is_caught_by_that_check() -> None:
 
 
 def test_cookie_names_are_the_ones_binding_requires() -> None:
-    from plugins.maimai_archive.core.archive.binding import REQUIRED
+    from plugins.maimai_archive.core.archiving.binding import REQUIRED
 
     assert set(REQUIRED) <= set(COOKIE_NAMES)
 

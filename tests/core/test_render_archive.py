@@ -9,7 +9,9 @@ import pytest
 from PIL import Image
 
 from plugins.maimai_archive.core.render import attempts, curve, plate, ranking, visit
-from plugins.maimai_archive.core.render.archive_view_models import (
+from plugins.maimai_archive.core.render.base import render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.views.play_views import ChartRef
+from plugins.maimai_archive.core.views.progress_views import (
     ChartAttemptsView,
     CurvePoint,
     JudgementPoint,
@@ -24,8 +26,6 @@ from plugins.maimai_archive.core.render.archive_view_models import (
     VisitPlay,
     VisitView,
 )
-from plugins.maimai_archive.core.render.base import render_pages_sync, render_png_sync
-from plugins.maimai_archive.core.render.view_models import ChartRef
 from tests.core.test_render_support import PLAYER, RENDER_MARKS, check_png
 
 pytestmark = RENDER_MARKS

@@ -12,9 +12,8 @@ from PIL import Image
 
 from plugins.maimai_archive.core.pages import parse_record
 from plugins.maimai_archive.core.parsed import ParsedPlay
-from plugins.maimai_archive.core.render.archive_view_models import CurvePoint, RatingCurveView
 from plugins.maimai_archive.core.render.base import MAX_PNG_BYTES, MAX_SIDE_PX
-from plugins.maimai_archive.core.render.view_models import (
+from plugins.maimai_archive.core.views.play_views import (
     AlbumPhoto,
     AlbumView,
     B50Tile,
@@ -30,6 +29,7 @@ from plugins.maimai_archive.core.render.view_models import (
     RecentView,
     RecordsView,
 )
+from plugins.maimai_archive.core.views.progress_views import CurvePoint, RatingCurveView
 
 # matplotlib attributes the warning to the caller of savefig, so a module filter on
 # "matplotlib.*" misses it: match the message instead. Every render test module uses this.

@@ -9,7 +9,7 @@ import pytest
 from plugins.maimai_archive.core.render import album, diff, records_table
 from plugins.maimai_archive.core.render import cards as cards_r
 from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
-from plugins.maimai_archive.core.render.view_models import (
+from plugins.maimai_archive.core.views.play_views import (
     AlbumView,
     B50View,
     ChartHistoryView,

@@ -15,10 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from plugins.maimai_archive.core.archive import export, queries, scores
-from plugins.maimai_archive.core.archive.export import COLUMNS, export_plays, play_record
-from plugins.maimai_archive.core.archive.forget import forget_player
-from plugins.maimai_archive.core.archive.queries import Archive
+from plugins.maimai_archive.core.archiving.forget import forget_player
 from plugins.maimai_archive.core.db.models import (
     Best,
     BestChange,
@@ -31,6 +28,11 @@ from plugins.maimai_archive.core.db.models import (
     SyncRun,
 )
 from plugins.maimai_archive.core.game import ChartType, rank_for
+from plugins.maimai_archive.core.queries import best_scores as scores
+from plugins.maimai_archive.core.queries import export
+from plugins.maimai_archive.core.queries import plays as queries
+from plugins.maimai_archive.core.queries.export import COLUMNS, export_plays, play_record
+from plugins.maimai_archive.core.queries.plays import Archive
 from tests.core.test_songs_support import real_catalogue
 
 pytestmark = pytest.mark.db

@@ -13,9 +13,9 @@ from cryptography.fernet import Fernet
 from plugins.maimai_archive.config import MaimaiConfig
 from plugins.maimai_archive.core import app as app_module
 from plugins.maimai_archive.core.app import ArchiveApp, _Syncs
-from plugins.maimai_archive.core.archive.binding import BindingStore
-from plugins.maimai_archive.core.archive.sync import SyncReport
-from plugins.maimai_archive.core.archive.sync.report import RunStatus, SyncStatus
+from plugins.maimai_archive.core.archiving.binding import BindingStore
+from plugins.maimai_archive.core.archiving.sync import SyncReport
+from plugins.maimai_archive.core.archiving.sync.report import RunStatus, SyncStatus
 from plugins.maimai_archive.core.db.models import Player, SyncRun
 from plugins.maimai_archive.core.parsed import ParsedProfile
 from plugins.maimai_archive.core.secret import SecretBox

@@ -6,14 +6,12 @@ from datetime import datetime, timedelta
 
 from plugins.maimai_archive.core.render.base import render_pages_sync, render_png_sync
 from plugins.maimai_archive.core.render.chart import (
-    ChartBest,
-    ChartInfoView,
-    ChartListView,
     chart_info_figure,
     chart_list_figures,
     rank_counts,
 )
-from plugins.maimai_archive.core.render.view_models import PlayerHeader
+from plugins.maimai_archive.core.views.chart_views import ChartBest, ChartInfoView, ChartListView
+from plugins.maimai_archive.core.views.play_views import PlayerHeader
 from tests.core.test_render_support import RENDER_MARKS, check_png
 from tests.core.test_songs_support import known, real_catalogue, small_catalogue
 

@@ -19,7 +19,7 @@ from plugins.maimai_archive.core.songs.aliases import (
     reject_alias,
 )
 from plugins.maimai_archive.core.songs.catalogue import Catalogue
-from plugins.maimai_archive.core.songs.models import CatalogueState, SongRecord
+from plugins.maimai_archive.core.songs.tables import CatalogueState, SongRecord
 from tests.core.test_songs_support import SMALL_ALIASES, known, small_music_data
 
 URL = "https://songs.example.test/music_data"

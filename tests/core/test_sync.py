@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from plugins.maimai_archive.core.archive.binding import BindingStore
-from plugins.maimai_archive.core.archive.export import export_plays
-from plugins.maimai_archive.core.archive.sync import Phase, SyncService
+from plugins.maimai_archive.core.archiving.binding import BindingStore
+from plugins.maimai_archive.core.archiving.sync import Phase, SyncService
 from plugins.maimai_archive.core.db.models import (
     Best,
     BestChange,
@@ -42,6 +41,7 @@ from plugins.maimai_archive.core.parsed import (
     ParsedProfile,
     ParsedScore,
 )
+from plugins.maimai_archive.core.queries.export import export_plays
 from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue
 from tests.core.test_pages_support import REAL_HTML, real_page

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from plugins.maimai_archive.core.archive.evidence import MASK, PageKeeper, redact_page
-from plugins.maimai_archive.core.archive.sync import Phase, SyncService, SyncStatus
+from plugins.maimai_archive.core.archiving.evidence import MASK, PageKeeper, redact_page
+from plugins.maimai_archive.core.archiving.sync import Phase, SyncService, SyncStatus
 from plugins.maimai_archive.core.client import MaimaiClient
 from plugins.maimai_archive.core.db.models import Play, PlayDetail, Player, SyncRun
 from plugins.maimai_archive.core.errors import LeaseLost, PageChanged, PageMissing
@@ -240,7 +240,7 @@ async def test_the_cli_report_of_a_sync_with_skipped_pages_is_json(
 ):
     import json
 
-    from plugins.maimai_archive.cli.archive import report_json
+    from plugins.maimai_archive.cli.sync_export import report_json
 
     player = await harness.player()
     report = await harness.sync(player, ChangedPages(real_plays[:2], real_profile))

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import OperationalError
 
-from plugins.maimai_archive.core.archive.sync import Phase, SyncService, SyncStatus
+from plugins.maimai_archive.core.archiving.sync import Phase, SyncService, SyncStatus
 from plugins.maimai_archive.core.db.models import BestChange, Binding, Photo, Player
 from plugins.maimai_archive.core.errors import NetworkError, OffSite, PageChanged, SyncCrashed
 from plugins.maimai_archive.core.parsed import ParsedPhoto, ParsedPlay, ParsedScore

@@ -19,8 +19,9 @@ from plugins.maimai_archive.core.db.models import Best, TrackerLink
 from plugins.maimai_archive.core.pages import parse_profile, parse_record
 from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue
-from plugins.maimai_archive.core.trackers import base, divingfish, lxns
+from plugins.maimai_archive.core.trackers import divingfish, lxns
 from plugins.maimai_archive.core.trackers import push as push_module
+from plugins.maimai_archive.core.trackers import upload as base
 from plugins.maimai_archive.core.trackers.push import TrackerService
 from tests.core.test_pages_support import real_page
 from tests.core.test_sync import (

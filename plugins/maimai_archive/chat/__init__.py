@@ -15,17 +15,17 @@ from ..core import redact  # noqa: E402
 from ..core.app import ArchiveApp  # noqa: E402
 from . import (  # noqa: E402, F401  (each import registers its commands)
     account,
-    archive,
-    archive_images,
     autosync_job,
     bind_proxy,
     chart,
     help,
     link,
+    progress,
+    record_images,
     score_tools,
     sync,
 )
-from .common import COMMANDS, use_app  # noqa: E402
+from .registry import COMMANDS, use_app  # noqa: E402
 
 config = get_plugin_config(MaimaiConfig)
 _app = ArchiveApp(config, notify=autosync_job.notify)

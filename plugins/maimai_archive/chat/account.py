@@ -17,12 +17,12 @@ from nonebot.log import logger
 from nonebot.matcher import Matcher
 from nonebot.params import ArgPlainText, CommandArg
 
-from ..core.archive import players
-from ..core.archive.binding import parse_bind_input
-from ..core.archive.export import export_plays
+from ..core.archiving import players
+from ..core.archiving.binding import parse_bind_input
 from ..core.errors import BindingError, MaimaiError
+from ..core.queries.export import export_plays
 from .bind_proxy import bind_alone
-from .common import NOT_BOUND, app, command, is_group, player_of, qq_of, within_limit
+from .registry import NOT_BOUND, app, command, is_group, player_of, qq_of, within_limit
 
 Arg = Annotated[Message, CommandArg()]
 GROUP = "账号"

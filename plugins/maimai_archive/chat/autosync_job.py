@@ -7,7 +7,7 @@ from nonebot import get_driver
 from nonebot.log import logger
 from nonebot_plugin_apscheduler import scheduler
 
-from .common import app
+from .registry import app
 
 
 async def notify(qq: str, text: str) -> None:

@@ -7,9 +7,9 @@ import nonebot
 from nonebot.log import logger
 
 from ..core.app import ArchiveApp
-from ..core.archive.binding import USAGE
+from ..core.archiving.binding import USAGE
 from ..core.errors import MaimaiError
-from ..core.login.service import LoginLink, OneTapBind
+from ..core.login.one_tap import LoginLink, OneTapBind
 
 _one_tap: OneTapBind | None = None
 

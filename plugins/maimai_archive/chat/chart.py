@@ -12,14 +12,9 @@ from nonebot.params import Command, CommandArg
 from nonebot.permission import SUPERUSER
 from nonebot.typing import T_State
 
-from ..core.archive.chart_queries import chart_bests, chart_header
 from ..core.game import ChartType, Difficulty
-from ..core.render.chart import (
-    ChartInfoView,
-    ChartListView,
-    chart_info_figure,
-    chart_list_figures,
-)
+from ..core.queries.charts import chart_bests, chart_header
+from ..core.render.chart import chart_info_figure, chart_list_figures
 from ..core.songs import store as song_store
 from ..core.songs.aliases import (
     ProposalStatus,
@@ -29,7 +24,8 @@ from ..core.songs.aliases import (
     reject_alias,
 )
 from ..core.songs.search import Group, Verdict, decide
-from .common import app, command, image, player_of, qq_of, render_pages, render_png
+from ..core.views.chart_views import ChartInfoView, ChartListView
+from .registry import app, command, image, player_of, qq_of, render_pages, render_png
 from .song_pick import EMPTY_CATALOGUE, group_line, not_found_text, pick_reply, pick_song
 
 GROUP = "曲库"

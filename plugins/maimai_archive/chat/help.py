@@ -7,7 +7,7 @@ from typing import Annotated
 from nonebot.adapters import Message
 from nonebot.params import CommandArg
 
-from .common import COMMANDS, command
+from .registry import COMMANDS, command
 
 help_cmd = command("help", "帮助", usage="/help [命令]", brief="查看所有命令", group="帮助")
 

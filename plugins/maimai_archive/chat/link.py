@@ -16,7 +16,7 @@ from nonebot.params import CommandArg
 
 from ..core.trackers.push import LinkError, LinkInfo, PushResult, TrackerService, service_of
 from .account import recall
-from .common import app, command, qq_of, within_limit
+from .registry import app, command, qq_of, within_limit
 
 Arg = Annotated[Message, CommandArg()]
 GROUP = "查分器"

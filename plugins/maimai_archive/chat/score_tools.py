@@ -16,15 +16,15 @@ from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 from nonebot.typing import T_State
 
-from ..core.archive.chart_queries import raise_view
 from ..core.game import ChartType, Difficulty, format_achievement, rank_for
+from ..core.queries.charts import raise_view
 from ..core.rating import score_line
 from ..core.render.raise_list import raise_figure
 from ..core.songs.data import Chart, Song
 from ..core.songs.search import Group
-from .archive_images import target
 from .chart import DIFFICULTY_WORDS, TYPE_WORDS
-from .common import app, command, image, render_png
+from .record_images import target
+from .registry import app, command, image, render_png
 from .song_pick import pick_reply, pick_song
 
 GROUP = "成绩工具"

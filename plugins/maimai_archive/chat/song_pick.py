@@ -11,7 +11,7 @@ from nonebot.params import ArgPlainText
 from nonebot.typing import T_State
 
 from ..core.songs.search import Decision, Group, Verdict, decide
-from .common import app
+from .registry import app
 
 EMPTY_CATALOGUE = "曲库还没有加载好，请稍后再试。"
 

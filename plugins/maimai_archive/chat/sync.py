@@ -10,10 +10,11 @@ from nonebot.adapters.onebot.v11 import Message, MessageEvent
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.archive import players, queries
-from ..core.archive.sync import Phase, SyncReport, SyncStatus
+from ..core.archiving import players
+from ..core.archiving.sync import Phase, SyncReport, SyncStatus
+from ..core.queries import plays as queries
 from ..core.render import diff
-from .common import NOT_BOUND, app, command, image, player_of, render_pages
+from .registry import NOT_BOUND, app, command, image, player_of, render_pages
 
 Arg = Annotated[Message, CommandArg()]
 PROGRESS_AFTER = 4.0  # seconds before a "still working" note

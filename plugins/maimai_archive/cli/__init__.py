@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .songs import add_songs_parser
 
     add_songs_parser(sub)
-    from .archive import add_archive_parsers
+    from .sync_export import add_archive_parsers
 
     add_archive_parsers(sub)
     return parser

@@ -18,12 +18,11 @@ from typing import Any, TypeVar
 
 from ..config import MaimaiConfig
 from . import redact
-from .archive.autosync import AutoSync, Notify
-from .archive.binding import BindingStore, CallbackUrl, CookieJar
-from .archive.forget import forget_player
-from .archive.queries import Archive
-from .archive.resolve import resolve_pending
-from .archive.sync import CookieSaver, PageSource, SourceFactory, SyncReport, SyncService
+from .archiving.autosync import AutoSync, Notify
+from .archiving.binding import BindingStore, CallbackUrl, CookieJar
+from .archiving.forget import forget_player
+from .archiving.resolve import resolve_pending
+from .archiving.sync import CookieSaver, PageSource, SourceFactory, SyncReport, SyncService
 from .client import MaimaiClient
 from .covers import CoverCache, with_covers
 from .db.database import start_database, stop_database
@@ -32,6 +31,7 @@ from .errors import BindingError
 from .guards import RateLimit
 from .login.callback import follow_oauth_callback
 from .parsed import ParsedProfile
+from .queries.plays import Archive
 from .render.base import RenderThread
 from .secret import SecretBox, load_or_create_key
 from .songs import store as song_store

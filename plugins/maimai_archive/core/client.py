@@ -42,8 +42,8 @@ from .errors import (
     TruncatedPage,
 )
 from .pages import check_status, parse_photos, parse_profile
-from .pages.common import Element, make_tree
 from .pages.detail import parse_detail_tree
+from .pages.markup import Element, make_tree
 from .pages.record import parse_record_tree
 from .pages.scores import parse_scores_tree
 from .pages.status import Status, detect, raise_for_status

@@ -28,9 +28,9 @@ from typing import TypeVar
 import httpx
 from PIL import Image, UnidentifiedImageError
 
-from .archive.queries import Archive
 from .caps import MAX_IMAGE_PIXELS, PNG_MAGIC, image_problem, read_capped
 from .errors import TooLarge
+from .queries.plays import Archive
 from .songs.data import base_id
 
 log = logging.getLogger(__name__)

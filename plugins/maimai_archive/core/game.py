@@ -6,6 +6,7 @@ renderers and the chat layer.
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 
@@ -140,3 +141,23 @@ def rank_for(achievement: int) -> Rank:
 def format_achievement(achievement: int) -> str:
     """986484 → "98.6484%"."""
     return f"{achievement // 10000}.{achievement % 10000:04d}%"
+
+
+def normalize_title(title: str) -> str:
+    """Key for *comparing* titles (NFKC + whitespace folding); never store or show it.
+
+    A title made only of whitespace (the U+3000 song) folds to one space, so it still differs
+    from an empty title.
+    """
+    folded = " ".join(unicodedata.normalize("NFKC", title).split())
+    return folded if folded or not title else " "
+
+
+def stars_for(dx_score: int, dx_max: int) -> int:
+    """DX stars by share of the max (DOMAIN.md §5), for lists that do not draw them."""
+    if dx_max <= 0:
+        return 0
+    for stars, percent in ((5, 97), (4, 95), (3, 93), (2, 90), (1, 85)):
+        if dx_score * 100 >= dx_max * percent:
+            return stars
+    return 0

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .game import FC, FS, ChartType, Rank, rank_for
-from .pages.common import stars_for
+from .game import FC, FS, ChartType, Rank, rank_for, stars_for
 from .songs.data import Chart, Notes
 
 __all__ = [

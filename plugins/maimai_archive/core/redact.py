@@ -3,7 +3,7 @@
 One place decides what a secret looks like; the bot installs it on loguru (NoneBot's
 logger, which logs every incoming message) and on the standard library's logging.
 
-What is masked is a superset of what ``/bind`` accepts (core/archive/binding.py), in any
+What is masked is a superset of what ``/bind`` accepts (core/archiving/binding.py), in any
 place of a line — a command with any prefix, or cookies pasted as plain chat:
 - ``name = value`` (spaces, quotes, ``；``): the value up to the field's end (``;``, newline),
   as the bind parser reads it; NoneBot's CQ escapes (``&amp;``…) are part of the value;

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 APP = "maimai"
 MODEL_MODULES = [
     "plugins.maimai_archive.core.db.models",
-    "plugins.maimai_archive.core.songs.models",
+    "plugins.maimai_archive.core.songs.tables",
 ]
 MIGRATIONS = "plugins.maimai_archive.core.db.migrations"
 

@@ -14,7 +14,7 @@ import httpx
 from ..caps import MAX_PAGE_BYTES, read_capped
 from ..client import BROWSER_HEADERS
 from ..errors import LoginFailed, NetworkError
-from ..pages.common import make_tree
+from ..pages.markup import make_tree
 from ..pages.status import Status, detect
 
 OAUTH_HOST_SUFFIX = ".wahlap.com"

@@ -9,10 +9,11 @@ logs, or imports anything outside the core.
 from __future__ import annotations
 
 from ..errors import PageChanged, UnsupportedPage
+from ..game import normalize_title
 from ..parsed import PageKind, ParsedError, ParsedPage
-from .common import Element, el_icon, find_class, make_tree, normalize_title
 from .contract import page_to_json
 from .detail import is_detail_page, parse_detail, parse_detail_tree
+from .markup import Element, el_icon, find_class, make_tree
 from .photos import is_photos_page, parse_photos, parse_photos_tree
 from .profile import parse_profile, parse_profile_tree
 from .record import is_record_page, parse_record, parse_record_tree, play_blocks

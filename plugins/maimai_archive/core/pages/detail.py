@@ -11,7 +11,7 @@ import re
 
 from ..errors import PageChanged
 from ..parsed import Judgements, ParsedPlayDetail, RatingArea
-from .common import (
+from .markup import (
     Element,
     el_icon,
     el_text,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import PageChanged
 from ..parsed import ParsedPhoto
-from .common import (
+from .markup import (
     DIFFICULTY_ICONS,
     Element,
     ancestor_with_class,

@@ -10,7 +10,7 @@ from lxml import etree
 from ..errors import PageChanged
 from ..game import Difficulty
 from ..parsed import ParsedProfile
-from .common import (
+from .markup import (
     FC_ICONS,
     FS_ICONS,
     RANK_ICONS,

@@ -10,7 +10,7 @@ from lxml import etree
 from ..errors import PageChanged
 from ..game import ChartType, Difficulty
 from ..parsed import ParsedPlay
-from .common import (
+from .markup import (
     DIFFICULTY_ICONS,
     FC_ICONS,
     FS_ICONS,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import PageChanged
-from ..game import ChartType, Difficulty
+from ..game import ChartType, Difficulty, stars_for
 from ..parsed import ParsedScore
-from .common import (
+from .markup import (
     DIFFICULTY_ICONS,
     FC_ICONS,
     FS_ICONS,
@@ -27,7 +27,6 @@ from .common import (
     make_tree,
     parse_achievement,
     parse_fraction,
-    stars_for,
     text,
 )
 

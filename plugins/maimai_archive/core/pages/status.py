@@ -14,7 +14,7 @@ from lxml import etree
 
 from ..errors import ChallengePage, LoginFailed, Maintenance, SessionExpired, SiteError
 from ..parsed import ParsedError
-from .common import Element, el_icon, el_text, find_class, first_tag, make_tree, text
+from .markup import Element, el_icon, el_text, find_class, first_tag, make_tree, text
 
 CODE_SESSION_EXPIRED = "200002"
 CODE_LOGIN_FAILED = "100001"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from ..views.play_views import AlbumPhoto, AlbumView, PlayerHeader
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .view_models import AlbumPhoto, AlbumView, PlayerHeader
 
 COLUMNS = 4
 THUMB_W = 270

@@ -8,8 +8,8 @@ from datetime import timedelta
 from matplotlib.figure import Figure
 
 from ..game import format_achievement
+from ..views.progress_views import ChartAttemptsView
 from . import style
-from .archive_view_models import ChartAttemptsView
 from .cards import HEADER_H, draw_footer, draw_header
 from .draw import Canvas
 from .history import _local, _plot_area

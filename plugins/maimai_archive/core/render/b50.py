@@ -5,10 +5,10 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..game import format_achievement
+from ..views.play_views import B50Tile, B50View
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .view_models import B50Tile, B50View
 
 COLUMNS = 5
 TILE_W = 220

@@ -5,9 +5,9 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..game import format_achievement
+from ..views.play_views import PlayCard, PlayDetailView, PlayerHeader, RecentView
 from . import style
 from .draw import Canvas, fit, format_dx, stars
-from .view_models import PlayCard, PlayDetailView, PlayerHeader, RecentView
 
 CARD_W = 560
 CARD_H = 156

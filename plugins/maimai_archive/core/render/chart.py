@@ -6,7 +6,6 @@ the renderers are plain functions returning figures, run by ``RenderThread.png``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
@@ -14,42 +13,15 @@ from matplotlib.figure import Figure
 
 from ..game import Difficulty, format_achievement, rank_for
 from ..rating import chart_rating, score_line
-from ..songs.data import Chart, Song
+from ..songs.data import Chart
+from ..views.chart_views import ChartBest, ChartInfoView, ChartListView
+from ..views.play_views import ChartRef, PlayerHeader
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .view_models import ChartRef, PlayerHeader
 
 WIDTH = 1200
 SSS, SSSP = 1_000_000, 1_005_000
-
-
-@dataclass(frozen=True, slots=True)
-class ChartBest:
-    """The asker's best on one chart, and their achievements over time (oldest first)."""
-
-    achievement: int
-    fc: str | None = None
-    fs: str | None = None
-    dx_score: int | None = None
-    history: tuple[tuple[datetime, int], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ChartInfoView:
-    songs: tuple[Song, ...]  # the song's SD and/or DX set, or one Utage song
-    aliases: tuple[str, ...] = ()
-    player: PlayerHeader | None = None
-    bests: dict[str, ChartBest] = field(default_factory=dict)  # chart_key → best
-
-
-@dataclass(frozen=True, slots=True)
-class ChartListView:
-    level: str
-    charts: tuple[Chart, ...]
-    bests: dict[str, ChartBest] = field(default_factory=dict)
-    player: PlayerHeader | None = None
-    filters: str = ""  # "DX · MASTER", shown under the title
 
 
 def _ref(chart: Chart) -> ChartRef:

@@ -9,8 +9,8 @@ from datetime import timedelta
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
+from ..views.progress_views import RatingCurveView
 from . import style
-from .archive_view_models import RatingCurveView
 from .cards import HEADER_H, draw_footer, draw_header
 from .draw import Canvas
 from .history import _local, _plot_area

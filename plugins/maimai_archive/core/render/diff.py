@@ -5,10 +5,10 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..game import format_achievement
+from ..views.play_views import ChartRef, DiffEntry, DiffView
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .view_models import ChartRef, DiffEntry, DiffView
 
 WIDTH = 1200
 ROW_H = 64

@@ -17,9 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from PIL import Image
 
+from ..views.play_views import ChartRef
 from . import style
 from .base import new_figure
-from .view_models import ChartRef
 
 # Text size in points → pixels at the figure's dpi.
 _PT = style.DPI / 72

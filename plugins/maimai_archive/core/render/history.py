@@ -9,10 +9,10 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from ..views.play_views import ChartHistoryView
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .view_models import ChartHistoryView
 
 WIDTH = 1200
 HEIGHT = 720

@@ -6,8 +6,8 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..game import format_achievement
+from ..views.progress_views import PlateMissing, PlateView
 from . import style
-from .archive_view_models import PlateMissing, PlateView
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas, _difficulty_label
 

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from matplotlib.figure import Figure
 
 from ..game import format_achievement, rank_for
+from ..views.raise_views import RaiseRow, RaiseView
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .view_models import ChartRef, PlayerHeader
 
 WIDTH = 1000
 ROW_H = 104
 JACKET = 80
-
-
-@dataclass(frozen=True, slots=True)
-class RaiseRow:
-    """Reaching ``target`` on ``chart`` (now ``current``) makes it worth ``new_rating``,
-    raising the B50 total by ``gain``."""
-
-    chart: ChartRef
-    current: int | None
-    target: int
-    rating: int | None  # the chart's rating now (None when it is outside the B50 and unrated)
-    new_rating: int
-    gain: int
-    in_b50: bool  # False: the chart would enter the B50, pushing its lowest entry out
-
-
-@dataclass(frozen=True, slots=True)
-class RaiseView:
-    player: PlayerHeader
-    total: int  # the B50 total now
-    old_floor: int  # the rating a chart must beat to enter the 35 older-version slots
-    new_floor: int  # … the 15 current-version slots
-    rows: tuple[RaiseRow, ...]
 
 
 def raise_figure(view: RaiseView) -> Figure:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from ..views.progress_views import RankingView
 from . import style
-from .archive_view_models import RankingView
 from .cards import FOOTER_H
 from .draw import Canvas
 

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from ..errors import PageChanged
 from .data import base_id
-from .models import Alias
+from .tables import Alias
 
 LXNS = "lxns"
 USER = "user"

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..game import ChartType, Difficulty
-from ..pages.common import normalize_title
+from ..game import ChartType, Difficulty, normalize_title
 from .data import Chart, Song, base_id, chart_key, music_data_records, songs_from_records
 from .search import Match, SearchIndex
 

@@ -15,8 +15,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
-from ..game import ChartType
-from ..pages.common import normalize_title
+from ..game import ChartType, normalize_title
 from .data import Song
 
 _ID_QUERY = re.compile(r"id\s*(\d{1,6})", re.IGNORECASE)

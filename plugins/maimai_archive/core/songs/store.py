@@ -23,7 +23,7 @@ from ..errors import MaimaiError, NetworkError, PageChanged
 from .aliases import load_aliases, parse_lxns_aliases, replace_lxns_aliases
 from .catalogue import Catalogue, RefreshResult
 from .data import Song, music_data_records, normalise_song_id, songs_from_records
-from .models import CatalogueState, SongRecord
+from .tables import CatalogueState, SongRecord
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from ..game import ChartType
-from .base import (
+from .upload import (
     LEVEL_INDEX,
     ChartBest,
     PayloadRejected,

@@ -25,7 +25,15 @@ from ..db.models import Best, BestChange, Play, Player, TrackerLink
 from ..secret import SecretBox
 from ..songs.catalogue import Catalogue
 from . import divingfish, lxns
-from .base import BATCH, ChartBest, PayloadRejected, Skip, TokenRejected, TrackerDown, TrackerError
+from .upload import (
+    BATCH,
+    ChartBest,
+    PayloadRejected,
+    Skip,
+    TokenRejected,
+    TrackerDown,
+    TrackerError,
+)
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,9 @@ from typing import cast
 from ..db.models import Best, BestChange, Photo, Play, PlayDetail, Player, ProfileSnapshot, SyncRun
 from ..game import ChartType
 from ..rating import B50Entry, b50, chart_rating
-from ..render.view_models import (
+from ..songs.catalogue import Catalogue
+from ..songs.data import Chart, base_id
+from ..views.play_views import (
     AlbumPhoto,
     AlbumView,
     B50Tile,
@@ -31,9 +33,7 @@ from ..render.view_models import (
     RecentView,
     RecordsView,
 )
-from ..songs.catalogue import Catalogue
-from ..songs.data import Chart, base_id
-from .scores import ScoreRow, Scores, UndoRow, current_scores, scores_at
+from .best_scores import ScoreRow, Scores, UndoRow, current_scores, scores_at
 from .syncs import latest_changed_sync
 
 # The CN site's clock; stored times are UTC, images show the player's wall-clock time.

@@ -10,13 +10,13 @@ from nonebot.adapters.onebot.v11 import Bot, Event, GroupMessageEvent
 from nonebot.log import logger
 from nonebot.matcher import Matcher
 
-from ..core.archive import plates, ranking, visits
-from ..core.archive.queries import SITE_TZ
+from ..core.queries import plates, ranking, visits
+from ..core.queries.plays import SITE_TZ
 from ..core.render import plate as plate_r
 from ..core.render import ranking as ranking_r
 from ..core.render import visit as visit_r
-from .archive_images import GROUP, NOTHING_YET, Arg, parse_date, send_pages, target
-from .common import app, command, render_pages, render_png
+from .record_images import GROUP, NOTHING_YET, Arg, parse_date, send_pages, target
+from .registry import app, command, render_pages, render_png
 from .song_pick import EMPTY_CATALOGUE
 
 today_cmd = command(

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..archive.binding import CallbackUrl
+from ..archiving.binding import CallbackUrl
 from ..errors import BindingError, MaimaiError
 from .links import (
     LinkTaken,

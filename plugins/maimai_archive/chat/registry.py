@@ -23,7 +23,7 @@ from nonebot.rule import CommandRule, Rule
 from nonebot.rule import command as command_prefixes
 
 from ..core.app import ArchiveApp
-from ..core.archive import players
+from ..core.archiving import players
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

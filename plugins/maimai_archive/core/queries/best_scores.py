@@ -17,7 +17,7 @@ from ..rating import Score
 from ..songs.data import Chart
 
 if TYPE_CHECKING:
-    from .queries import Archive, ChartRow
+    from .plays import Archive, ChartRow
 
 
 class ScoreRow(NamedTuple):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .view_models import ChartRef, PlayerHeader
+from .play_views import ChartRef, PlayerHeader
 
 # --- /history: the rating curve ---------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from ..db.models import Player, ProfileSnapshot
-from ..render.archive_view_models import RankingEntry, RankingView
+from ..views.progress_views import RankingEntry, RankingView
 
 RANK_DAYS = 7
 

@@ -19,14 +19,14 @@ from datetime import date, datetime, time
 from ..db.models import Best, Player
 from ..game import FC, FS, ChartType, Difficulty
 from ..rating import Score
-from ..render.archive_view_models import PlateCount, PlateMissing, PlateView
-from ..render.view_models import ChartRef
 from ..songs.catalogue import Catalogue
 from ..songs.data import Chart
-from . import queries
+from ..views.play_views import ChartRef
+from ..views.progress_views import PlateCount, PlateMissing, PlateView
+from . import plays as queries
+from .best_scores import scores_at
 from .plate_rules import OLD_REMASTER_IDS, REVIVED_IDS, ZHEN_SEASONAL_IDS
-from .queries import SITE_TZ, Archive, header
-from .scores import scores_at
+from .plays import SITE_TZ, Archive, header
 from .versions import DX_VERSIONS, OLD_VERSIONS
 
 _DX = dict(zip(("熊", "爽", "宙", "祭", "双", "镜", "彩", "丸"), DX_VERSIONS, strict=True))

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 from ..db.models import Photo, Play, PlayDetail, Player
-from ..render.archive_view_models import VisitPlay, VisitView
-from .queries import SITE_TZ, Archive, header, local
+from ..views.progress_views import VisitPlay, VisitView
+from .plays import SITE_TZ, Archive, header, local
 
 VISIT_GAP = 3600  # seconds between two plays of one visit (less than)
 WINDOW = 6 * 3600  # first read around the asked moment; grows while a visit touches its edge

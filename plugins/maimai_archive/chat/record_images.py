@@ -1,5 +1,5 @@
 """Archive views as images: /recent /play /diff /history /b50 /records /album, and /privacy
-(/today /plate /rank: chat/archive.py).
+(/today /plate /rank: chat/progress.py).
 
 Each command reads a view (core.archive.queries), renders it in the render thread
 (core.render) and sends the image(s); when there is nothing to show it says so in text.
@@ -19,12 +19,15 @@ from nonebot.adapters.onebot.v11 import Event, Message
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.archive import attempts, chart_queries, curve, players, queries
-from ..core.archive.queries import SITE_TZ
+from ..core.archiving import players
+from ..core.queries import attempts, curve
+from ..core.queries import charts as chart_queries
+from ..core.queries import plays as queries
+from ..core.queries.plays import SITE_TZ
 from ..core.render import album, b50, cards, diff, history, records_table
 from ..core.render import attempts as attempts_r
 from ..core.render import curve as curve_r
-from .common import NOT_BOUND, app, command, image, qq_of, render_pages, render_png
+from .registry import NOT_BOUND, app, command, image, qq_of, render_pages, render_png
 
 if TYPE_CHECKING:
     from ..core.db.models import Player

@@ -11,12 +11,12 @@ from typing import Any
 from ..db.models import Best, Play, Player
 from ..game import Difficulty
 from ..rating import b50, what_raises
-from ..render.chart import ChartBest
-from ..render.raise_list import RaiseRow, RaiseView
-from ..render.view_models import ChartHistoryView, ChartPoint, PlayerHeader
 from ..songs.data import Chart
-from .queries import Archive, header, local, same_chart
-from .scores import current_scores
+from ..views.chart_views import ChartBest
+from ..views.play_views import ChartHistoryView, ChartPoint, PlayerHeader
+from ..views.raise_views import RaiseRow, RaiseView
+from .best_scores import current_scores
+from .plays import Archive, header, local, same_chart
 
 RAISE_ROWS = 10
 

@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from ..db.models import Play, PlayDetail, Player, ProfileSnapshot
-from ..render.archive_view_models import CurvePoint, RatingCurveView, VersionMark
 from ..songs.catalogue import Catalogue
-from .queries import SITE_TZ, header, local
+from ..views.progress_views import CurvePoint, RatingCurveView, VersionMark
+from .plays import SITE_TZ, header, local
 from .versions import DX_VERSIONS, label, order
 
 DX_START = order(DX_VERSIONS[0])  # the old series were long over before any archive began

@@ -13,9 +13,9 @@ from typing import Any
 
 from ..config import load_config
 from ..core.app import ArchiveApp
-from ..core.archive.export import export_plays
-from ..core.archive.sync import SyncReport
+from ..core.archiving.sync import SyncReport
 from ..core.db.models import Player
+from ..core.queries.export import export_plays
 
 
 def add_archive_parsers(subparsers: Any) -> None:
@@ -81,7 +81,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from ..core.archive.doctor import DoctorError, check_pages, format_checks
+    from ..core.archiving.doctor import DoctorError, check_pages, format_checks
 
     async def work(app: ArchiveApp, player: Player) -> int:
         assert app.sync is not None

@@ -11,7 +11,6 @@ names them stably across CN and INTL, while CSS classes differ between page vers
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -221,16 +220,6 @@ def clean_text(text: str) -> str:
     return text.strip(ASCII_SPACE)
 
 
-def normalize_title(title: str) -> str:
-    """Key for *comparing* titles (NFKC + whitespace folding); never store or show it.
-
-    A title made only of whitespace (the U+3000 song) folds to one space, so it still differs
-    from an empty title.
-    """
-    folded = " ".join(unicodedata.normalize("NFKC", title).split())
-    return folded if folded or not title else " "
-
-
 def parse_achievement(text: str, page: str) -> int:
     """ "98.6484%" → 986484 (integer 1/10000 percent, no float on the way)."""
     compact = "".join(text.split())
@@ -303,13 +292,3 @@ def parse_played_at(text: str, tz: timezone, page: str) -> datetime:
     except ValueError:
         raise PageChanged(page, f"play time {text[:20]!r}") from None
     return naive.replace(tzinfo=tz)
-
-
-def stars_for(dx_score: int, dx_max: int) -> int:
-    """DX stars by share of the max (DOMAIN.md §5), for lists that do not draw them."""
-    if dx_max <= 0:
-        return 0
-    for stars, percent in ((5, 97), (4, 95), (3, 93), (2, 90), (1, 85)):
-        if dx_score * 100 >= dx_max * percent:
-            return stars
-    return 0

@@ -4,8 +4,8 @@ SSS+, FC and AP, the average and best achievement, and the judgement trend from 
 from __future__ import annotations
 
 from ..db.models import Play, PlayDetail, Player
-from ..render.archive_view_models import ChartAttemptsView, JudgementPoint, Milestone
-from .queries import Archive, header, local, same_chart
+from ..views.progress_views import ChartAttemptsView, JudgementPoint, Milestone
+from .plays import Archive, header, local, same_chart
 
 MILESTONES = (
     ("S", lambda ach, fc: ach >= 970_000),

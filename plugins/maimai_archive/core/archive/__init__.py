@@ -1,1 +1,0 @@
-"""The archive: bindings (encrypted cookies), the sync service, queries and export."""
