@@ -40,9 +40,21 @@ EXTRA = [
 @pytest.mark.render
 @pytest.mark.parametrize("spec", ARCHIVES, ids=["full", "unknown"])
 async def test_image_commands_render_for_real(db, error_log, monkeypatch, spec) -> None:
-    from plugins.maimai_archive.chat.common import COMMANDS, app
+    from plugins.maimai_archive.chat.common import app
+    from plugins.maimai_archive.core.render.base import RenderThread
 
     monkeypatch.setattr(app(), "catalogue", aa.catalogue())
+    renderer = RenderThread()  # the test's own, ended with it (the app's lives on)
+    monkeypatch.setattr(app(), "renderer", renderer)
+    try:
+        await _ask_every_image(spec, error_log)
+    finally:
+        renderer.shutdown()
+
+
+async def _ask_every_image(spec: aa.ArchiveSpec, error_log) -> None:
+    from plugins.maimai_archive.chat.common import COMMANDS
+
     probe = Probe(members=[int(OWNER), int(OTHER)])
     probe.make_bot()
     await aa.build(spec, OWNER)
