@@ -6,8 +6,11 @@ PostgreSQL that way), else a SQLite file in a temporary directory.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import nonebot
@@ -50,6 +53,79 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "db" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+
+
+class ErrorLog:
+    """Every ERROR record while it listens: loguru's (NoneBot's logger) and the standard
+    library's (the core, asyncio, Tortoise), as text with its traceback."""
+
+    def __init__(self) -> None:
+        self.records: list[str] = []
+        self._sink: int | None = None
+        self._handler: logging.Handler | None = None
+
+    def start(self) -> None:
+        from nonebot.log import logger
+
+        def loguru_sink(message) -> None:
+            record = message.record
+            text = f"{record['name']}: {record['message']}"
+            if record["exception"] is not None:
+                text += "\n" + "".join(traceback.format_exception(*record["exception"]))
+            self.records.append(text)
+
+        log = self
+
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                text = f"{record.name}: {record.getMessage()}"
+                if record.exc_info:
+                    text += "\n" + logging.Formatter().formatException(record.exc_info)
+                log.records.append(text)
+
+        self._sink = logger.add(loguru_sink, level="ERROR", format="{message}")
+        self._handler = Handler(logging.ERROR)
+        logging.getLogger().addHandler(self._handler)
+
+    def stop(self) -> None:
+        from nonebot.log import logger
+
+        if self._sink is not None:
+            logger.remove(self._sink)
+        if self._handler is not None:
+            logging.getLogger().removeHandler(self._handler)
+
+    def take(self) -> list[str]:
+        taken, self.records = self.records, []
+        return taken
+
+
+def _guarded(item: pytest.Item) -> bool:
+    """Chat and end-to-end tests fail on any ERROR record (a crash never passes silently)."""
+    parts = Path(str(item.path)).relative_to(REPO).parts
+    return len(parts) > 1 and parts[0] == "tests" and parts[1] in ("chat", "e2e")
+
+
+@pytest.fixture(autouse=True)
+def error_log(request: pytest.FixtureRequest) -> Iterator[ErrorLog]:
+    """Fails a chat or end-to-end test that logged an ERROR, in the test process or in a bot
+    process (tests/e2e/botproc.py), unless it is marked ``allow_error_log("why")``."""
+    from tests.e2e.botproc import BotProcess
+
+    log = ErrorLog()
+    guarded = _guarded(request.node)
+    if guarded:
+        log.start()
+    try:
+        yield log
+    finally:
+        log.stop()
+    if not guarded:
+        return
+    errors = log.take() + BotProcess.new_errors()
+    if errors and request.node.get_closest_marker("allow_error_log") is None:
+        shown = "\n---\n".join(e[-3000:] for e in errors[:5])
+        pytest.fail(f"{len(errors)} ERROR log record(s) during the test:\n{shown}", pytrace=False)
 
 
 @pytest.fixture(scope="session", autouse=True)

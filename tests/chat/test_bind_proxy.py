@@ -116,6 +116,9 @@ async def test_bind_alone_with_the_proxy_off_explains_the_cookie_ways(app: App, 
         ctx.should_finished(bind)
 
 
+@pytest.mark.allow_error_log(
+    "a busy proxy port is the operator's to fix: bind_proxy logs it at ERROR"
+)
 async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_one_tap_off(
     app: App, monkeypatch
 ) -> None:

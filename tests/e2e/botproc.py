@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import ClassVar
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,7 +20,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# A line of the bot's log at ERROR level or above (NoneBot's loguru format "… [ERROR] …"),
+# or a traceback printed outside the logger.
+ERROR_LINE = re.compile(r"\[(?:ERROR|CRITICAL)\]|^Traceback \(most recent call last\)", re.M)
+
+
 class BotProcess:
+    started: ClassVar[list[BotProcess]] = []  # every bot process of this test session
+
+    @classmethod
+    def new_errors(cls) -> list[str]:
+        """The ERROR lines (with what follows each) every bot wrote since the last look."""
+        errors = []
+        for bot in cls.started:
+            text = bot.log()
+            new, bot.checked = text[bot.checked :], len(text)
+            for match in ERROR_LINE.finditer(new):
+                errors.append(
+                    f"bot on port {bot.port}: " + new[match.start() : match.start() + 3000]
+                )
+        return errors
+
     def __init__(
         self, data_dir: Path, env: dict[str, str] | None = None, access_token: str | None = None
     ) -> None:
@@ -46,6 +68,7 @@ class BotProcess:
             self.env["ONEBOT_ACCESS_TOKEN"] = access_token
         self.env.update(env or {})
         self.proc: subprocess.Popen | None = None
+        self.checked = 0  # how much of the log new_errors() has read
 
     @property
     def ws_url(self) -> str:
@@ -54,6 +77,8 @@ class BotProcess:
     def start(self, timeout: float = 60.0) -> BotProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
+        if self not in BotProcess.started:
+            BotProcess.started.append(self)
         self.proc = subprocess.Popen(
             [sys.executable, "bot.py"], cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )

@@ -143,6 +143,8 @@ def bot(sim: Sim, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProce
     b = start_bot(tmp_path_factory.mktemp("e2e-bot") / "data", sim)
     yield b
     b.stop()
+    if errors := BotProcess.new_errors():  # its shutdown, after the last test's check
+        pytest.fail("ERROR in the bot's log at shutdown:\n" + "\n---\n".join(errors))
 
 
 @pytest.fixture

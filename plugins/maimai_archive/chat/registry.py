@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nonebot import on_message
-from nonebot.adapters import Message
+from nonebot.adapters import Bot, Message
 from nonebot.adapters.onebot.v11 import (
     Event,
     GroupMessageEvent,
     MessageSegment,
     PrivateMessageEvent,
 )
+from nonebot.log import logger
 from nonebot.matcher import Matcher
+from nonebot.message import run_postprocessor
 from nonebot.params import Command, CommandArg, CommandWhitespace
 from nonebot.rule import CommandRule, Rule
 from nonebot.rule import command as command_prefixes
@@ -44,6 +46,9 @@ class CommandDoc:
 
 
 COMMANDS: list[CommandDoc] = []
+# Where each command matcher was made (plugin, module, line): a matcher waiting for a reply
+# (a pick, a confirmation) is a new class made from the same place.
+_COMMAND_SOURCES: set[tuple[str | None, str | None, int | None]] = set()
 
 
 def command(
@@ -74,7 +79,33 @@ def command(
     matcher = on_message(rule=checks, priority=priority, block=True, _depth=1)  # type: ignore[call-arg]
     if limit is not None:
         matcher.append_handler(_guard(limit))  # before the module's own handlers
+    _COMMAND_SOURCES.add(_source_of(matcher))
     return matcher
+
+
+def _source_of(matcher: type[Matcher] | Matcher) -> tuple[str | None, str | None, int | None]:
+    source = matcher._source
+    return (
+        (None, None, None)
+        if source is None
+        else (source.plugin_id, source.module_name, source.lineno)
+    )
+
+
+SORRY = "出错了，这次没能完成，已记录给管理员。"
+
+
+@run_postprocessor
+async def _apologise(matcher: Matcher, exception: Exception | None, bot: Bot, event: Event) -> None:
+    """A command that raised gets a short apology: the player is never left without a reply.
+    NoneBot has already logged the one ERROR line with the traceback ("Running Matcher …
+    failed"); session control (finish, pause, reject, stop) never reaches here as an error."""
+    if exception is None or _source_of(matcher) not in _COMMAND_SOURCES:
+        return
+    try:
+        await bot.send(event, SORRY)
+    except Exception as e:  # the bot may be gone; the error itself is logged already
+        logger.warning(f"could not send the apology: {type(e).__name__}")
 
 
 TOO_OFTEN = {
