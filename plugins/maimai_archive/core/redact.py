@@ -143,8 +143,17 @@ _extra: list[str] = []  # exact values (the configured key), added by add_secret
 _MARKERS = ("=", ":", "：", "＝", "\t", "\\t", "gaaaaa", "bind", "绑定", "link", "关联")
 # Percent escapes of the characters a secret's shape is made of (separators, quotes, blanks):
 # letters and digits are never encoded by a browser, so they need no decoding.
-_PERCENT = re.compile(r"%(09|2[0-9A-F]|3[A-F]|40|5[B-F]|60|7[B-E])", _I)
-_DECODE = {f"{b:02{x}}": chr(b) for b in range(0x20, 0x7F) for x in "xX"} | {"09": "\t"}
+# Full-width ： ； ＝ are the UTF-8 escapes %EF%BC%9A, %EF%BC%9B, %EF%BC%9D.
+_PERCENT = re.compile(r"%(09|2[0-9A-F]|3[A-F]|40|5[B-F]|60|7[B-E]|EF%BC%9[ABD])", _I)
+
+
+class _Decoded(dict[str, str]):
+    def __missing__(self, escape: str) -> str:
+        return self[escape.upper()]
+
+
+_DECODE = _Decoded({f"{b:02X}": chr(b) for b in range(0x20, 0x7F)})
+_DECODE |= {"09": "\t", "EF%BC%9A": "：", "EF%BC%9B": "；", "EF%BC%9D": "＝"}
 _SENTINELS = re.compile(f"{SENTINEL}++")
 
 
@@ -219,18 +228,20 @@ def _mask_decoded(text: str, masked: str) -> str:
     pieces = _PERCENT.split(text)  # text, escape, text, escape, …, text
     if len(pieces) == 1:
         return masked
-    pieces[1::2] = map(_DECODE.__getitem__, pieces[1::2])
+    escapes = pieces[1::2]
+    pieces[1::2] = map(_DECODE.__getitem__, escapes)
     decoded = "".join(pieces)
     runs = list(_SENTINELS.finditer(_mask(decoded)))
     if not runs:
         return masked
-    # Decoded positions of the escapes: each spans 3 original characters, 1 decoded one.
+    # Decoded positions of the escapes; each is 1 decoded character for 1 + len(escape).
     at = list(accumulate(map(len, pieces)))[0::2][:-1]
+    extra = [0, *accumulate(map(len, escapes))]  # original characters an escape adds
     out: list[str] = []
     done = 0
     for run in runs:
-        start = run.start() + 2 * bisect_left(at, run.start())
-        end = run.end() + 2 * bisect_left(at, run.end())
+        start = run.start() + extra[bisect_left(at, run.start())]
+        end = run.end() + extra[bisect_left(at, run.end())]
         if start >= done:
             out.append(masked[done:start])
         out.append(SENTINEL * (end - max(start, done)))
