@@ -29,6 +29,10 @@ INPUTS = {
     "quotes and colons 30k": '"a":' * 7_500,
     "bind + 30k": "/bind " + "舞萌" * 15_000,
     '\'"_t":"a\\\\",\' × 3000': '"_t":"a\\\\",' * 3_000,
+    # Issue 19: once quadratic (1.4 s at 100 000 characters), and the new shapes' worst.
+    "'/wc_auth/' × 3333 + '='": "/wc_auth/" * 3_333 + "=",
+    "'userId%3D' × 3333": "userId%3D" * 3_333,
+    "'/link水鱼' × 4285": "/link水鱼" * 4_285,
 }
 
 

@@ -20,10 +20,9 @@ DEFAULT_SONGDB_URL = "https://www.diving-fish.com/api/maimaidxprober/music_data"
 DEFAULT_ALIAS_URL = "https://maimai.lxns.net/api/v0/maimai/alias/list"
 DEFAULT_COVER_URL = "https://www.diving-fish.com/covers/{id:05d}.png"
 DEFAULT_OAUTH_URL = "https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx"
-# Hosts WeChat's built-in browser needs during the login (CONNECT to port 443 only).
-DEFAULT_BIND_PROXY_ALLOW = (
-    "qq.com,weixin.qq.com,wechat.com,qpic.cn,qlogo.cn,gtimg.cn,gtimg.com,wahlap.com"
-)
+# The hosts WeChat's built-in browser needs during the login (CONNECT to port 443 only; an
+# entry "*.example.com" would allow its subdomains).
+DEFAULT_BIND_PROXY_ALLOW = "open.weixin.qq.com,long.open.weixin.qq.com,res.wx.qq.com,wx.qlogo.cn"
 DEFAULT_DIVINGFISH_URL = "https://www.diving-fish.com/"
 DEFAULT_LXNS_URL = "https://maimai.lxns.net/"
 
@@ -52,8 +51,9 @@ class MaimaiConfig(BaseModel):
     maimai_font_path: str = ""
     maimai_autosync_enabled: bool = True
     # One-tap /bind: the site's WeChat login link, and the bot's login proxy (host:port to
-    # listen on; empty = off), the address players type into their proxy settings (empty =
-    # the listen address) and the host suffixes it tunnels to (comma-separated).
+    # listen on; empty = off), the address players reach it at — their proxy setting and the
+    # host of the bot's one-tap link (empty = the listen address) — and the hosts it tunnels to
+    # (comma-separated, exact names; "*.x" for subdomains).
     maimai_oauth_url: str = DEFAULT_OAUTH_URL
     maimai_bind_proxy: str = ""
     maimai_bind_proxy_public: str = ""

@@ -55,12 +55,15 @@ def one_tap(monkeypatch):
 
 
 async def test_bind_alone_with_the_proxy_on_replies_the_link_and_three_steps(
-    app: App, db, one_tap
+    app: App, db, one_tap, monkeypatch
 ) -> None:
     from plugins.maimai_archive.chat.account import bind
+    from plugins.maimai_archive.core.login import links
     from plugins.maimai_archive.core.login.links import LinkKey
 
-    link = LOCATION.replace("redirect_uri=https%3A", "redirect_uri=http%3A")
+    monkeypatch.setattr(
+        links, "secrets", SimpleNamespace(token_urlsafe=lambda n: "T0KEN-one-time_x")
+    )
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
         event = private_message("/bind")
@@ -71,8 +74,8 @@ async def test_bind_alone_with_the_proxy_on_replies_the_link_and_three_steps(
                 "一键绑定（链接 10 分钟内有效，只能用一次）：\n"
                 "1. 把微信所在设备的 HTTP 代理设为 bind.example.com:2560（手机：Wi-Fi 设置 → 代理 → 手动；电脑：系统代理设置）\n"
                 "2. 在微信里打开下面的链接（可以先发到“文件传输助手”再点开）\n"
-                "3. 网页显示“绑定成功”后关闭代理\n"
-                f"{link}\n"
+                "3. 网页上核对 QQ 号后点“确认绑定”，显示“绑定成功”后关闭代理\n"
+                "http://bind.example.com:2560/bind/T0KEN-one-time_x\n"
                 "不方便设置代理？发送 /bind 加上 Cookie 或登录回调链接也可以（/help 查看说明）。"
             ),
             result=None,
@@ -80,6 +83,8 @@ async def test_bind_alone_with_the_proxy_on_replies_the_link_and_three_steps(
         ctx.should_finished(bind)
     pending = one_tap.pending.take(LinkKey("F00D", "cAbC123", "987654321"))
     assert pending is not None and pending.qq == str(USER) and pending.via == "10001"
+    # The bot's link leads to the WeChat login link the site gave, made plain http.
+    assert pending.link == LOCATION.replace("redirect_uri=https%3A", "redirect_uri=http%3A")
 
 
 async def test_bind_alone_when_the_site_gives_no_link_falls_back_to_the_cookie_ways(

@@ -141,15 +141,21 @@ async def test_fetch_login_link_without_a_redirect_is_a_login_failure() -> None:
         await fetch_login_link("https://tgk-wcaime.wahlap.com/x", transport=transport)
 
 
-def test_the_allowlist_matches_whole_host_suffixes_only() -> None:
-    from plugins.maimai_archive.core.login.proxy import host_allowed, parse_allow, split_host_port
+def test_the_allowlist_names_hosts_and_wildcards_name_subdomains() -> None:
+    from plugins.maimai_archive.config import DEFAULT_BIND_PROXY_ALLOW
+    from plugins.maimai_archive.core.login.proxy import parse_allow, split_host_port
+    from plugins.maimai_archive.core.login.targets import host_allowed
 
-    allow = parse_allow(" qq.com, .wahlap.com ,")
-    assert allow == ("qq.com", "wahlap.com")
-    assert host_allowed("open.weixin.qq.com", allow) and host_allowed("QQ.COM.", allow)
-    assert host_allowed("tgk-wcaime.wahlap.com", allow)
-    assert not host_allowed("evilqq.com", allow) and not host_allowed("qq.com.evil.net", allow)
+    allow = parse_allow(" open.weixin.qq.com, *.wx.qq.com. ,")
+    assert allow == ("open.weixin.qq.com", "*.wx.qq.com")
+    assert host_allowed("open.weixin.qq.com", allow) and host_allowed("res.wx.qq.com", allow)
+    assert not host_allowed("qq.com", allow) and not host_allowed("weixin.qq.com", allow)
+    assert not host_allowed("wx.qq.com", allow) and not host_allowed("evilwx.qq.com", allow)
+    assert not host_allowed("open.weixin.qq.com.evil.net", allow)
     assert not host_allowed("", allow) and not host_allowed("1.2.3.4", allow)
+    default = parse_allow(DEFAULT_BIND_PROXY_ALLOW)  # the login's hosts, not whole domains
+    assert "open.weixin.qq.com" in default
+    assert not any(host_allowed(h, default) for h in ("qq.com", "x.qq.com", "wahlap.com"))
     assert split_host_port("open.weixin.qq.com:443", 0) == ("open.weixin.qq.com", 443)
     assert split_host_port("[::1]:443", 0) == ("::1", 443)
     assert split_host_port("host:notaport", 0) is None

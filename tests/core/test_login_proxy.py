@@ -1,5 +1,6 @@
-"""The login proxy on loopback: the simulator's WeChat chain through it, and everything it
-must refuse. The "browser" is httpx with the proxy set, following redirects as WeChat does.
+"""The login proxy on loopback: the bot's link → 302 to the simulator's WeChat chain → the
+consent page at the callback → its form posted → bound; and everything it must refuse. The
+"browser" is httpx with the proxy set, following redirects as WeChat does.
 
 Name resolution: the simulator is the OAuth host as ``127.0.0.1:<port>`` (requests to it go
 through the proxy, like WeChat's plain-http callback), and the fake WeChat host is the same
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,8 +106,8 @@ async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         writer.close()
 
 
-async def _login_through_proxy(rig: Rig, player_id: str) -> tuple[httpx.Response, str]:
-    """/bind's link opened in the browser: the final page and the callback URL it reached."""
+async def _open_link(rig: Rig, player_id: str) -> tuple[httpx.Response, str]:
+    """/bind's link opened in the browser: the page the callback answered, and its URL."""
     link = await rig.one_tap.new_link(QQ, "10001")
     async with rig.browser(player_id) as browser:
         page = await browser.get(link.url)
@@ -113,6 +115,25 @@ async def _login_through_proxy(rig: Rig, player_id: str) -> tuple[httpx.Response
         str(r.url) for r in [*page.history, page] if urlsplit(str(r.url)).path == CALLBACK
     )
     return page, callback
+
+
+async def _consent(rig: Rig, consent: httpx.Response, field: str | None = None) -> httpx.Response:
+    """The consent page's form posted, as its button does (``field`` overrides its value)."""
+    action = re.search(r"action='([^']*)'", consent.text)
+    nonce = re.search(r"name=consent value='([^']*)'", consent.text)
+    assert action is not None and nonce is not None, consent.text
+    target = str(consent.url.join(action.group(1).replace("&amp;", "&")))
+    async with rig.browser() as browser:
+        return await browser.post(
+            target, data={"consent": nonce.group(1) if field is None else field}
+        )
+
+
+async def _login_through_proxy(rig: Rig, player_id: str) -> tuple[httpx.Response, str]:
+    """The link opened and the consent given: the final page and the callback URL."""
+    consent, callback = await _open_link(rig, player_id)
+    assert consent.status_code == 200 and "确认绑定" in consent.text, consent.text
+    return await _consent(rig, consent), callback
 
 
 async def test_the_callback_through_the_proxy_binds_the_player_and_tells_them(
@@ -147,6 +168,52 @@ async def test_the_callback_through_the_proxy_binds_the_player_and_tells_them(
     logged = "\n".join(rec.getMessage() for rec in caplog.records)
     assert "a login callback arrived" in logged
     assert code not in logged and f"r={r}" not in logged
+
+
+async def test_the_link_redirects_to_wechat_and_the_callback_asks_before_it_binds(
+    rig: Rig,
+) -> None:
+    player = rig.sim.world.add_player(plays=3)
+    link = await rig.one_tap.new_link("1034567802", "10001")
+    assert re.fullmatch(rf"{rig.proxy_url}/bind/[\w-]{{16,}}", link.url), link.url
+    async with rig.browser(player.id) as browser:
+        first = await browser.get(link.url, follow_redirects=False)
+        assert first.status_code == 302
+        pending = rig.one_tap.pending.peek(next(iter(rig.one_tap.pending._by_key)))
+        assert pending is not None
+        assert first.headers["location"] == pending.link  # the WeChat login link the site gave
+        consent = await browser.get(link.url)
+        again = await browser.get(str(consent.url))  # a GET again: still only asks
+    assert consent.status_code == 200 and again.status_code == 200
+    assert "将把这个舞萌DX账号绑定到 QQ 10******02" in consent.text
+    assert "<form method=post" in consent.text and "1034567802" not in consent.text
+    assert CALLBACK not in rig.site_log()  # the login code was not used by the GETs
+    assert await Player.get_or_none(qq="1034567802") is None and rig.told == []
+
+    refused = await _consent(rig, consent, field="not-the-field")
+    assert refused.status_code == 403 and await Player.get_or_none(qq="1034567802") is None
+    done = await _consent(rig, consent)
+    assert done.status_code == 200 and "绑定成功" in done.text
+    assert (await Player.get(qq="1034567802")).name == player.name
+    assert rig.told and rig.told[0][0] == "1034567802" and player.name in rig.told[0][1]
+    replay = await _consent(rig, consent)  # the form once more: single use
+    assert replay.status_code == 403 and len(rig.told) == 1
+
+
+async def test_someone_elses_link_opened_from_another_address_is_refused(rig: Rig) -> None:
+    """The "帮我绑一下" scam: B opens A's link after A did, from B's own address."""
+    player = rig.sim.world.add_player(plays=3)
+    link = await rig.one_tap.new_link(QQ, "10001")
+    async with rig.browser(player.id) as browser:
+        assert (await browser.get(link.url, follow_redirects=False)).status_code == 302
+    token = urlsplit(link.url).path
+    host, port = rig.one_tap.proxy.address
+    reader, writer = await asyncio.open_connection(host, port, local_addr=("127.0.0.2", 0))
+    writer.write(f"GET {link.url} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 403 ") and token.encode() not in answer
 
 
 async def test_a_replayed_callback_binds_nothing_and_reaches_no_site(rig: Rig) -> None:
@@ -221,11 +288,19 @@ async def test_plain_http_to_any_other_url_is_refused_and_never_forwarded(rig: R
     assert hits == [] and rig.site_log() == []
 
 
+async def _binding(rig: Rig, qq: str = QQ) -> str:
+    """A bind pending for ``qq`` whose link this host (127.0.0.1) opened; the link."""
+    link = await rig.one_tap.new_link(qq)
+    async with rig.browser() as browser:
+        assert (await browser.get(link.url, follow_redirects=False)).status_code == 302
+    return link.url
+
+
 async def _connect(
-    rig: Rig, target: str
+    rig: Rig, target: str, source: str = "127.0.0.1"
 ) -> tuple[bytes, asyncio.StreamReader, asyncio.StreamWriter]:
     host, port = rig.one_tap.proxy.address
-    reader, writer = await asyncio.open_connection(host, port)
+    reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
     writer.write(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
     await writer.drain()
     status = await asyncio.wait_for(reader.readline(), 5)
@@ -240,6 +315,13 @@ async def test_connect_tunnels_only_to_allowed_hosts_on_the_login_port_while_a_b
     w.close()
     assert b" 403 " in status  # nothing pending: no tunnel at all
     await rig.one_tap.new_link(QQ)
+    status, _, w = await _connect(rig, f"127.0.0.1:{port}")
+    w.close()
+    assert b" 403 " in status  # pending, but this address has not opened its link
+    await _binding(rig)
+    status, _, w = await _connect(rig, f"127.0.0.1:{port}", source="127.0.0.2")
+    w.close()
+    assert b" 403 " in status  # another address while this player's bind is pending
     for target in (f"localhost:{port}", f"127.0.0.1:{rig.sim.port}", "example.com:443"):
         status, _, w = await _connect(rig, target)
         w.close()
@@ -256,7 +338,7 @@ async def test_connect_tunnels_only_to_allowed_hosts_on_the_login_port_while_a_b
 async def test_tunnels_are_capped_in_number_bytes_and_idle_time(rig: Rig) -> None:
     proxy = rig.one_tap.proxy
     proxy.max_tunnels, proxy.max_tunnel_bytes, proxy.idle_timeout = 1, 1000, 0.3
-    await rig.one_tap.new_link(QQ)
+    await _binding(rig)
     target = f"127.0.0.1:{proxy.connect_port}"
     status, reader, writer = await _connect(rig, target)
     assert b" 200 " in status
@@ -276,6 +358,28 @@ async def test_tunnels_are_capped_in_number_bytes_and_idle_time(rig: Rig) -> Non
     writer.close()
 
 
+async def test_tunnels_close_when_their_bind_ends(rig: Rig) -> None:
+    target = f"127.0.0.1:{rig.one_tap.proxy.connect_port}"
+    await _binding(rig)
+    status, reader, writer = await _connect(rig, target)
+    assert b" 200 " in status and await reader.readline() == b"\r\n"
+    await rig.one_tap.new_link(QQ)  # the player asked again: the opened link is void
+    assert await asyncio.wait_for(reader.read(), 5) == b""  # closed by the proxy at once
+    writer.close()
+    status, _, w = await _connect(rig, target)
+    w.close()
+    assert b" 403 " in status  # the new link is not opened yet
+
+    clock = [0.0]
+    rig.one_tap.pending.clock = lambda: clock[0]
+    await _binding(rig)
+    status, reader, writer = await _connect(rig, target)
+    assert b" 200 " in status and await reader.readline() == b"\r\n"
+    clock[0] += 601  # the bind expires: noticed within a second
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    writer.close()
+
+
 async def test_a_valid_callback_on_another_path_of_the_oauth_host_is_never_requested(
     rig: Rig,
 ) -> None:
@@ -288,7 +392,8 @@ async def test_a_valid_callback_on_another_path_of_the_oauth_host_is_never_reque
         "/wc_auth/oauth/callback/%2e%2e/%2e%2e/x",
         "/wc_auth/oauth/callback/other",
     ):
-        key = link_key((await rig.one_tap.new_link(QQ)).url)
+        await _binding(rig)  # the link opened from here: only the path is wrong below
+        key = link_key(next(iter(rig.one_tap.pending._by_key.values())).link)
         code = rig.sim.world.issue_oauth_code(player)
         rig.sim.world.log.clear()
         # Raw bytes: an HTTP client would resolve the dot segments before sending.

@@ -1,15 +1,17 @@
 """The login proxy's CONNECT on its own (loopback only, no real DNS): what a tunnel may reach,
-and how much of the proxy one client may take."""
+and how much of the proxy one client network may take."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pytest
 
-from plugins.maimai_archive.core.login.proxy import BindProxy, Page, is_public
+from plugins.maimai_archive.core.login.proxy import REFUSED, BindProxy, CallbackRequest, Page
+from plugins.maimai_archive.core.login.targets import client_network, connect_name, is_public
 from tests.core.test_login_proxy import _echo
 
 
@@ -37,8 +39,12 @@ class Dns:
         return list(self.answer)
 
 
-async def _no_callback(path: str, query: str) -> Page:
+async def _no_callback(request: CallbackRequest) -> Page:
     raise AssertionError("no callback here")
+
+
+def _no_link(token: str, client: str) -> Page:
+    return REFUSED
 
 
 @pytest.fixture
@@ -49,8 +55,9 @@ async def setup() -> AsyncIterator[tuple[BindProxy, Upstream, Dns]]:
     proxy = BindProxy(
         intercept_host="tgk-wcaime.wahlap.com",
         on_callback=_no_callback,
-        tunnels_open=lambda: True,
-        allow=("qq.com",),
+        on_link=_no_link,
+        may_tunnel=lambda ip: True,  # every client holds a pending bind here
+        allow=("*.qq.com", "open.weixin.qq.com"),
         connect_port=upstream.port,
         resolver=dns,
     )
@@ -151,13 +158,124 @@ def test_public_addresses_are_only_the_global_ones() -> None:
         "::ffff:10.0.0.1",
         "ff02::1",
         "not an address",
+        "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b:1::a00:1",
+        "::ffff:8.8.8.8",  # IPv4-mapped, even of a public address
+        "::8.8.8.8",  # IPv4-compatible
+        "198.18.0.1",  # benchmark
+        "2001:2::1",
+        "192.0.2.1",  # documentation
+        "2001:db8::1",
+        "100::1",  # discard
     ):
         assert not is_public(address), address
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "evil.example\x00.qq.com:443",
+        "evil.example%00.qq.com:443",
+        "evil.example\u3002qq.com:443",  # an ideographic full stop
+        "evil.example\t.qq.com:443",
+        "evil_example.qq.com:443",
+        "a..qq.com:443",
+        ".qq.com:443",
+        "open.weixin.qq.com.:443",
+        "x" * 64 + ".qq.com:443",
+        ("a" * 60 + ".") * 5 + "qq.com:443",  # over 253
+        "[::1]:443",
+        "open.weixin.qq.com:80",
+        "open.weixin.qq.com:0443x",
+        "open.weixin.qq.com",
+        "qq.com:443",  # "*.qq.com" is the subdomains only
+        "weixin.qq.com.evil.example:443",
+    ],
+)
+async def test_a_connect_target_that_is_no_strict_allowed_name_is_refused_unresolved(
+    setup, target: str
+) -> None:
+    proxy, upstream, dns = setup
+    proxy.connect_port = 443
+    reader, writer = await _open(proxy)
+    writer.write(b"CONNECT " + target.encode("utf-8") + b" HTTP/1.1\r\n\r\n")
+    await writer.drain()
+    status = await asyncio.wait_for(reader.readline(), 5)
+    writer.close()
+    assert status.startswith(b"HTTP/1.1 403 "), (target, status)
+    assert dns.asked == [] and upstream.hits == []
+
+
+def test_connect_names_are_lowercased_ascii_dns_names() -> None:
+    assert connect_name("Open.WeiXin.QQ.com:443", 443) == "open.weixin.qq.com"
+    assert connect_name("\u212aq.com:443", 443) is None  # the Kelvin sign lowercases to "k"
+    assert connect_name("a-b.c0.qq.com:443", 443) == "a-b.c0.qq.com"
+
+
+async def test_an_allowed_name_that_does_not_resolve_answers_502(setup) -> None:
+    proxy, upstream, dns = setup
+    dns.answer = []
+    status, _, writer = await _connect(proxy, "open.weixin.qq.com")
+    writer.close()
+    assert status.startswith(b"HTTP/1.1 502 ") and upstream.hits == []
+
+
+def test_the_per_client_caps_count_a_network_not_an_address() -> None:
+    assert client_network("203.0.113.7") == client_network("203.0.113.200") == "203.0.113.0/24"
+    assert client_network("::ffff:203.0.113.7") == "203.0.113.0/24"
+    assert client_network("2001:db8:1:2:aaaa::1") == client_network("2001:db8:1:2:ffff::9")
+    assert client_network("2001:db8:1:2::1") != client_network("2001:db8:1:3::1")
+
+
+async def test_addresses_of_one_network_share_its_connection_slots(setup) -> None:
+    proxy, _, _ = setup
+    proxy.max_connections_per_net = 2
+    held = []
+    for source in ("127.0.0.1", "127.0.0.2"):  # two addresses, one /24
+        held.append(await asyncio.open_connection(*proxy.address, local_addr=(source, 0)))
+    await _until(lambda: proxy.connections == 2)
+    reader, writer = await asyncio.open_connection(*proxy.address, local_addr=("127.0.0.3", 0))
+    writer.write(b"GET http://example.com/ HTTP/1.1\r\n\r\n")
+    try:
+        answer = await asyncio.wait_for(reader.read(), 5)
+    except ConnectionResetError:
+        answer = b""
+    assert answer == b""  # closed unanswered: the network's slots are taken
+    writer.close()
+    for _, w in held:
+        w.close()
+
+
+async def test_a_client_that_says_nothing_is_dropped_after_the_head_timeout(setup) -> None:
+    proxy, _, _ = setup
+    assert proxy.head_timeout <= 5
+    proxy.head_timeout = 0.3
+    reader, writer = await _open(proxy, "CONNECT open.weixin.qq.com:")  # and then nothing
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    writer.close()
+    await _until(lambda: proxy.connections == 0)
+
+
+async def test_a_refused_target_is_logged_cut_and_ascii(setup, caplog) -> None:
+    proxy, _, _ = setup
+    caplog.set_level(logging.INFO)
+    target = "\x1b[31mevil" + "é" * 4000 + ".qq.com:443"
+    reader, writer = await _open(proxy)
+    writer.write(b"CONNECT " + target.encode() + b" HTTP/1.1\r\n\r\n")
+    await writer.drain()
+    assert (await asyncio.wait_for(reader.readline(), 5)).startswith(b"HTTP/1.1 403 ")
+    writer.close()
+    lines = [r.getMessage() for r in caplog.records if "refused CONNECT" in r.getMessage()]
+    cut = ascii(target.encode().decode("latin-1")[:80])  # as the proxy read it, 80 characters
+    assert len(lines) == 1 and lines[0] == f"login proxy: refused CONNECT {cut}", lines
+    assert lines[0].isascii() and "\x1b" not in lines[0]
+
+
 async def test_one_client_gets_a_few_tunnels_not_all(setup) -> None:
     proxy, _, _ = setup
-    proxy.allow_private, proxy.max_tunnels, proxy.max_tunnels_per_ip = True, 10, 1
+    proxy.allow_private, proxy.max_tunnels, proxy.max_tunnels_per_net = True, 10, 1
     status, _, first = await _connect(proxy, "open.weixin.qq.com")
     assert b" 200 " in status
     status, _, second = await _connect(proxy, "open.weixin.qq.com")
@@ -172,7 +290,7 @@ async def test_one_client_gets_a_few_tunnels_not_all(setup) -> None:
 
 async def test_one_client_gets_a_few_connections_not_all(setup) -> None:
     proxy, _, _ = setup
-    proxy.max_connections_per_ip = 2
+    proxy.max_connections_per_net = 2
     held = [await _open(proxy) for _ in range(2)]  # connected, saying nothing
     await _until(lambda: proxy.connections == 2)
     reader, writer = await _open(proxy, "GET http://example.com/ HTTP/1.1\r\n\r\n")

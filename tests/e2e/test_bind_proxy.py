@@ -1,7 +1,9 @@
 """Black-box: one-tap /bind through the bot's own login proxy, the real bot against the simulator.
 
-/bind alone → the link → a test "WeChat browser" (httpx with the bot's proxy set, following
-redirects) → the bot completes the login → private "绑定成功" → /sync archives the plays.
+/bind alone → the bot's link (http://<proxy>/bind/<token>) → 302 to the WeChat login → the
+callback answers a consent page with the masked QQ (binding nothing) → its form posted → the
+bot completes the login → private "绑定成功" → /sync archives the plays. The "WeChat browser"
+is httpx with the bot's proxy set, following redirects.
 The simulator is the OAuth host as 127.0.0.1:<port> (through the proxy) and the fake WeChat
 host as localhost:<port> (direct: real WeChat pages are https and go through CONNECT, which a
 plain-http simulator cannot be).
@@ -9,6 +11,7 @@ plain-http simulator cannot be).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -67,20 +70,43 @@ def site_callbacks(sim: Sim) -> int:
     return sum(1 for e in sim.http.get("/log").json() if e["page"] == CALLBACK)
 
 
+def masked(qq: int) -> str:
+    text = str(qq)
+    return text[:2] + "*" * (len(text) - 4) + text[-2:]
+
+
 async def one_tap(
-    client: OneBotClient, qq: int, proxy: str, pid: str
+    client: OneBotClient, qq: int, proxy: str, pid: str, sim: Sim | None = None
 ) -> tuple[str, httpx.Response, str]:
-    """/bind alone, the link opened in "WeChat": the bot's private answer, the page, the callback URL."""
+    """/bind alone, the link opened in "WeChat", the consent given: the bot's private answer,
+    the final page, the callback URL. With ``sim``, also checks that nothing is bound before
+    the consent form is posted."""
     reply = await ask_private(client, qq, "/bind")
-    assert f"HTTP 代理设为 {proxy}" in reply and "3. 网页显示“绑定成功”后关闭代理" in reply, reply
-    link = re.search(r"^https?://\S+$", reply, re.MULTILINE)
-    assert link is not None, reply
+    assert f"HTTP 代理设为 {proxy}" in reply and "点“确认绑定”" in reply, reply
+    link = re.search(r"^http://(\S+)/bind/[\w-]+$", reply, re.MULTILINE)
+    assert link is not None and link.group(1) == proxy, reply
     start = len(client.calls)
     async with wechat(proxy, pid) as browser:
-        page = await browser.get(link.group(0))
+        first = await browser.get(link.group(0), follow_redirects=False)
+        assert first.status_code == 302 and "/connect/oauth2/authorize" in first.headers["location"]
+        consent = await browser.get(link.group(0))
+        assert consent.status_code == 200, consent.text
+        assert f"将把这个舞萌DX账号绑定到 QQ {masked(qq)}" in consent.text, consent.text
+        if sim is not None:
+            before = site_callbacks(sim)
+            await asyncio.sleep(1)
+            assert site_callbacks(sim) == before  # the GET used no login code
+            assert len(client.calls) == start  # and nobody was told anything
+        action = re.search(r"action='([^']*)'", consent.text)
+        nonce = re.search(r"name=consent value='([^']*)'", consent.text)
+        assert action is not None and nonce is not None, consent.text
+        page = await browser.post(
+            str(consent.url.join(action.group(1).replace("&amp;", "&"))),
+            data={"consent": nonce.group(1)},
+        )
     told = message_text(await client.wait_for_reply(to_user=qq, start=start, timeout=20))
     callback = next(
-        str(r.url) for r in [*page.history, page] if urlsplit(str(r.url)).path == CALLBACK
+        str(r.url) for r in [*consent.history, consent] if urlsplit(str(r.url)).path == CALLBACK
     )
     return told, page, callback
 
@@ -90,7 +116,7 @@ async def test_one_tap_bind_through_the_proxy_then_sync(
 ) -> None:
     qq = new_qq()
     p = sim.new_player(plays=9)
-    told, page, callback = await one_tap(client, qq, proxy_bot.proxy, p["id"])
+    told, page, callback = await one_tap(client, qq, proxy_bot.proxy, p["id"], sim)
 
     assert page.status_code == 200 and "绑定成功，可以关闭代理了" in page.text
     assert told.startswith(f"绑定成功：{p['name']}，DX Rating {p['rating']}。"), told
@@ -103,8 +129,9 @@ async def test_one_tap_bind_through_the_proxy_then_sync(
     forged = callback.replace(query["state"][0], "FORGEDSTATE")
     async with wechat(proxy_bot.proxy) as browser:
         replayed = await browser.get(callback)
+        posted = await browser.post(callback, data={"consent": "x"})
         faked = await browser.get(forged)
-    assert replayed.status_code == 403 and faked.status_code == 403
+    assert replayed.status_code == 403 and posted.status_code == 403 and faked.status_code == 403
     assert site_callbacks(sim) == before
     assert "没有新成绩" in await sync_in_group(client, qq, GROUP)  # still the same session
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -14,16 +15,34 @@ log = logging.getLogger(__name__)
 KEY_FILE = "secret.key"
 
 
+def private_dir(path: Path) -> None:
+    """``path`` exists and is the owner's alone (0700): it holds the key, the database and
+    page copies."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) != 0o700:
+        path.chmod(0o700)
+
+
 def load_or_create_key(configured: str, data_dir: Path) -> bytes:
-    """The configured key, else the one in ``<data_dir>/secret.key``, else a new one there."""
+    """The configured key, else the one in ``<data_dir>/secret.key``, else a new one there.
+    The data folder is made 0700; a key file others may read is made 0600, with a warning."""
+    private_dir(data_dir)
     if configured:
         key = configured.strip().encode()
         Fernet(key)  # raises ValueError for a malformed key: better at start than at first /bind
         return key
     path = data_dir / KEY_FILE
     if path.is_file():
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            path.chmod(0o600)
+            log.warning(
+                "%s was readable by others (mode %o): made 0600. Whoever read it can decrypt "
+                "the saved cookies: consider a new key (every player then binds again).",
+                path,
+                mode,
+            )
         return path.read_bytes().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:

@@ -48,13 +48,13 @@ async def check_pages(service: SyncService, player: Player) -> list[PageCheck]:
         token, cookies = loaded
         session = SessionKeeper(service.store, service.lease, player, token, cookies)
         async with service.source_factory(cookies, session.save) as source:
-            return await _run_checks(service, source, session.secrets)
+            return await _run_checks(service, source, session.secrets, player.id)
     finally:
         await service.lease.release(player)
 
 
 async def _run_checks(
-    service: SyncService, source: PageSource, secrets: set[str]
+    service: SyncService, source: PageSource, secrets: set[str], player_id: int
 ) -> list[PageCheck]:
     checks: list[PageCheck] = []
     idx: list[str] = []
@@ -91,7 +91,9 @@ async def _run_checks(
         except PageChanged as e:
             saved = None
             if e.body is not None:
-                saved = await asyncio.to_thread(service.pages.save, page, e.body, set(secrets))
+                saved = await asyncio.to_thread(
+                    service.pages.save, page, e.body, set(secrets), player_id
+                )
             checks.append(PageCheck(page, False, f"{type(e).__name__}: missing {e.missing}", saved))
         except (SessionError, SiteUnavailable, BindingChanged) as e:
             checks.append(PageCheck(page, False, f"{type(e).__name__}: {e} (stopped)"))

@@ -5,12 +5,15 @@ The account's cookie values (every one seen during the sync, rotated ones includ
 value of every hidden form field other than ``idx`` (the play key the operator needs) are
 replaced before anything is written: in the field itself in any spelling, and — raw,
 HTML-escaped or URL-encoded — anywhere else on the page (scripts, links). Only the newest ``KEEP`` copies of each page kind stay.
+Copies are the operator's alone (mode 0600 in a 0700 folder) and name their player, so that
+``/forget`` removes them with the archive.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -93,14 +96,27 @@ class PageKeeper:
         self.keep = keep
         self._clock = clock
 
-    def save(self, page: str, body: str, secrets: Iterable[str]) -> Path:
+    def save(
+        self, page: str, body: str, secrets: Iterable[str], player_id: int | None = None
+    ) -> Path:
         kind = _KIND.sub("_", page.lower()).strip("_") or "page"
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.chmod(0o700)
         stamp = self._clock().astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-        path = self.folder / f"{kind}-{stamp}.html"
-        path.write_text(redact_page(body, secrets), encoding="utf-8")
+        owner = f"-p{player_id}" if player_id is not None else ""
+        path = self.folder / f"{kind}-{stamp}{owner}.html"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(redact_page(body, secrets))
         copies = sorted(self.folder.glob(f"{kind}-*.html"))
         for old in copies[: max(0, len(copies) - self.keep)]:
             old.unlink(missing_ok=True)
         log.warning("unreadable %s page kept as %s", kind, path)
         return path
+
+    def forget(self, player_id: int) -> int:
+        """Remove every copy saved for this player; how many there were."""
+        copies = list(self.folder.glob(f"*-p{player_id}.html"))
+        for copy in copies:
+            copy.unlink(missing_ok=True)
+        return len(copies)

@@ -26,14 +26,17 @@ from ..db.models import (
     ProfileSnapshot,
     SyncRun,
 )
+from .evidence import PageKeeper
 
 BATCH = 2000
 
 
 async def forget_player(player: Player, data_dir: Path | None = None, batch: int = BATCH) -> int:
-    """Delete every row of ``player`` (and their photo files); the number of rows deleted."""
+    """Delete every row of ``player`` (and their photo files and saved page copies); the number
+    of rows deleted."""
     if data_dir is not None:
         await asyncio.to_thread(shutil.rmtree, data_dir / "photos" / str(player.id), True)
+        await asyncio.to_thread(PageKeeper(data_dir / "pages").forget, player.id)
     deleted = 0
     while ids := await Play.filter(player_id=player.id).limit(batch).values_list("id", flat=True):
         async with in_transaction():

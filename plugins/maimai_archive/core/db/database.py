@@ -6,6 +6,7 @@ SQLite is the embedded default; PostgreSQL works by URL alone (``postgres://…`
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,27 @@ def tortoise_config(db_url: str) -> dict[str, Any]:
     }
 
 
-def _ensure_sqlite_dir(db_url: str) -> None:
+def _sqlite_file(db_url: str) -> Path | None:
     if db_url.startswith("sqlite://") and ":memory:" not in db_url:
-        Path(db_url.removeprefix("sqlite://").split("?")[0]).parent.mkdir(
-            parents=True, exist_ok=True
-        )
+        return Path(db_url.removeprefix("sqlite://").split("?")[0])
+    return None
+
+
+def _ensure_sqlite_dir(db_url: str) -> None:
+    """The SQLite file's folder, and the file itself created 0600 (the owner's alone: it holds
+    the sealed cookies and every player's archive) before SQLite creates it 0644."""
+    path = _sqlite_file(db_url)
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    _make_private(path)
+
+
+def _make_private(path: Path) -> None:
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
 
 
 async def start_database(db_url: str) -> None:
@@ -64,6 +81,8 @@ async def start_database(db_url: str) -> None:
     # The global fallback lets code started from NoneBot's startup hook (another
     # context) find the connections.
     await Tortoise.init(config=config, _enable_global_fallback=True)
+    if (path := _sqlite_file(db_url)) is not None:
+        _make_private(path)  # a file from before, and the journal files SQLite made
     log.info("database ready: %s", redact_db_url(db_url))
 
 

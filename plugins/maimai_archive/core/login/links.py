@@ -9,9 +9,10 @@ callback by its own ``state``, ``r`` and ``t``; the ``code`` is the secret that 
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
@@ -141,12 +142,20 @@ class PendingBind:
     expires: float
     via: str | None = None  # the chat connection the /bind came through
     path: str = ""  # the callback path of the link handed out: its callback must use exactly it
+    link: str = ""  # the WeChat login link the bot's own link redirects to
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))  # in the bot's link
+    nonce: str = field(default_factory=lambda: secrets.token_urlsafe(16))  # the consent form's
+    client: str | None = None  # the address that opened the bot's link: the only one served
+
+    def __repr__(self) -> str:
+        return f"PendingBind(qq={self.qq}, ***)"
 
 
 class PendingBinds:
     """Binds waiting for their callback, in memory (a restart forgets them: /bind again).
 
-    One per QQ user (a new /bind replaces the older link); each is used at most once.
+    One per QQ user (a new /bind replaces the older link); each is used at most once, and
+    only by the client address that opened its link first.
     """
 
     def __init__(
@@ -159,33 +168,56 @@ class PendingBinds:
         self.clock = clock
         self.limit = limit
         self._by_key: dict[LinkKey, PendingBind] = {}
+        self._by_token: dict[str, PendingBind] = {}
 
     def add(
-        self, qq: str, key: LinkKey, via: str | None = None, path: str = ""
+        self, qq: str, key: LinkKey, via: str | None = None, path: str = "", link: str = ""
     ) -> PendingBind | None:
         """Remember a bind for ``qq``; None when too many are waiting already. LinkTaken when
         another QQ waits on the same link: both are dropped (whose login would it be?)."""
         self._purge()
         for old in [p for p in self._by_key.values() if p.qq == qq]:
-            del self._by_key[old.key]
+            self._drop(old)
         if key in self._by_key:
-            del self._by_key[key]
+            self._drop(self._by_key[key])
             raise LinkTaken("another QQ waits on the same login link")
         if len(self._by_key) >= self.limit:
             return None
-        pending = PendingBind(qq, key, self.clock() + self.ttl, via, path)
+        pending = PendingBind(qq, key, self.clock() + self.ttl, via, path, link)
         self._by_key[key] = pending
+        self._by_token[pending.token] = pending
         return pending
+
+    def open(self, token: str, client: str) -> PendingBind | None:
+        """The bot's link was opened from ``client``: the bind, now tied to that address; None
+        when unknown, expired, or already opened from another address."""
+        pending = self._by_token.get(token)
+        if pending is None or pending.expires <= self.clock():
+            return None
+        if pending.client is None:
+            pending.client = client
+        return pending if pending.client == client else None
+
+    def peek(self, key: LinkKey) -> PendingBind | None:
+        """The bind this callback belongs to, left waiting (the consent page shows it)."""
+        pending = self._by_key.get(key)
+        return pending if pending is not None and pending.expires > self.clock() else None
 
     def take(self, key: LinkKey) -> PendingBind | None:
         """The bind this callback belongs to, removed (single use); None when unknown or expired."""
-        pending = self._by_key.pop(key, None)
-        if pending is None or pending.expires <= self.clock():
+        pending = self._by_key.get(key)
+        if pending is None:
             return None
-        return pending
+        self._drop(pending)
+        return pending if pending.expires > self.clock() else None
+
+    def holds(self, client: str) -> bool:
+        """Whether ``client`` opened the link of a bind still waiting (it may tunnel then)."""
+        now = self.clock()
+        return any(p.client == client and p.expires > now for p in self._by_key.values())
 
     def active(self) -> bool:
-        """Whether any bind is waiting (the proxy tunnels only then)."""
+        """Whether any bind is waiting."""
         self._purge()
         return bool(self._by_key)
 
@@ -193,10 +225,14 @@ class PendingBinds:
         self._purge()
         return len(self._by_key)
 
+    def _drop(self, pending: PendingBind) -> None:
+        self._by_key.pop(pending.key, None)
+        self._by_token.pop(pending.token, None)
+
     def _purge(self) -> None:
         now = self.clock()
-        for key in [k for k, p in self._by_key.items() if p.expires <= now]:
-            del self._by_key[key]
+        for pending in [p for p in self._by_key.values() if p.expires <= now]:
+            self._drop(pending)
 
 
 def callback_target(oauth_url: str, path: str, query: str) -> str:

@@ -195,7 +195,7 @@ class SyncService:
             if not isinstance(error, PageChanged) or error.body is None:
                 return None
             return await asyncio.to_thread(
-                self.pages.save, PAGE_KIND[phase], error.body, set(session.secrets)
+                self.pages.save, PAGE_KIND[phase], error.body, set(session.secrets), player.id
             )
 
         source: PageSource | None = None
