@@ -111,12 +111,14 @@ async def test_push_counts_what_a_service_cannot_take(app: App, db) -> None:
         ctx.should_call_send(event, NOT_LINKED, result=None)
         ctx.should_finished(push)
 
-    # The chat tests' catalogue is empty: no best can be named to 水鱼, none is sent.
+    # The chat tests' catalogue is empty: no best can be named to 水鱼, none is sent (the
+    # Utage one neither: 水鱼 keeps Utage bests, but only of songs in its song data).
     await trackers().link(str(USER), "divingfish", TOKEN)
     player = await Player.get(qq=str(USER))
     for type_, diff, title in (
         ("DX", "master", "Re:Unknown X"),
         ("UTAGE", "utage", "[協]疾走あんさんぶる"),
+        ("DX", "master", "Retribution ～ Cycle of Redemption ～" + "＊" * 64),
     ):
         await Best.create(
             player=player,
@@ -136,7 +138,7 @@ async def test_push_counts_what_a_service_cannot_take(app: App, db) -> None:
             ctx.receive_event(bot, event)
             ctx.should_call_send(
                 event,
-                "水鱼：没有可上传的成绩，跳过 2 项（曲库未收录 1 项、宴会场 1 项）。",
+                "水鱼：没有可上传的成绩，跳过 3 项（曲库未收录 3 项）。",
                 result=None,
             )
             ctx.should_finished(push)
@@ -168,3 +170,17 @@ async def test_push_is_limited_per_user_and_a_refused_one_costs_nothing(
     await say("/push 水鱼", TOO_OFTEN["push"].format(wait=600))
     now[0] += 601
     await say("/push", "水鱼：没有可上传的成绩。")
+
+
+def test_push_lines_count_refused_scores_and_say_when_the_rest_waits() -> None:
+    from plugins.maimai_archive.chat.link import push_line
+    from plugins.maimai_archive.core.trackers.push import PushResult
+
+    ok = PushResult("lxns", "落雪", "ok", sent=40, skipped={"invalid": 2, "unknown": 1})
+    assert (
+        push_line(ok) == "落雪：已上传 40 项成绩，跳过 3 项（查分器不收 2 项、曲库未收录 1 项）。"
+    )
+    more = PushResult("lxns", "落雪", "more", sent=12, skipped={"invalid": 17})
+    assert push_line(more) == (
+        "落雪：已上传 12 项成绩，跳过 17 项（查分器不收 17 项），其余的下次同步时继续上传。"
+    )

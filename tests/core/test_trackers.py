@@ -130,9 +130,9 @@ async def test_push_sends_every_best_in_each_services_shape(
 
     assert df.call_count == 1 and df.calls[0].request.headers["Import-Token"] == DF_TOKEN
     sent = bodies(df)[0]
-    # 水鱼 has no Utage; the song out of the catalogue is no one's: both skipped, counted.
-    assert results["divingfish"].skipped == {"utage": 2, "unknown": 1}
-    assert results["divingfish"].sent == len(sent) == bests - 3
+    # The song out of the catalogue is no one's: skipped, counted.
+    assert results["divingfish"].skipped == {"unknown": 1}
+    assert results["divingfish"].sent == len(sent) == bests - 1
     by_title = {(r["title"], r["type"], r["level_index"]): r for r in sent}
     assert by_title[("ナイト・オブ・ナイツ (Cranky Remix)", "DX", 3)] == {
         "title": "ナイト・オブ・ナイツ (Cranky Remix)", "type": "DX", "level_index": 3,
@@ -143,7 +143,10 @@ async def test_push_sends_every_best_in_each_services_shape(
         "title": "PANDORA PARADOXXX", "type": "SD", "level_index": 4,
         "achievements": 0.4836, "dxScore": 20, "fc": "", "fs": "sync",
     }  # fmt: skip
-    assert not any(r["title"].startswith("[") for r in sent)
+    # Utage: 水鱼's own title and type ("DX"), one chart at level_index 0.
+    utage = [r for r in sent if r["title"].startswith("[")]
+    assert len(utage) == 2 and {(r["type"], r["level_index"]) for r in utage} == {("DX", 0)}
+    assert ("[協]疾走あんさんぶる", "DX", 0) in by_title
 
     assert lx.call_count == 1 and lx.calls[0].request.headers["X-User-Token"] == LX_TOKEN
     scores = bodies(lx)[0]["scores"]

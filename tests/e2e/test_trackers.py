@@ -1,19 +1,17 @@
 """Black-box: /link, then syncs push the improved bests to 水鱼 and 落雪, /push sends them all,
 a rejected token is told once; the tokens are never in the database file or the log.
 
-The two trackers are one SYNTHETIC loopback stub that records every push (path, headers,
-JSON body) and answers with the status it is told to.
+The two trackers are the simulator's SYNTHETIC 水鱼 and 落雪 (tests/simsite/trackers.py):
+they record every push and answer as the services do (a 落雪 that lost a song refuses the
+whole request naming that score; 水鱼 takes Utage bests).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sqlite3
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -30,69 +28,34 @@ LX_TOKEN = "e2eLxnsPersonalKey-0000000000000000000000000="
 INDEX = {"basic": 0, "advanced": 1, "expert": 2, "master": 3, "remaster": 4}
 
 
-class StubTrackers:
-    """SYNTHETIC 水鱼 (/df/) and 落雪 (/lx/) on loopback: records pushes, answers as set."""
+class SimTrackers:
+    """The simulator's 水鱼 (/df/) and 落雪 (/lx/) (tests/simsite/trackers.py): they judge
+    each score against the song data as the services do; every push is recorded."""
 
-    def __init__(self) -> None:
-        self.pushes: list[dict[str, Any]] = []
-        self.status = {"df": 200, "lx": 200}
-        stub = self
+    def __init__(self, sim: Sim) -> None:
+        self.http = sim.http
+        self.root = sim.proc.root
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                service = self.path.strip("/").split("/")[0]
-                body = json.loads(
-                    self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null"
-                )
-                stub.pushes.append(
-                    {
-                        "service": service,
-                        "path": self.path,
-                        "headers": dict(self.headers),
-                        "body": body,
-                    }
-                )
-                status = stub.status.get(service, 404)
-                if service == "lx":
-                    answer = {
-                        "success": status == 200,
-                        "code": status,
-                        "message": None if status == 200 else "bad token",
-                    }
-                else:
-                    answer = (
-                        {"message": "更新成功"}
-                        if status == 200
-                        else {"status": "error", "message": "导入token有误"}
-                    )
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+    def set(self, **state: Any) -> None:
+        self.http.post("/trackers", json=state).raise_for_status()
 
-            def log_message(self, *args: Any) -> None:
-                pass
+    def of(self, service: str, token: str) -> list[dict[str, Any]]:
+        pushes = self.http.get("/trackers", params={"token": token}).json()["pushes"]
+        return [p for p in pushes if p["service"] == service]
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def of(self, service: str) -> list[dict[str, Any]]:
-        return [p for p in self.pushes if p["service"] == service]
-
-    async def wait(self, service: str, count: int, within: float = 15) -> list[dict[str, Any]]:
+    async def wait(
+        self, service: str, token: str, count: int, within: float = 15
+    ) -> list[dict[str, Any]]:
         deadline = time.monotonic() + within
-        while len(self.of(service)) < count:
+        while len(self.of(service, token)) < count:
             assert time.monotonic() < deadline, (
-                f"{service}: {len(self.of(service))} pushes, wanted {count}"
+                f"{service}: {len(self.of(service, token))} pushes, wanted {count}"
             )
             await asyncio.sleep(0.1)
-        return self.of(service)
+        return self.of(service, token)
 
-    def close(self) -> None:
-        self.server.shutdown()
+    def reset(self) -> None:
+        self.http.delete("/trackers").raise_for_status()
 
 
 def sim_bests(sim: Sim, pid: str) -> dict[tuple, dict[str, Any]]:
@@ -101,6 +64,8 @@ def sim_bests(sim: Sim, pid: str) -> dict[tuple, dict[str, Any]]:
 
 
 def df_key(b: dict[str, Any]) -> tuple:
+    if b["type"] == "UTAGE":  # 水鱼 types its Utage songs "DX", one chart at index 0
+        return (b["title"], "DX", 0)
     return (b["title"], b["type"], INDEX[b["difficulty"]])
 
 
@@ -133,15 +98,19 @@ def database_bytes(data_dir: Path) -> bytes:
 async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token_is_told_once(
     sim: Sim, tmp_path: Path
 ) -> None:
-    stub = StubTrackers()
+    trackers = SimTrackers(sim)
     data = tmp_path / "data"
     # Every chart known (the full song data): this story is about what reaches the trackers;
     # charts the song data lacks are never sent (tests/core/test_trackers.py).
     bot = start_bot(
-        data, sim, MAIMAI_DIVINGFISH_URL=stub.root + "/df/", MAIMAI_LXNS_URL=stub.root + "/lx/",
+        data,
+        sim,
+        MAIMAI_DIVINGFISH_URL=trackers.root + "/df/",
+        MAIMAI_LXNS_URL=trackers.root + "/lx/",
         MAIMAI_SONGDB_URL=sim.music_data_url + "?full=1",
-    )  # fmt: skip
+    )
     qq = new_qq()
+    df_token, lx_token = f"{DF_TOKEN}{qq}", f"{LX_TOKEN}{qq}"
     try:
         async with OneBotClient(bot.ws_url, self_id=qq + 1) as client:
             p = sim.new_player(plays=20)
@@ -151,62 +120,72 @@ async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token
 
             # /link in private; the replies never echo the token
             for text, token in (
-                (f"/link 水鱼 {DF_TOKEN}", DF_TOKEN),
-                (f"/关联 落雪 {LX_TOKEN}", LX_TOKEN),
+                (f"/link 水鱼 {df_token}", df_token),
+                (f"/关联 落雪 {lx_token}", lx_token),
             ):
                 reply = await ask_private(client, qq, text)
                 assert reply.startswith("已关联") and token not in reply, reply
             listing = await ask_private(client, qq, "/link")
-            assert "水鱼：…0000（正常）" in listing and "落雪：…000=（正常）" in listing, listing
+            assert f"水鱼：…{df_token[-4:]}（正常）" in listing, listing
+            assert f"落雪：…{lx_token[-4:]}（正常）" in listing, listing
 
             # New bests → one push each, the right token, only the improved charts.
             improved = await play_until_bests_improve(sim, pid)
             reply = await sync_in_group(client, qq, GROUP)
             assert f"{len(improved)} 项成绩提升" in reply, (reply, improved)
-            [df] = await stub.wait("df", 1)
-            [lx] = await stub.wait("lx", 1)
-            assert df["path"] == "/df/api/maimaidxprober/player/update_records"
-            assert df["headers"]["Import-Token"] == DF_TOKEN
+            [df] = await trackers.wait("df", df_token, 1)
+            [lx] = await trackers.wait("lx", lx_token, 1)
+            assert df["status"] == lx["status"] == 200, (df["answer"], lx["answer"])
             assert {(r["title"], r["type"], r["level_index"]) for r in df["body"]} == {
-                df_key(b) for b in improved.values() if b["type"] != "UTAGE"
+                df_key(b) for b in improved.values()
             }
             for r in df["body"]:
                 best = next(
                     b
                     for b in improved.values()
-                    if b["type"] != "UTAGE"
-                    and df_key(b) == (r["title"], r["type"], r["level_index"])
+                    if df_key(b) == (r["title"], r["type"], r["level_index"])
                 )
                 assert (
                     round(r["achievements"] * 10000) == best["achievement"]
                     and r["dxScore"] == best["dx_score"]
                 )
                 assert (r["fc"], r["fs"]) == (best["fc"] or "", best["fs"] or "")
-            assert lx["path"] == "/lx/api/v0/user/maimai/player/scores"
-            assert lx["headers"]["X-User-Token"] == LX_TOKEN
             assert {(s["id"], s["type"], s["level_index"]) for s in lx["body"]["scores"]} == {
                 lx_key(b) for b in improved.values()
             }
 
-            # /push: every archived best, to both.
+            # /push: every archived best, to both; 水鱼 takes the Utage ones too, and 落雪,
+            # which has lost one song since, refuses the request naming it: the rest goes.
             everything = sim_bests(sim, pid)
+            assert any(b["type"] == "UTAGE" for b in everything.values())
+            lost = next(lx_key(b) for b in everything.values() if b["type"] != "UTAGE")
+            trackers.set(lxns_deleted=[lost[0]])
+            lost_charts = {lx_key(b) for b in everything.values() if lx_key(b)[0] == lost[0]}
             reply = await ask_private(client, qq, "/push", within=30)
-            df_all = (await stub.wait("df", 2))[1]["body"]
-            lx_all = (await stub.wait("lx", 2))[1]["body"]["scores"]
-            assert {(r["title"], r["type"], r["level_index"]) for r in df_all} == {
-                df_key(b) for b in everything.values() if b["type"] != "UTAGE"
+            df_all = (await trackers.wait("df", df_token, 2))[1]
+            *_, refused, resent = await trackers.wait("lx", lx_token, 3)
+            assert {(r["title"], r["type"], r["level_index"]) for r in df_all["body"]} == {
+                df_key(b) for b in everything.values()
             }
-            assert {(s["id"], s["type"], s["level_index"]) for s in lx_all} == {
+            assert df_all["answer"]["creates"] + df_all["answer"]["updates"] == len(everything)
+            assert refused["status"] == 400 and f"id: {lost[0]}," in refused["answer"]["message"]
+            assert resent["status"] == 200
+            assert {(s["id"], s["type"], s["level_index"]) for s in resent["body"]["scores"]} == {
                 lx_key(b) for b in everything.values()
-            }
-            assert f"落雪：已上传 {len(everything)} 项成绩" in reply, reply
+            } - lost_charts
+            assert f"水鱼：已上传 {len(everything)} 项成绩。" in reply, reply
+            n = len(lost_charts)
+            assert (
+                f"落雪：已上传 {len(everything) - n} 项成绩，跳过 {n} 项（查分器不收 {n} 项）"
+                in reply
+            ), reply
 
             # 落雪 rejects the key: marked invalid, told once in private, not retried.
-            stub.status["lx"] = 401
+            trackers.set(revoked=[lx_token], lxns_deleted=[])
             start = len(client.calls)
             await play_until_bests_improve(sim, pid)
             await sync_in_group(client, qq, GROUP)
-            await stub.wait("lx", 3)
+            await trackers.wait("lx", lx_token, 4)
             told = await client.wait_for(
                 lambda c: (
                     c["action"] in ("send_private_msg", "send_msg")
@@ -219,17 +198,17 @@ async def test_linked_trackers_get_improved_bests_all_bests_and_a_rejected_token
             assert "/link 落雪" in message_text(told)
             await play_until_bests_improve(sim, pid)
             await sync_in_group(client, qq, GROUP)
-            await stub.wait("df", 4)  # 水鱼 still gets every sync's bests
-            assert len(stub.of("lx")) == 3
+            await trackers.wait("df", df_token, 4)  # 水鱼 still gets every sync's bests
+            assert len(trackers.of("lx", lx_token)) == 4
             notes = [c for c in client.calls[start:] if "拒绝了你关联的 Token" in message_text(c)]
             assert len(notes) == 1
-            assert "落雪：…000=（Token 已失效" in await ask_private(client, qq, "/link")
+            assert f"落雪：…{lx_token[-4:]}（Token 已失效" in await ask_private(client, qq, "/link")
     finally:
         bot.stop()
-        stub.close()
+        trackers.set(revoked=[], lxns_deleted=[])
 
     log = bot.log()
-    assert "link" in log and DF_TOKEN not in log and LX_TOKEN not in log
+    assert "link" in log and df_token not in log and lx_token not in log
     if not os.environ.get("MAIMAI_TEST_DB_URL"):
         raw = database_bytes(data)
-        assert DF_TOKEN.encode() not in raw and LX_TOKEN.encode() not in raw
+        assert df_token.encode() not in raw and lx_token.encode() not in raw

@@ -1,7 +1,8 @@
 """SYNTHETIC: the simulator as an ASGI app (Starlette).
 
 Site pages live under ``base_path`` (default ``/maimai-mobile/``), the WeChat OAuth callback
-under ``/wc_auth/oauth/callback/maimai-dx``, and the test-only admin API under ``/_sim/``.
+under ``/wc_auth/oauth/callback/maimai-dx``, 水鱼 and 落雪 under ``/df/`` and ``/lx/``
+(trackers.py), and the test-only admin API under ``/_sim/``.
 
 Order of checks for a site page: latency → fault switches → WAF → session → page. A page
 served with a valid session rotates ``userId`` and ``_t``; a missing, stale or expired
@@ -24,6 +25,7 @@ from starlette.routing import Route
 from . import pages
 from .charts import CHARTS
 from .oauth import oauth_routes
+from .trackers import Trackers, tracker_routes
 from .world import LogEntry, Player, World
 
 # The smallest valid PNG (1×1, transparent): every image the pages point at.
@@ -46,6 +48,7 @@ def create_app(world: World | None = None, *, base_path: str = "/maimai-mobile/"
         Route(base_path.rstrip("/"), site.page),
         *_admin_routes(world, base_path),
         *oauth_routes(world),
+        *tracker_routes(Trackers(music_data_json)),  # 水鱼 /df/, 落雪 /lx/
     ]
     app = Starlette(routes=routes)
     app.state.world = world

@@ -50,7 +50,7 @@ NOT_LINKED = (
     "你还没有关联查分器：请私聊我 /link 水鱼 <Import-Token> 或 /link 落雪 <个人 API 密钥>。"
 )
 WHICH = "请写明是 水鱼 还是 落雪，例如 /unlink 水鱼。"
-REASONS = {"utage": "宴会场", "unknown": "曲库未收录"}
+REASONS = {"unknown": "曲库未收录", "invalid": "查分器不收"}
 
 
 def trackers() -> TrackerService:
@@ -86,6 +86,8 @@ def push_line(result: PushResult) -> str:
         return f"{result.label}：没有可上传的成绩{note}。"
     if result.status == "invalid":
         return f"{result.label}：Token 被拒绝，请重新生成后私聊我 /link {result.label} <新 Token>。"
+    if result.status == "more":
+        return f"{result.label}：已上传 {result.sent} 项成绩{note}，其余的下次同步时继续上传。"
     if result.status == "down":
         sent = f"已上传 {result.sent} 项，" if result.sent else ""
         return f"{result.label}：{sent}服务暂时连不上，下次同步时会自动重试。"

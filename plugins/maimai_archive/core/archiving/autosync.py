@@ -79,9 +79,19 @@ class AutoSync:
         players = await self.due()
         if not players:
             return []
-        return list(await asyncio.gather(*(self.run_one(p) for p in players)))
+        reports = await asyncio.gather(*(self.run_one(p) for p in players))
+        return [r for r in reports if r is not None]
 
-    async def run_one(self, player: Player) -> SyncReport:
+    async def run_one(self, player: Player) -> SyncReport | None:
+        """Sync one due player; None when another bot on this database claimed it first."""
+        # Two bots on one database both see the player due; the lease keeps their syncs
+        # apart but not in a row. The one whose claim lands syncs; it sets the real time after.
+        now = self.clock()
+        claimed = await Player.filter(id=player.id, next_autosync_at__lte=now).update(
+            next_autosync_at=now + MIN_INTERVAL
+        )
+        if not claimed:
+            return None
         previous = None
         if player.last_sync_at and player.next_autosync_at:
             previous = player.next_autosync_at - player.last_sync_at

@@ -85,6 +85,7 @@ def chart_attempts_figure(view: ChartAttemptsView) -> Figure:
         ax.set_xlim(xs[0] - timedelta(hours=1), xs[0] + timedelta(hours=1))  # type: ignore[arg-type]
     ax.set_ylim(bottom=0)
     ax.set_ylabel("个数")
-    ax.legend(loc="upper right", ncols=5)
+    # Above the plot, in the panel's top margin: inside it would cover the lines' highs.
+    ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=5, frameon=False, borderaxespad=0.2)
     draw_footer(canvas, "maimai archive · 判定来自每次游玩的详情页")
     return canvas.figure

@@ -69,8 +69,12 @@ def draw_card(canvas: Canvas, card: PlayCard, x: float, y: float, w: float = CAR
     canvas.text(
         rank_x, y + 96, style.rank_label(card.rank), 18, style.rank_colour(card.rank), bold=True
     )
-    if card.new_record:
-        canvas.badge(right, y + 78, "NEW RECORD", style.NEW_RECORD, align="right")
+    # The record marks sit above the rating, right to left: the DX row has no room for a
+    # label after five stars once both lamps are lit.
+    edge = right
+    for mark, lit in (("NEW RECORD", card.new_record), ("DX NEW", card.new_dx_record)):
+        if lit:
+            edge -= canvas.badge(edge, y + 78, mark, style.NEW_RECORD, align="right") + 6
 
     bottom = y + 110
     cursor = left
@@ -83,11 +87,7 @@ def draw_card(canvas: Canvas, card: PlayCard, x: float, y: float, w: float = CAR
     dx = f"DX {format_dx(card.dx_score, card.dx_score_max)}"
     cursor += canvas.text(cursor + 2, bottom + 15, dx, style.SMALL_SIZE, style.TEXT_MUTED) + 8
     if card.dx_stars:
-        cursor += (
-            canvas.text(cursor, bottom + 15, stars(card.dx_stars), style.SMALL_SIZE, "#e0a100") + 8
-        )
-    if card.new_dx_record:
-        canvas.text(cursor, bottom + 15, "DX NEW", style.SMALL_SIZE, style.NEW_RECORD)
+        canvas.text(cursor, bottom + 15, stars(card.dx_stars), style.SMALL_SIZE, "#e0a100")
     rating = "Rating —" if card.rating is None else f"Rating {card.rating}"
     canvas.text(right, bottom + 15, rating, style.BODY_SIZE, style.ACCENT, ha="right")
     when = f"曲目 {card.track} · {card.played_at:%Y/%m/%d %H:%M}"

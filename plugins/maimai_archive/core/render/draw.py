@@ -26,9 +26,16 @@ _PT = style.DPI / 72
 
 
 def text_width(text: str, size: float) -> float:
-    """Approximate drawn width in px: full-width characters ~1 em, others ~0.6 em."""
+    """Approximate drawn width in px: full-width characters ~1 em, others ~0.6 em. The CJK
+    font draws the ambiguous-width symbols (★☆…—×·) full width too; letters stay narrow."""
     em = size * _PT
-    return sum(em if unicodedata.east_asian_width(ch) in "WF" else 0.6 * em for ch in text)
+    return sum(em if _wide(ch) else 0.6 * em for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _wide(ch: str) -> bool:
+    kind = unicodedata.east_asian_width(ch)
+    return kind in "WF" or (kind == "A" and not ch.isalnum())
 
 
 def fit(text: str, size: float, max_width: float) -> str:

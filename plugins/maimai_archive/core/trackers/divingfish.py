@@ -2,8 +2,10 @@
 
 Checked against the service's docs and code (doc/docs/developer/zh-api-document.md §2.2,
 §3.1.11; database/routes/maimai.py): the body is a JSON list; a chart is found by exact
-``title`` (水鱼's own, e.g. ``Link(CoF)``) + ``type`` "SD"/"DX" + ``level_index`` 0–4, and
-unknown ones are skipped by the service; ``fc``/``fs`` are "" when none. A wrong
+``title`` (水鱼's own, e.g. ``Link(CoF)``; spaces ignored) + ``type`` "SD"/"DX" +
+``level_index`` below the song's chart count, and unknown ones are skipped by the service;
+``fc``/``fs`` are "" when none. Utage songs are in its song data (ids ≥ 100000, type "DX",
+titles like ``[協]…``) and take bests at ``level_index`` 0. A wrong
 ``Import-Token`` answers 400 ``{"message": "导入token有误"}`` (401 is taken as a
 rejection too; a 403 is not: it is what a WAF/CDN challenge answers).
 """
@@ -33,15 +35,18 @@ BAD_TOKEN = "导入token有误"
 
 
 def record(best: ChartBest) -> dict[str, Any]:
-    """One best in 水鱼's shape; ``Skip`` for Utage (水鱼 keeps none) and unknown songs."""
-    if best.type == ChartType.UTAGE.value or best.difficulty not in LEVEL_INDEX:
-        raise Skip("utage")
-    if best.song is None or best.song.type is ChartType.UTAGE:
+    """One best in 水鱼's shape; ``Skip`` for a chart the catalogue does not know."""
+    song = best.song
+    if song is None:
+        raise Skip("unknown")
+    utage = song.type is ChartType.UTAGE
+    if not utage and best.difficulty not in LEVEL_INDEX:
         raise Skip("unknown")
     return {
-        "title": best.song.title,  # the catalogue is 水鱼's music_data: its exact title
-        "type": best.song.type.value,
-        "level_index": LEVEL_INDEX[best.difficulty],
+        "title": song.title,  # the catalogue is 水鱼's music_data: its exact title
+        # 水鱼 types its Utage songs (ids ≥ 100000) "DX", one chart each at level_index 0.
+        "type": "DX" if utage else song.type.value,
+        "level_index": 0 if utage else LEVEL_INDEX[best.difficulty],
         "achievements": round(best.achievement / 10000, 4),
         "dxScore": best.dx_score or 0,
         "fc": best.fc or "",

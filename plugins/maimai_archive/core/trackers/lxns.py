@@ -6,11 +6,15 @@ maimai.py's LXNS provider: header ``X-User-Token``; body ``{"scores": [Score…]
 for a song's standard and DX charts (水鱼's DX id − 10000), Utage ids > 100000 with
 ``level_index`` 0; ``play_time`` UTC ``YYYY-MM-DDTHH:MM:SSZ`` (minute precision) or null.
 Answers are ``{"success", "code", "message", "data"}``; maimai.py reads code 401 as a bad
-key and 403 as a privacy refusal, so only 401 rejects the key.
+key and 403 as a privacy refusal, so only 401 rejects the key. One score it does not take
+(a song it deleted or never had) refuses the whole request with code 400 and
+``invalid score (id: 1484, type: dx, level_index: 2): song not found`` (maimai.py issue
+#60): that score is named so the push can resend the rest without it.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 from typing import Any
 
@@ -21,6 +25,7 @@ from .upload import (
     LEVEL_INDEX,
     ChartBest,
     PayloadRejected,
+    ScoreRejected,
     Skip,
     TokenRejected,
     TrackerDown,
@@ -31,6 +36,9 @@ from .upload import (
 SERVICE = "lxns"
 LABEL = "落雪"
 PATH = "api/v0/user/maimai/player/scores"
+INVALID_SCORE = re.compile(
+    r"invalid score \(id: (?P<id>\d+), type: (?P<type>\w+), level_index: (?P<level_index>\d+)\)"
+)
 SONG_TYPE = {ChartType.SD: "standard", ChartType.DX: "dx", ChartType.UTAGE: "utage"}
 
 
@@ -70,4 +78,13 @@ async def send(
     if status in (403, 429) or code == 403 or status >= 500 or (status != 200 and answer is None):
         raise TrackerDown(f"{LABEL} {status}")
     if status != 200 or (isinstance(answer, dict) and answer.get("success") is False):
+        message = str(answer.get("message") or "") if isinstance(answer, dict) else ""
+        named = INVALID_SCORE.search(message[:1000])
+        if named is not None:
+            score = {
+                "id": int(named["id"]),
+                "type": named["type"],
+                "level_index": int(named["level_index"]),
+            }
+            raise ScoreRejected(f"{LABEL} {status} {code} invalid score", score)
         raise PayloadRejected(f"{LABEL} {status} {code} {message_of(answer)}")

@@ -29,6 +29,7 @@ from .upload import (
     BATCH,
     ChartBest,
     PayloadRejected,
+    ScoreRejected,
     Skip,
     TokenRejected,
     TrackerDown,
@@ -46,6 +47,9 @@ HOW_TO_FIX = {
     "lxns": "请登录落雪查分器，在「账号详情」里重新生成个人 API 密钥，然后私聊我 /link 落雪 <新密钥>。",
 }
 DRAIN_WAIT = 10.0  # seconds app.stop() waits for pushes still running
+# Scores one push takes out after the service named them (one resend each); past that the
+# rest waits for the next push, which takes out as many again.
+MAX_DROPPED = 16
 
 Notify = Callable[[str, str], Awaitable[None]]
 
@@ -69,9 +73,17 @@ class LinkInfo:
 class PushResult:
     service: str
     label: str
-    status: str = "nothing"  # ok | nothing | down | invalid | rejected | unlinked
+    status: str = "nothing"  # ok | nothing | more | down | invalid | rejected | unlinked
     sent: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)  # reason → count
+    # reason → count: unknown (not in the song data), invalid (the service refused it)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + count
+
+
+class TooManyRefused(TrackerError):
+    """The service named more refused scores than one push takes out: the rest waits."""
 
 
 def service_of(word: str) -> str | None:
@@ -251,41 +263,52 @@ class TrackerService:
             await self._rejected(row, result, "unreadable token")
             return result
         bests = await self._bests(player_id, wanted)
-        records, keys = [], []
+        batch: list[tuple[dict[str, Any], str]] = []
         for best in bests:
             try:
-                records.append(module.record(best))
-                keys.append(best.chart_key)
+                batch.append((module.record(best), best.chart_key))
             except Skip as s:
-                result.skipped[s.reason] = result.skipped.get(s.reason, 0) + 1
+                result.skip(s.reason)
+        keys = [key for _, key in batch]
         done = {b.chart_key for b in bests} - set(keys)  # skipped: never sendable as they are
+        if wanted is not None:  # keys with no best any more (forgotten, or re-keyed)
+            done.update(set(wanted) - {b.chart_key for b in bests})
         error: TrackerError | None = None
+        left: list[str] = []  # not sent: the push stopped before them
         async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as http:
-            for start in range(0, len(records), BATCH):
+            for start in range(0, len(batch), BATCH):
                 try:
-                    await module.send(
-                        http, self.urls[service], token, records[start : start + BATCH]
+                    sent = await self._send(
+                        module, http, token, batch[start : start + BATCH], result, done
                     )
                 except TrackerError as e:
                     error = e
+                    left = [k for k in keys[start:] if k not in done]
                     break
-                done.update(keys[start : start + BATCH])
-                result.sent += len(records[start : start + BATCH])
+                done.update(key for _, key in sent)
+                result.sent += len(sent)
         if wanted is None and error is None:
             done.update(row.pending)
         if isinstance(error, TokenRejected):
             await self._rejected(row, result, str(error))
         elif isinstance(error, TrackerDown):
             result.status = "down"
+        elif isinstance(error, TooManyRefused):
+            result.status = "more"
         elif isinstance(error, PayloadRejected):
             result.status = "rejected"
             done.update(keys)  # the same bests would be refused again
         else:
-            result.status = "ok" if records else "nothing"
+            result.status = "ok" if result.sent else "nothing"
+        # Past the refused scores the rest is pending by name, so the next push goes on
+        # from there instead of meeting the same refusals again.
+        more = left if isinstance(error, TooManyRefused) else []
         await self._settle(
             row.id,
             done,
-            clear_all=(all_bests and error is None) or isinstance(error, PayloadRejected),
+            more,
+            clear_all=(all_bests and error is None)
+            or isinstance(error, PayloadRejected | TooManyRefused),
             error=type(error).__name__ if error else None,
             accepted=result.sent > 0,
         )
@@ -293,12 +316,45 @@ class TrackerService:
             log.warning("push to %s for player %s stopped: %s", service, player_id, error)
         return result
 
+    async def _send(
+        self,
+        module: ModuleType,
+        http: httpx.AsyncClient,
+        token: str,
+        batch: list[tuple[dict[str, Any], str]],
+        result: PushResult,
+        done: set[str],
+    ) -> list[tuple[dict[str, Any], str]]:
+        """Send one batch; what went through. A score the service names as the reason it
+        refused the whole request is taken out (done, counted) and the rest sent again."""
+        while batch:
+            try:
+                await module.send(http, self.urls[module.SERVICE], token, [r for r, _ in batch])
+                return batch
+            except ScoreRejected as e:
+                named = [key for record, key in batch if e.names(record)]
+                if not named:  # it names nothing we sent: a refusal of the request as such
+                    raise PayloadRejected(str(e)) from None
+                if result.skipped.get("invalid", 0) + len(named) > MAX_DROPPED:
+                    raise TooManyRefused(str(e)) from None
+                log.info("%s refused one score (%s); the rest goes again", module.LABEL, e.named)
+                batch = [(r, k) for r, k in batch if not e.names(r)]
+                done.update(named)
+                result.skip("invalid", len(named))
+        return batch
+
     async def _settle(
-        self, link_id: int, done: set[str], clear_all: bool, error: str | None, accepted: bool
+        self,
+        link_id: int,
+        done: set[str],
+        more: list[str],
+        clear_all: bool,
+        error: str | None,
+        accepted: bool,
     ) -> None:
         row = await TrackerLink.get(id=link_id)
         fields: dict[str, object] = {
-            "pending": [k for k in row.pending if k not in done],
+            "pending": [k for k in dict.fromkeys([*row.pending, *more]) if k not in done],
             "last_error": error,
         }
         if accepted:  # the service took the token: a link marked invalid works again
@@ -336,8 +392,10 @@ class TrackerService:
         catalogue = self._catalogue()
         # The play that set each achievement (落雪 keeps a play time): the earliest one.
         played: dict[tuple[str, int], datetime] = {}
+        # Only charts the song data knows are sent, so only theirs need a play time.
+        resolved = [r.chart_key for r in rows if catalogue.chart(r.chart_key) is not None]
         plays = (
-            await Play.filter(player_id=player_id, chart_key__in=[r.chart_key for r in rows])
+            await Play.filter(player_id=player_id, chart_key__in=resolved)
             .order_by("played_unix")
             .values_list("chart_key", "achievement", "played_at")
         )

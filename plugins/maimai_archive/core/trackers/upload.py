@@ -35,7 +35,7 @@ class ChartBest:
 
 
 class Skip(Exception):
-    """This best cannot go to this service (``reason``: utage | unknown)."""
+    """This best cannot go to this service (``reason``: unknown = not in the song data)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -57,6 +57,18 @@ class TrackerDown(TrackerError):
 
 class PayloadRejected(TrackerError):
     """Any other refusal: retrying the same bests would be refused again."""
+
+
+class ScoreRejected(PayloadRejected):
+    """The service refused the whole request for one score it names (``named``: the fields
+    of that record, e.g. id/type/level_index): without it the rest would go through."""
+
+    def __init__(self, message: str, named: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.named = named
+
+    def names(self, record: dict[str, Any]) -> bool:
+        return all(record.get(k) == v for k, v in self.named.items())
 
 
 async def post_json(

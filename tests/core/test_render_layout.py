@@ -1,0 +1,119 @@
+"""Layout checked geometrically with matplotlib's own renderer extents (what is drawn, not
+what the layout code estimated): nothing on a /recent card covers anything else, and the
+judgement chart's legend covers none of its lines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from itertools import combinations, pairwise
+from typing import Any, cast
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
+
+from plugins.maimai_archive.core.render import attempts
+from plugins.maimai_archive.core.render import cards as cards_r
+from plugins.maimai_archive.core.render.base import render_png_sync
+from plugins.maimai_archive.core.render.cards import HEADER_H
+from plugins.maimai_archive.core.views.play_views import RecentView
+from plugins.maimai_archive.core.views.progress_views import (
+    ChartAttemptsView,
+    JudgementPoint,
+    Milestone,
+)
+from tests.core.test_render_archive import CHARTS, T0
+from tests.core.test_render_support import PLAYER, fixture_cards
+
+SLACK = 0.5  # px: anti-aliased edges may touch
+
+
+def overlap(a: Bbox, b: Bbox) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > SLACK and min(a.y1, b.y1) - max(a.y0, b.y0) > SLACK
+
+
+def drawn(build) -> tuple[Figure, FigureCanvasAgg]:
+    """The figure ``build`` makes, laid out by the Agg renderer (inside a render)."""
+    out: list = []
+
+    def render() -> Figure:
+        figure = build()
+        canvas = FigureCanvasAgg(figure)
+        figure.draw(canvas.get_renderer())
+        out.append((figure, canvas))
+        return figure
+
+    render_png_sync(render)
+    return out[0]
+
+
+def crowded_cards():
+    """Every mark a card can carry at once, at its widest: both lamps, five stars, both
+    records, 101.0000% SSS+, a four-digit DX score, a three-digit rating, a place."""
+    card = fixture_cards(1)[0]
+    widest: dict[str, Any] = dict(fc="app", fs="fsdp", dx_stars=5, new_record=True, new_dx_record=True,
+                  achievement=1_010_000, rank="sssp", rating=337, dx_score=3306,
+                  dx_score_max=3306, place=2)  # fmt: skip
+    return tuple(
+        replace(card, number=i + 1, **{**widest, **change})
+        for i, change in enumerate(
+            cast(
+                "list[dict[str, Any]]",
+                [{}, {"fc": None, "fs": None}, {"new_record": False}, {"dx_stars": 1}],
+            )
+        )
+    )
+
+
+def test_nothing_on_a_recent_card_covers_anything_else() -> None:
+    cards = crowded_cards()
+    figure, canvas = drawn(lambda: cards_r.recent_pages(RecentView(PLAYER, cards))[0])
+    renderer = canvas.get_renderer()
+    texts = [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in figure.axes[0].texts
+        if t.get_text().strip()
+    ]
+    stars = [box for text, box in texts if text.startswith("★")]
+    new = [box for text, box in texts if text == "DX NEW"]
+    assert len(stars) == len(new) == len(cards)
+    clashes = [(a, b) for (a, ba), (b, bb) in combinations(texts, 2) if overlap(ba, bb)]
+    assert clashes == []
+    # …and no text runs out of its card or into the next one
+    width = figure.bbox.width
+    for text, box in texts:
+        assert 0 <= box.x0 and box.x1 <= width, text
+
+
+def test_the_judgement_legend_covers_no_line() -> None:
+    # FAST highest all along and flat: wherever a legend sits inside the plot, it covers it.
+    points = tuple(
+        JudgementPoint(T0 + timedelta(days=i), 18 + i % 3, 5 - i % 3, 3 - i % 2, 40, 12 + i)
+        for i in range(12)
+    )
+    milestones = (Milestone("S", 2, 0), Milestone("SSS", None, None))
+    view = ChartAttemptsView(PLAYER, CHARTS[1], 12, 8, 995_123, 1_004_321, milestones, points)
+    figure, canvas = drawn(lambda: attempts.chart_attempts_figure(view))
+    renderer = canvas.get_renderer()
+    [ax] = [a for a in figure.axes if a.get_legend() is not None]
+    box = ax.get_legend()
+    assert box is not None
+    legend = box.get_window_extent(renderer)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert {"GREAT", "GOOD", "MISS", "FAST", "LATE"} <= set(lines)
+    for label, line in lines.items():
+        xy = ax.transData.transform(np.asarray(line.get_xydata(), dtype=float))
+        # the points and the segments between them (sampled every pixel or so)
+        path = np.concatenate([np.linspace(a, b, 200) for a, b in pairwise(xy)] or [xy])
+        inside = (
+            (path[:, 0] >= legend.x0)
+            & (path[:, 0] <= legend.x1)
+            & (path[:, 1] >= legend.y0)
+            & (path[:, 1] <= legend.y1)
+        )
+        assert not inside.any(), f"the legend covers the {label} line"
+    # The legend stays on the image, below the stats panel's bottom edge.
+    assert 0 <= legend.x0 and legend.x1 <= figure.bbox.width
+    assert legend.y1 <= figure.bbox.height - (HEADER_H + 36 + attempts.STATS_H)
