@@ -20,8 +20,10 @@ from . import (  # noqa: E402, F401  (each import registers its commands)
     autosync_job,
     bind_proxy,
     chart,
+    guess,
     help,
     link,
+    play_together,
     score_tools,
     sync,
 )
