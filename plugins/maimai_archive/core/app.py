@@ -28,6 +28,7 @@ from .covers import CoverCache, with_covers
 from .db.database import start_database, stop_database
 from .db.models import Best, Play, Player, SyncRun
 from .errors import BindingError
+from .games.guess import GuessRooms
 from .guards import RateLimit
 from .login.callback import follow_oauth_callback
 from .parsed import ParsedProfile
@@ -79,6 +80,8 @@ class ArchiveApp:
         self.site_slots = asyncio.Semaphore(config.maimai_max_concurrent_accounts)
         self._source_factory = source_factory or self.client_source
         self._refresh_task: asyncio.Task[str] | None = None
+        # The /guess games running in groups (their timers end with the app).
+        self.guesses = GuessRooms()
 
     async def start(self, refresh_catalogue: bool = True) -> None:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -124,6 +127,7 @@ class ArchiveApp:
             self._refresh_task.cancel()
             await asyncio.gather(self._refresh_task, return_exceptions=True)
             self._refresh_task = None
+        await self.guesses.close()
         await self.covers.cancel_background()
         await asyncio.to_thread(self.renderer.shutdown)
         self.autosync = None

@@ -301,3 +301,21 @@ class TrackerLink(Model):
     class Meta:
         table = "tracker_link"
         unique_together = (("player", "service"),)
+
+
+class GuessTally(Model):
+    """How many /guess games a member of a group has won (the group's /guess rank).
+
+    Keyed by QQ, not by player: guessing needs no archive.
+    """
+
+    id = fields.IntField(primary_key=True)
+    group_id = fields.CharField(max_length=32)
+    qq = fields.CharField(max_length=32)
+    name = fields.CharField(max_length=64, default="")  # their name in the group at the latest win
+    wins = fields.IntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "guess_tally"
+        unique_together = (("group_id", "qq"),)
