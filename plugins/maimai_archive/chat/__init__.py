@@ -24,6 +24,7 @@ from . import (  # noqa: E402, F401  (each import registers its commands)
     link,
     score_tools,
     sync,
+    web,
 )
 from .common import COMMANDS, use_app  # noqa: E402
 
@@ -57,6 +58,7 @@ driver = get_driver()
 async def _start() -> None:
     await _app.start()
     use_app(_app)
+    web.mount()
     await bind_proxy.start(_app)
     logging.getLogger(__name__).info("maimai archive ready, data in %s", config.data_dir)
 

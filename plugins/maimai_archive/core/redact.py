@@ -73,6 +73,8 @@ _ENCODED_QUERY = re.compile(r"(%(?:3F|26)(?:r|t|code|state)%3D)[^%&\s\"'#]*+", _
 _TOKEN_HEADER = re.compile(
     rf"((?<![\w-])(?:{'|'.join(TOKEN_HEADERS)})\s*+[:=]\s*+)[^\s\"',;}}\]]*+", _I
 )
+# A /web link's token (it opens the archive) in a logged path or URL (issue 22).
+_WEB_LINK = re.compile(r"(/web/)[A-Za-z0-9_-]{16,}+")
 # The OAuth callback URL (its code logs the account in): the whole query, to the end.
 _CALLBACK = re.compile(r"(/wc_auth/[^?\s]*+\?).++", _I | re.DOTALL)
 # A bind command (cookies) or a link command (a tracker token) with any prefix (or none):
@@ -111,6 +113,8 @@ def redact(text: str) -> str:
         text = _QUERY_KV.sub(lambda m: m.group(1) + MASK, text)
         text = _FERNET.sub(MASK, text)
         text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(2), text)
+    if "/web/" in text:
+        text = _WEB_LINK.sub(lambda m: m.group(1) + MASK, text)
     for value in _extra:
         text = text.replace(value, MASK)
     return text

@@ -26,6 +26,7 @@ from ..db.models import (
     ProfileSnapshot,
     SyncRun,
 )
+from ..web.models import WebLink
 
 BATCH = 2000
 
@@ -41,7 +42,7 @@ async def forget_player(player: Player, data_dir: Path | None = None, batch: int
             deleted += await Play.filter(id__in=ids).delete()
         await asyncio.sleep(0)
     # Rows that point at a sync run go before the runs themselves.
-    for model in (BestChange, ProfileSnapshot, Best, Photo, SyncRun, Binding):
+    for model in (BestChange, ProfileSnapshot, Best, Photo, SyncRun, Binding, WebLink):
         deleted += await _delete_batches(model, player.id, batch)
     deleted += await Player.filter(id=player.id).delete()
     return deleted

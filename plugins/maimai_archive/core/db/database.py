@@ -18,6 +18,7 @@ APP = "maimai"
 MODEL_MODULES = [
     "plugins.maimai_archive.core.db.models",
     "plugins.maimai_archive.core.songs.models",
+    "plugins.maimai_archive.core.web.models",
 ]
 MIGRATIONS = "plugins.maimai_archive.core.db.migrations"
 
