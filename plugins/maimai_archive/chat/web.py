@@ -22,7 +22,8 @@ web_cmd = command(
     "网页",
     usage="/web [off]",
     brief="个人网页存档链接（私聊）；/web off 让所有链接失效",
-    group="存档",
+    group="账号",
+    private_only=True,
 )
 
 

@@ -52,7 +52,8 @@ def layout(here: Here, who: PlayerHeader, title: str, body: str, active: str = "
         '<meta name=viewport content="width=device-width,initial-scale=1">'
         '<meta name=referrer content="no-referrer">'
         f"<title>{e(title)} · {e(who.name)}</title>"
-        f'<link rel=stylesheet href="{e(here.static)}/web.css"></head><body>'
+        f'<link rel=stylesheet href="{e(here.static)}/web.css">'
+        f'<link rel=icon href="{e(here.static)}/favicon.svg" type="image/svg+xml"></head><body>'
         f"<header><h1>{e(who.name)}</h1>{rating}</header><nav>{nav}</nav>"
         f"<main><h2>{e(title)}</h2>{body}</main>"
         "<footer>舞萌DX 成绩存档 · 链接仅供本人使用，请勿转发</footer></body></html>"
@@ -63,7 +64,8 @@ def not_found_page(static: str) -> str:
     return (
         "<!doctype html><html lang=zh-CN><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width,initial-scale=1">'
-        f'<title>404</title><link rel=stylesheet href="{e(static)}/web.css"></head><body>'
+        f'<title>404</title><link rel=stylesheet href="{e(static)}/web.css">'
+        f'<link rel=icon href="{e(static)}/favicon.svg" type="image/svg+xml"></head><body>'
         "<main><h2>链接无效或已过期</h2><p>请私聊机器人发送 /web 获取新链接。</p></main>"
         "</body></html>"
     )

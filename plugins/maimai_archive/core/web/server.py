@@ -49,6 +49,7 @@ HEADERS = {
     "x-frame-options": "DENY",
 }
 JACKET_NAME = re.compile(r"\d{5,6}\.png")
+ASSETS = {"web.css": "text/css", "favicon.svg": "image/svg+xml"}  # what static/ serves
 EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
 
 PageFn = Callable[[Ctx, Request], Awaitable[str | Response | None]]
@@ -109,8 +110,15 @@ def build_web_app(archive: Callable[[], Archive], limit: RateLimit) -> ASGIApp:
 
         return endpoint
 
-    async def css(request: Request) -> Response:
-        return FileResponse(STATIC / "web.css", headers={"cache-control": "private, max-age=3600"})
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in ASSETS:
+            return not_found(request)
+        return FileResponse(
+            STATIC / name,
+            media_type=ASSETS[name],
+            headers={"cache-control": "private, max-age=3600"},
+        )
 
     async def jacket(ctx: Ctx, request: Request) -> Response | None:
         name = request.path_params["name"]
@@ -153,7 +161,7 @@ def build_web_app(archive: Callable[[], Archive], limit: RateLimit) -> ASGIApp:
         return export_links(ctx)
 
     routes = [
-        Route("/static/web.css", css),
+        Route("/static/{name}", asset),
         Route("/{token}", page(q(overview_page))),
         Route("/{token}/", page(q(overview_page))),
         Route("/{token}/plays", page(q(plays_page))),
