@@ -108,7 +108,7 @@ async def chart_page(ctx: Ctx, q: Mapping[str, str]) -> str | None:
         ("平均 / 最高", f"{achievement(view.average)} / {achievement(view.best)}"),
     ]
     firsts = [
-        (e(m.label), e(f"第 {m.plays} 次（第 {m.days} 天）") if m.plays else "还没有")
+        (e(m.label), e(f"第 {m.plays} 次（首次游玩后 {m.days} 天）") if m.plays else "还没有")
         for m in view.milestones
     ]
     body = _facts(items) + "<h3>第一次达成</h3>" + table(("目标", "达成于"), firsts)
