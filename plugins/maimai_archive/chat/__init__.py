@@ -26,6 +26,7 @@ from . import (  # noqa: E402, F401  (each import registers its commands)
     record_images,
     score_tools,
     sync,
+    web,
 )
 from .registry import COMMANDS, use_app  # noqa: E402
 
@@ -59,6 +60,7 @@ driver = get_driver()
 async def _start() -> None:
     await _app.start()
     use_app(_app)
+    web.mount()
     await bind_proxy.start(_app)
     logging.getLogger(__name__).info("maimai archive ready, data in %s", config.data_dir)
 

@@ -111,6 +111,8 @@ _TOKEN_HEADER = re.compile(
 # The OAuth callback URL (its code logs the account in): the whole query, to the end. The ``?``
 # is optional so that every match consumes its path: a failed start never rescans it.
 _CALLBACK = re.compile(r"/wc_auth/[^?\s]*+(\?)?", _I)
+# A /web link's token (it opens the archive) in a logged path or URL.
+_WEB_LINK = re.compile(r"(/web/)[A-Za-z0-9_-]{16,}+")
 # A bind command (cookies) or a link command (a tracker token) with any prefix (or none):
 # everything after the command word.
 # NoneBot's command parser splits on any blank (a full-width space too), logged as an escape.
@@ -173,6 +175,8 @@ def _mask(text: str) -> str:
     """Every secret's characters turned to SENTINEL (the length stays). Each pattern runs only
     when its literal part is in the line (a substring test costs nothing next to a scan)."""
     text = _LONE_TOKEN.sub(_lone_token, text)
+    if "/web/" in text:
+        text = _WEB_LINK.sub(_after_group, text)
     lowered = text.lower()
     if not any(m in lowered for m in _MARKERS):
         return text

@@ -25,6 +25,7 @@ from ..db.models import (
     Player,
     ProfileSnapshot,
     SyncRun,
+    WebLink,
 )
 from .evidence import PageKeeper
 
@@ -44,7 +45,7 @@ async def forget_player(player: Player, data_dir: Path | None = None, batch: int
             deleted += await Play.filter(id__in=ids).delete()
         await asyncio.sleep(0)
     # Rows that point at a sync run go before the runs themselves.
-    for model in (BestChange, ProfileSnapshot, Best, Photo, SyncRun, Binding):
+    for model in (BestChange, ProfileSnapshot, Best, Photo, SyncRun, Binding, WebLink):
         deleted += await _delete_batches(model, player.id, batch)
     deleted += await Player.filter(id=player.id).delete()
     return deleted

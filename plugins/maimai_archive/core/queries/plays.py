@@ -158,7 +158,7 @@ async def play_detail_view(player: Player, archive: Archive, number: int) -> Pla
     return PlayDetailView(
         header(player),
         card,
-        judgements={k: tuple(v) for k, v in detail.judgements.items()}
+        judgements={k: tuple(v) for k, v in detail.judgements.items() if v is not None}
         if detail.judgements
         else None,
         fast=detail.fast,
