@@ -109,7 +109,7 @@ async def test_b50_sends_the_board_for_a_date(app: App, db, rendered, monkeypatc
         asked.append(as_of)
         return B50View(PlayerHeader(player.name), (), (), as_of)
 
-    monkeypatch.setattr(views.queries, "b50_view", fake_b50)
+    monkeypatch.setattr(views, "b50_view", fake_b50)
     await _archive()
     await _expect(app, views.b50_cmd, private_message("/b50 2025-10-01"), _images(1))
     assert asked == [date(2025, 10, 1)] and rendered[0][0].__name__ == "b50_figure"

@@ -41,7 +41,7 @@ async def test_a_command_that_raises_answers_with_the_apology_and_one_error_line
     from plugins.maimai_archive.chat.registry import SORRY
 
     await aa.build(aa.ArchiveSpec(1, 5, (aa.KNOWN[0],), "none", 0, 0, 1, 0, False), ME)
-    monkeypatch.setattr(archive_images.queries, "records_view", broken)
+    monkeypatch.setattr(archive_images, "records_view", broken)
     for event in (private_message("/records"), group_message("/records 2")):
         replies = await probe.ask(event)
         assert [str(r) for r in replies] == [SORRY]

@@ -162,7 +162,7 @@ async def test_recent_and_b50_answer_while_jackets_are_hostile(
 
     async def fake_render(fn, view):
         shown.append(view)
-        return [TINY] if fn is not views.b50.b50_figure else TINY
+        return [TINY] if fn is not views.b50_figure else TINY
 
     monkeypatch.setattr(views, "render_pages", fake_render)
     monkeypatch.setattr(views, "render_png", fake_render)

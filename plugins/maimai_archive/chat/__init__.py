@@ -11,8 +11,11 @@ from nonebot.plugin import PluginMetadata
 require("nonebot_plugin_apscheduler")
 
 from ..config import MaimaiConfig  # noqa: E402
-from ..core import redact  # noqa: E402
-from ..core.app import ArchiveApp  # noqa: E402
+from ..core import (  # noqa: E402
+    ArchiveApp,
+    install_loguru_redaction,
+    install_stdlib_redaction,
+)
 from . import (  # noqa: E402, F401  (each import registers its commands)
     account,
     autosync_job,
@@ -45,8 +48,8 @@ __plugin_meta__ = PluginMetadata(
 )
 
 # Cookies arrive as message text and NoneBot logs every message: redact before any handler.
-redact.install_loguru_redaction()
-redact.install_stdlib_redaction()
+install_loguru_redaction()
+install_stdlib_redaction()
 # The core logs with the standard library; show it in NoneBot's log like everything else.
 _core_log = logging.getLogger("plugins.maimai_archive")
 if not any(isinstance(h, LoguruHandler) for h in _core_log.handlers):

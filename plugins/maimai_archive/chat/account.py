@@ -17,10 +17,13 @@ from nonebot.log import logger
 from nonebot.matcher import Matcher
 from nonebot.params import ArgPlainText, CommandArg
 
-from ..core.archiving import players
-from ..core.archiving.binding import parse_bind_input
-from ..core.errors import BindingError, MaimaiError
-from ..core.queries.export import export_plays
+from ..core import (
+    BindingError,
+    MaimaiError,
+    export_plays,
+    parse_bind_input,
+    set_autosync,
+)
 from .bind_proxy import bind_alone
 from .registry import NOT_BOUND, app, command, is_group, player_of, qq_of, within_limit
 
@@ -152,10 +155,10 @@ async def _autosync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
         await matcher.finish(NOT_BOUND)
     word = arg.extract_plain_text().strip().lower()
     if word in ("on", "开", "开启"):
-        await players.set_autosync(player, True)
+        await set_autosync(player, True)
         await matcher.finish("已开启自动同步：我会按你的游玩频率定时同步，失败时私聊告诉你一次。")
     if word in ("off", "关", "关闭"):
-        await players.set_autosync(player, False)
+        await set_autosync(player, False)
         await matcher.finish("已关闭自动同步。")
     state = "开启" if player.autosync else "关闭"
     await matcher.finish(f"自动同步目前{state}。用法：/autosync on 或 /autosync off")

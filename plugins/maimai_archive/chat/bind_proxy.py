@@ -6,10 +6,13 @@ from __future__ import annotations
 import nonebot
 from nonebot.log import logger
 
-from ..core.app import ArchiveApp
-from ..core.archiving.binding import USAGE
-from ..core.errors import MaimaiError
-from ..core.login.one_tap import LoginLink, OneTapBind
+from ..core import (
+    BIND_USAGE,
+    ArchiveApp,
+    LoginLink,
+    MaimaiError,
+    OneTapBind,
+)
 
 _one_tap: OneTapBind | None = None
 
@@ -62,15 +65,15 @@ def link_text(link: LoginLink) -> str:
 async def bind_alone(qq: str, via: str) -> str:
     """The reply to /bind with nothing after it."""
     if _one_tap is None:
-        return USAGE
+        return BIND_USAGE
     try:
         link = await _one_tap.new_link(qq, via)
     except MaimaiError as e:
         logger.info(f"one-tap bind: no login link ({type(e).__name__})")
-        return f"暂时拿不到微信登录链接：{e.user_message}\n\n{USAGE}"
+        return f"暂时拿不到微信登录链接：{e.user_message}\n\n{BIND_USAGE}"
     except Exception as e:  # /bind alone is always answered; the cookie ways still work
         logger.warning(
             f"one-tap bind: getting a login link failed unexpectedly: {type(e).__name__}"
         )
-        return f"暂时拿不到微信登录链接，请稍后再试。\n\n{USAGE}"
+        return f"暂时拿不到微信登录链接，请稍后再试。\n\n{BIND_USAGE}"
     return link_text(link)

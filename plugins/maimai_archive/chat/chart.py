@@ -12,19 +12,25 @@ from nonebot.params import Command, CommandArg
 from nonebot.permission import SUPERUSER
 from nonebot.typing import T_State
 
-from ..core.game import ChartType, Difficulty
-from ..core.queries.charts import chart_bests, chart_header
-from ..core.render.chart import chart_info_figure, chart_list_figures
-from ..core.songs import store as song_store
-from ..core.songs.aliases import (
+from ..core import (
+    ChartInfoView,
+    ChartListView,
+    ChartType,
+    Difficulty,
+    Group,
     ProposalStatus,
+    Verdict,
     approve_alias,
+    chart_bests,
+    chart_header,
+    chart_info_figure,
+    chart_list_figures,
+    decide,
     pending_aliases,
     propose_alias,
     reject_alias,
+    reload_aliases,
 )
-from ..core.songs.search import Group, Verdict, decide
-from ..core.views.chart_views import ChartInfoView, ChartListView
 from .registry import app, command, image, player_of, qq_of, render_pages, render_png
 from .song_pick import EMPTY_CATALOGUE, group_line, not_found_text, pick_reply, pick_song
 
@@ -174,7 +180,7 @@ async def _add_alias(event: Event, alias: str, query: str, superuser: bool) -> s
     except ValueError:
         return "别名长度需在 1–64 个字符之间。"
     if proposal.status is ProposalStatus.ADDED:
-        await song_store.reload_aliases(catalogue)
+        await reload_aliases(catalogue)
         return f"已添加别名「{alias}」→ {song.title}"
     if proposal.status is ProposalStatus.PENDING:
         return f"已提交别名「{alias}」→ {song.title}，等待管理员审核（编号 {proposal.id}）。"
@@ -200,6 +206,6 @@ async def _review(action: str, rest: list[str]) -> str:
     if row is None:
         return f"没有编号 {rest[0]} 的待审核别名。"
     if action == "approve":
-        await song_store.reload_aliases(catalogue)
+        await reload_aliases(catalogue)
         return f"已通过别名「{row.alias}」。"
     return f"已拒绝别名「{row.alias}」。"

@@ -20,9 +20,14 @@ from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 from nonebot.rule import Rule
 
-from ..core.games.guess import GuessGame, is_answer, jacketed_songs
-from ..core.games.guess_tally import group_rank, record_win
-from ..core.render.guess_clue import guess_clue_figure
+from ..core import (
+    GuessGame,
+    group_rank,
+    guess_clue_figure,
+    is_answer,
+    jacketed_songs,
+    record_win,
+)
 from .registry import app, command, image, qq_of, render_png
 from .song_pick import EMPTY_CATALOGUE
 

@@ -14,7 +14,13 @@ from nonebot.adapters.onebot.v11 import (
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.trackers.push import LinkError, LinkInfo, PushResult, TrackerService, service_of
+from ..core import (
+    LinkError,
+    LinkInfo,
+    PushResult,
+    TrackerService,
+    service_of,
+)
 from .account import recall
 from .registry import app, command, qq_of, within_limit
 

@@ -12,10 +12,14 @@ from nonebot.adapters.onebot.v11 import Event, Message
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg, CommandStart
 
-from ..core.games.fortune import player_fortune
-from ..core.games.random_chart import FILTER_WORDS, RandomAsk, random_chart_view
-from ..core.render.fortune_card import fortune_figure
-from ..core.render.random_card import random_card_figure
+from ..core import (
+    FILTER_WORDS,
+    RandomAsk,
+    fortune_figure,
+    player_fortune,
+    random_card_figure,
+    random_chart_view,
+)
 from .chart import DIFFICULTY_WORDS, TYPE_WORDS
 from .registry import NOT_BOUND, app, command, image, player_of, qq_of, render_png
 from .song_pick import EMPTY_CATALOGUE

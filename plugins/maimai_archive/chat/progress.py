@@ -10,11 +10,17 @@ from nonebot.adapters.onebot.v11 import Bot, Event, GroupMessageEvent
 from nonebot.log import logger
 from nonebot.matcher import Matcher
 
-from ..core.queries import plates, ranking, visits
-from ..core.queries.plays import SITE_TZ
-from ..core.render import plate as plate_r
-from ..core.render import ranking as ranking_r
-from ..core.render import visit as visit_r
+from ..core import (
+    SITE_TZ,
+    group_ranking,
+    parse_plate,
+    plate_pages,
+    plate_view,
+    ranking_figure,
+    valid_names,
+    visit_views,
+    visits_pages,
+)
 from .record_images import GROUP, NOTHING_YET, Arg, parse_date, send_pages, target
 from .registry import app, command, render_pages, render_png
 from .song_pick import EMPTY_CATALOGUE
@@ -38,10 +44,10 @@ async def _today(event: Event, matcher: Matcher, arg: Arg) -> None:
         day = parse_date(req.text)
         if day is None:
             await matcher.finish("用法：/today [日期]，日期如 2025-11-23。")
-    views = await visits.visit_views(req.player, app().archive(), day)
+    views = await visit_views(req.player, app().archive(), day)
     if not views:
         await matcher.finish(f"{day:%Y/%m/%d} 没有出勤记录。" if day else NOTHING_YET)
-    await send_pages(matcher, await render_pages(visit_r.visits_pages, views))
+    await send_pages(matcher, await render_pages(visits_pages, views))
 
 
 plate_cmd = command(
@@ -62,19 +68,19 @@ async def _plate(event: Event, matcher: Matcher, arg: Arg) -> None:
     if not len(arc.catalogue):
         await matcher.finish(EMPTY_CATALOGUE)
     if not words:
-        await matcher.finish("用法：/plate <牌子> [日期]。" + plates.valid_names(arc.catalogue))
-    plate = plates.parse_plate(words[0], arc.catalogue)
+        await matcher.finish("用法：/plate <牌子> [日期]。" + valid_names(arc.catalogue))
+    plate = parse_plate(words[0], arc.catalogue)
     if plate is None:
-        await matcher.finish(f"没有「{words[0]}」这个牌子。" + plates.valid_names(arc.catalogue))
+        await matcher.finish(f"没有「{words[0]}」这个牌子。" + valid_names(arc.catalogue))
     as_of = None
     if len(words) > 1:
         as_of = parse_date(" ".join(words[1:]))
         if as_of is None:
             await matcher.finish("用法：/plate <牌子> [日期]，日期如 2025-10-01。")
-    view = await plates.plate_view(req.player, arc, plate, as_of)
+    view = await plate_view(req.player, arc, plate, as_of)
     if view is None:
         await matcher.finish("那时还没有存档的成绩。")
-    await send_pages(matcher, await render_pages(plate_r.plate_pages, view))
+    await send_pages(matcher, await render_pages(plate_pages, view))
 
 
 rank_cmd = command(
@@ -97,7 +103,7 @@ async def _rank(bot: Bot, event: Event, matcher: Matcher) -> None:
         logger.info(f"/rank could not read the member list: {type(e).__name__}")
         await matcher.finish("暂时取不到群成员列表，请稍后再试。")
     qqs = [str(m["user_id"]) for m in members if "user_id" in m]
-    view = await ranking.group_ranking(qqs, datetime.now(SITE_TZ), "本群 Rating 排行")
+    view = await group_ranking(qqs, datetime.now(SITE_TZ), "本群 Rating 排行")
     if view is None:
         await matcher.finish("本群还没有人公开存档：发送 /privacy public 就能加入排行。")
-    await send_pages(matcher, [await render_png(ranking_r.ranking_figure, view)])
+    await send_pages(matcher, [await render_png(ranking_figure, view)])

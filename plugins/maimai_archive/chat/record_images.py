@@ -19,14 +19,31 @@ from nonebot.adapters.onebot.v11 import Event, Message
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.archiving import players
-from ..core.queries import attempts, curve
-from ..core.queries import charts as chart_queries
-from ..core.queries import plays as queries
-from ..core.queries.plays import SITE_TZ
-from ..core.render import album, b50, cards, diff, history, records_table
-from ..core.render import attempts as attempts_r
-from ..core.render import curve as curve_r
+from ..core import (
+    SITE_TZ,
+    album_pages,
+    album_view,
+    b50_figure,
+    b50_view,
+    chart_attempts_figure,
+    chart_attempts_view,
+    chart_history_figure,
+    chart_history_view,
+    diff_pages,
+    diff_view,
+    find_played_chart,
+    photo_figure,
+    play_detail_figure,
+    play_detail_view,
+    player_by_qq,
+    rating_curve_figure,
+    rating_curve_view,
+    recent_pages,
+    recent_view,
+    records_figure,
+    records_view,
+    set_public,
+)
 from .registry import NOT_BOUND, app, command, image, qq_of, render_pages, render_png
 
 if TYPE_CHECKING:
@@ -52,11 +69,11 @@ async def target(event: Event, matcher: Matcher, arg: Message) -> Request:
     text = arg.extract_plain_text().strip()
     asker = qq_of(event)
     if mentioned and mentioned[0] != asker:
-        player = await players.by_qq(mentioned[0])
+        player = await player_by_qq(mentioned[0])
         if player is None or not player.public:  # one answer for both: no archive, or private
             await matcher.finish(NOT_SHOWN)
         return Request(player, text)
-    player = await players.by_qq(asker)
+    player = await player_by_qq(asker)
     if player is None:
         await matcher.finish(NOT_BOUND)
     return Request(player, text)
@@ -117,8 +134,8 @@ async def _recent(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 10)
     if n is None:
         await matcher.finish("用法：/recent [n]，n 是 1–50 的数字。")
-    view = await app().view_with_covers(lambda arc: queries.recent_view(req.player, arc, n))
-    await show(matcher, view, cards.recent_pages, NOTHING_YET, pages=True)
+    view = await app().view_with_covers(lambda arc: recent_view(req.player, arc, n))
+    await show(matcher, view, recent_pages, NOTHING_YET, pages=True)
 
 
 play_cmd = command(
@@ -137,9 +154,9 @@ async def _play(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 1)
     if n is None:
         await matcher.finish("用法：/play <n>，n=1 是最近一次游玩。")
-    view = await app().view_with_covers(lambda arc: queries.play_detail_view(req.player, arc, n))
+    view = await app().view_with_covers(lambda arc: play_detail_view(req.player, arc, n))
     empty = f"没有第 {n} 近的游玩记录。" if n > 1 else NOTHING_YET
-    await show(matcher, view, cards.play_detail_figure, empty)
+    await show(matcher, view, play_detail_figure, empty)
 
 
 diff_cmd = command(
@@ -160,10 +177,10 @@ async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
         since = parse_date(req.text)
         if since is None:
             await matcher.finish("用法：/diff [sync | 日期]，日期如 2025-10-01。")
-    view = await queries.diff_view(req.player, app().archive(), since)
+    view = await diff_view(req.player, app().archive(), since)
     if view is not None and not view.entries and not view.new_plays:
         await matcher.finish("这段时间没有新成绩。" if since else "还没有哪次同步带来新成绩。")
-    await show(matcher, view, diff.diff_pages, "还没有完成过同步：先 /sync 一次吧。", pages=True)
+    await show(matcher, view, diff_pages, "还没有完成过同步：先 /sync 一次吧。", pages=True)
 
 
 history_cmd = command(
@@ -181,23 +198,23 @@ async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
     arc = app().archive()
     if not req.text:
-        rating_view = await curve.rating_curve_view(req.player, arc.catalogue)
+        rating_view = await rating_curve_view(req.player, arc.catalogue)
         await show(
             matcher,
             rating_view,
-            curve_r.rating_curve_figure,
+            rating_curve_figure,
             "还没有 Rating 记录：先 /sync 同步一次吧。",
         )
-    play = await chart_queries.find_played_chart(req.player, arc, req.text)
+    play = await find_played_chart(req.player, arc, req.text)
     if play is None:
         await matcher.finish(f"存档里没有找到「{req.text}」的游玩。")
-    chart_view = await chart_queries.chart_history_view(req.player, arc, play)
-    attempts_view = await attempts.chart_attempts_view(req.player, arc, play)
+    chart_view = await chart_history_view(req.player, arc, play)
+    attempts_view = await chart_attempts_view(req.player, arc, play)
     await send_pages(
         matcher,
         [
-            await render_png(history.chart_history_figure, chart_view),
-            await render_png(attempts_r.chart_attempts_figure, attempts_view),
+            await render_png(chart_history_figure, chart_view),
+            await render_png(chart_attempts_figure, attempts_view),
         ],
     )
 
@@ -220,8 +237,8 @@ async def _b50(event: Event, matcher: Matcher, arg: Arg) -> None:
         as_of = parse_date(req.text)
         if as_of is None:
             await matcher.finish("用法：/b50 [日期]，日期如 2025-10-01。")
-    view = await app().view_with_covers(lambda arc: queries.b50_view(req.player, arc, as_of))
-    await show(matcher, view, b50.b50_figure, "那时还没有存档的成绩。" if as_of else NOTHING_YET)
+    view = await app().view_with_covers(lambda arc: b50_view(req.player, arc, as_of))
+    await show(matcher, view, b50_figure, "那时还没有存档的成绩。" if as_of else NOTHING_YET)
 
 
 records_cmd = command(
@@ -240,8 +257,8 @@ async def _records(event: Event, matcher: Matcher, arg: Arg) -> None:
     page = parse_int(req.text, 1)
     if page is None:
         await matcher.finish("用法：/records [页码]")
-    view = await queries.records_view(req.player, app().archive(), page)
-    await show(matcher, view, records_table.records_figure, NOTHING_YET)
+    view = await records_view(req.player, app().archive(), page)
+    await show(matcher, view, records_figure, NOTHING_YET)
 
 
 album_cmd = command(
@@ -260,15 +277,13 @@ async def _album(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 0)
     if n is None:
         await matcher.finish("用法：/album [n]")
-    view = await queries.album_view(req.player, app().archive())
+    view = await album_view(req.player, app().archive())
     if view is None or not n:
-        await show(matcher, view, album.album_pages, "还没有存档的照片。", pages=True)
+        await show(matcher, view, album_pages, "还没有存档的照片。", pages=True)
     assert view is not None  # show() finished the reply otherwise
     if n > len(view.photos):
         await matcher.finish(f"相册里只有 {len(view.photos)} 张照片。")
-    await send_pages(
-        matcher, [await render_png(album.photo_figure, view.player, view.photos[n - 1])]
-    )
+    await send_pages(matcher, [await render_png(photo_figure, view.player, view.photos[n - 1])])
 
 
 privacy_cmd = command(
@@ -283,14 +298,14 @@ _PUBLIC = {"public": True, "公开": True, "private": False, "私密": False, "�
 
 @privacy_cmd.handle()
 async def _privacy(event: Event, matcher: Matcher, arg: Arg) -> None:
-    player = await players.by_qq(qq_of(event))
+    player = await player_by_qq(qq_of(event))
     if player is None:
         await matcher.finish(NOT_BOUND)
     choice = _PUBLIC.get(arg.extract_plain_text().strip().lower())
     if choice is None:
         state = "公开" if player.public else "不公开"
         await matcher.finish(f"你的存档现在{state}。用法：/privacy public|private")
-    await players.set_public(player, choice)
+    await set_public(player, choice)
     await matcher.finish(
         "已公开：群友可以 @你 查看你的存档，你也会出现在 /rank 群排行。"
         if choice

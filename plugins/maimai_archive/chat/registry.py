@@ -24,8 +24,10 @@ from nonebot.params import Command, CommandArg, CommandWhitespace
 from nonebot.rule import CommandRule, Rule
 from nonebot.rule import command as command_prefixes
 
-from ..core.app import ArchiveApp
-from ..core.archiving import players
+from ..core import (
+    ArchiveApp,
+    player_by_qq,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -178,7 +180,7 @@ def is_group(event: Event) -> bool:
 
 
 async def player_of(event: Event) -> "Player | None":
-    return await players.by_qq(qq_of(event))
+    return await player_by_qq(qq_of(event))
 
 
 def image(png: bytes) -> MessageSegment:

@@ -16,12 +16,18 @@ from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 from nonebot.typing import T_State
 
-from ..core.game import ChartType, Difficulty, format_achievement, rank_for
-from ..core.queries.charts import raise_view
-from ..core.rating import score_line
-from ..core.render.raise_list import raise_figure
-from ..core.songs.data import Chart, Song
-from ..core.songs.search import Group
+from ..core import (
+    Chart,
+    ChartType,
+    Difficulty,
+    Group,
+    Song,
+    format_achievement,
+    raise_figure,
+    raise_view,
+    rank_for,
+    score_line,
+)
 from .chart import DIFFICULTY_WORDS, TYPE_WORDS
 from .record_images import target
 from .registry import app, command, image, render_png

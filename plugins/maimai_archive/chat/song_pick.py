@@ -10,7 +10,12 @@ from nonebot.matcher import Matcher
 from nonebot.params import ArgPlainText
 from nonebot.typing import T_State
 
-from ..core.songs.search import Decision, Group, Verdict, decide
+from ..core import (
+    Decision,
+    Group,
+    Verdict,
+    decide,
+)
 from .registry import app
 
 EMPTY_CATALOGUE = "曲库还没有加载好，请稍后再试。"

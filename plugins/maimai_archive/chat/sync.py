@@ -10,10 +10,14 @@ from nonebot.adapters.onebot.v11 import Message, MessageEvent
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg
 
-from ..core.archiving import players
-from ..core.archiving.sync import Phase, SyncReport, SyncStatus
-from ..core.queries import plays as queries
-from ..core.render import diff
+from ..core import (
+    Phase,
+    SyncReport,
+    SyncStatus,
+    diff_pages,
+    diff_view,
+    play_count,
+)
 from .registry import NOT_BOUND, app, command, image, player_of, render_pages
 
 Arg = Annotated[Message, CommandArg()]
@@ -115,11 +119,11 @@ async def _sync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
         note.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await note
-    archived = await players.play_count(player)
+    archived = await play_count(player)
     text = summary(report, archived)
     if report.ok and report.improved:
-        view = await queries.diff_view(player, app().archive())  # this sync's diff
+        view = await diff_view(player, app().archive())  # this sync's diff
         if view is not None and view.entries:
-            pngs = await render_pages(diff.diff_pages, view)
+            pngs = await render_pages(diff_pages, view)
             await matcher.finish(Message(text) + Message([image(p) for p in pngs]))
     await matcher.finish(text)

@@ -8,9 +8,12 @@ from nonebot.adapters.onebot.v11 import Event
 from nonebot.log import logger
 from nonebot.matcher import Matcher
 
-from ..core.guards import RateLimit
-from ..core.web.links import end_links, issue_link
-from ..core.web.server import build_web_app
+from ..core import (
+    RateLimit,
+    build_web_app,
+    end_links,
+    issue_link,
+)
 from .record_images import Arg
 from .registry import NOT_BOUND, app, command, is_private, player_of
 

@@ -18,8 +18,7 @@ from ..config import load_config
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from ..core.errors import MaimaiError
-    from ..core.pages import page_to_json, parse_page
+    from ..core import MaimaiError, page_to_json, parse_page
 
     text = Path(args.file).read_text(encoding="utf-8", errors="replace")
     try:
@@ -32,7 +31,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_db_migrate(args: argparse.Namespace) -> int:
-    from ..core.db.database import redact_db_url, start_database, stop_database
+    from ..core import redact_db_url, start_database, stop_database
 
     config = load_config()
 
@@ -71,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..core.redact import install_stdlib_redaction
+    from ..core import install_stdlib_redaction
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_stdlib_redaction()

@@ -13,9 +13,14 @@ import sys
 from typing import Any
 
 from ..config import MaimaiConfig, load_config
-from ..core.db.database import start_database, stop_database
-from ..core.songs import store
-from ..core.songs.catalogue import RefreshResult
+from ..core import (
+    RefreshResult,
+    load_catalogue,
+    refresh_aliases,
+    refresh_songs,
+    start_database,
+    stop_database,
+)
 
 
 def add_songs_parser(subparsers: Any) -> None:
@@ -57,9 +62,9 @@ def songs_update(args: argparse.Namespace, config: MaimaiConfig | None = None) -
 async def _search(config: MaimaiConfig, query: str, limit: int) -> list[dict[str, Any]]:
     await start_database(config.db_url)
     try:
-        catalogue = await store.load_catalogue()
+        catalogue = await load_catalogue()
         if not len(catalogue):  # first use: fetch rather than answer from nothing
-            await store.refresh_songs(catalogue, config.maimai_songdb_url)
+            await refresh_songs(catalogue, config.maimai_songdb_url)
         return [
             {"id": m.song.id, "title": m.song.title, "type": m.song.type.value, "score": m.score}
             for m in catalogue.search(query, limit)
@@ -71,9 +76,9 @@ async def _search(config: MaimaiConfig, query: str, limit: int) -> list[dict[str
 async def _update(config: MaimaiConfig) -> tuple[RefreshResult, RefreshResult]:
     await start_database(config.db_url)
     try:
-        catalogue = await store.load_catalogue()
-        songs = await store.refresh_songs(catalogue, config.maimai_songdb_url)
-        aliases = await store.refresh_aliases(catalogue, config.maimai_alias_url)
+        catalogue = await load_catalogue()
+        songs = await refresh_songs(catalogue, config.maimai_songdb_url)
+        aliases = await refresh_aliases(catalogue, config.maimai_alias_url)
         return songs, aliases
     finally:
         await stop_database()

@@ -9,13 +9,13 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import load_config
-from ..core.app import ArchiveApp
-from ..core.archiving.sync import SyncReport
-from ..core.db.models import Player
-from ..core.queries.export import export_plays
+from ..core import ArchiveApp, SyncReport, export_plays, player_by_qq
+
+if TYPE_CHECKING:
+    from ..core.db.models import Player
 
 
 def add_archive_parsers(subparsers: Any) -> None:
@@ -61,7 +61,7 @@ def _for_player(command: str, qq: str, work: Callable[[ArchiveApp, Player], Awai
     """Run ``work`` for the player of ``qq`` with the app started; 2 when there is none."""
 
     async def run(app: ArchiveApp) -> int:
-        player = await Player.get_or_none(qq=qq)
+        player = await player_by_qq(qq)
         if player is None:
             print(f"mai-archive {command}: no player with QQ {qq}", file=sys.stderr)
             return 2
@@ -81,7 +81,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from ..core.archiving.doctor import DoctorError, check_pages, format_checks
+    from ..core import DoctorError, check_pages, format_checks
 
     async def work(app: ArchiveApp, player: Player) -> int:
         assert app.sync is not None
