@@ -54,7 +54,6 @@ KNOWN_SIDES: frozenset[str] = frozenset()  # issue 20: to be emptied
 KNOWN_CYCLES: frozenset[str] = frozenset()
 KNOWN_SIZE: frozenset[str] = frozenset()
 KNOWN_GLOBAL = frozenset({  # issue 20: to be emptied
-    "chat/registry.py:use_app", "chat/bind_proxy.py:start", "chat/bind_proxy.py:stop",
     "core/render/base.py:configure_fonts", "core/render/base.py:font_families",
 })  # fmt: skip
 KNOWN_GENERIC = frozenset({"core/render/base.py"})  # issue 20: to be emptied

@@ -23,6 +23,12 @@ LOCATION = (
 )
 
 
+def core_app():
+    from plugins.maimai_archive.chat.registry import app
+
+    return app()
+
+
 @pytest.fixture
 def one_tap(monkeypatch):
     """The chat layer's one-tap service with the site's authorize URL mocked (proxy not listening)."""
@@ -49,7 +55,7 @@ def one_tap(monkeypatch):
         bind_proxy.notify,
         transport=httpx.MockTransport(authorize),
     )
-    monkeypatch.setattr(bind_proxy, "_one_tap", service)
+    monkeypatch.setattr(core_app(), "one_tap", service)
     service.answers = answers
     return service
 
@@ -108,11 +114,10 @@ async def test_bind_alone_when_the_site_gives_no_link_falls_back_to_the_cookie_w
 
 
 async def test_bind_alone_with_the_proxy_off_explains_the_cookie_ways(app: App, db) -> None:
-    from plugins.maimai_archive.chat import bind_proxy
     from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.core.archiving.binding import USAGE
 
-    assert bind_proxy._one_tap is None  # MAIMAI_BIND_PROXY is empty by default
+    assert core_app().one_tap is None  # MAIMAI_BIND_PROXY is empty by default
     async with app.test_matcher(bind) as ctx:
         bot = onebot(ctx)
         event = private_message("/bind")
@@ -131,16 +136,16 @@ async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_on
 
     from plugins.maimai_archive.chat import bind_proxy
     from plugins.maimai_archive.config import MaimaiConfig
+    from plugins.maimai_archive.core.app import ArchiveApp
 
-    monkeypatch.setattr(bind_proxy, "_one_tap", None)
-    fake = SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy="127.0.0.1:0"))
-    await bind_proxy.start(cast("ArchiveApp", fake))
-    assert bind_proxy._one_tap is not None
-    host, port = bind_proxy._one_tap.proxy.address
+    core = ArchiveApp(MaimaiConfig(maimai_bind_proxy="127.0.0.1:0"))
+    await bind_proxy.start(core)
+    assert core.one_tap is not None
+    host, port = core.one_tap.proxy.address
     with socket.create_connection((host, port), timeout=5):
         pass  # listening
-    await bind_proxy.stop()
-    assert bind_proxy._one_tap is None
+    await core.stop_one_tap()
+    assert core.one_tap is None
     with pytest.raises(OSError), socket.create_connection((host, port), timeout=5):
         pass
 
@@ -148,10 +153,9 @@ async def test_the_proxy_starts_and_stops_with_the_bot_and_a_busy_port_leaves_on
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         taken = busy.getsockname()[1]
-        await bind_proxy.start(
-            SimpleNamespace(config=MaimaiConfig(maimai_bind_proxy=f"127.0.0.1:{taken}"))
-        )
-    assert bind_proxy._one_tap is None  # the bot runs on; /bind alone explains the cookie ways
+        busy_app = ArchiveApp(MaimaiConfig(maimai_bind_proxy=f"127.0.0.1:{taken}"))
+        await bind_proxy.start(busy_app)
+    assert busy_app.one_tap is None  # the bot runs on; /bind alone explains the cookie ways
 
 
 async def test_a_login_link_another_qq_waits_on_is_refused_and_void_for_both(one_tap) -> None:

@@ -70,6 +70,5 @@ async def _start() -> None:
 
 @driver.on_shutdown
 async def _stop() -> None:
-    await bind_proxy.stop()
     use_app(None)
     await _app.stop()

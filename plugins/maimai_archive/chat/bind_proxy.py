@@ -11,10 +11,8 @@ from ..core import (
     ArchiveApp,
     LoginLink,
     MaimaiError,
-    OneTapBind,
 )
-
-_one_tap: OneTapBind | None = None
+from .registry import app
 
 
 async def notify(qq: str, text: str, via: str | None) -> None:
@@ -26,29 +24,20 @@ async def notify(qq: str, text: str, via: str | None) -> None:
     await bot.send_private_msg(user_id=int(qq), message=text)
 
 
-async def start(app: ArchiveApp) -> None:
-    global _one_tap
-    if not app.config.maimai_bind_proxy:
-        return
+async def start(core: ArchiveApp) -> None:
+    """The login proxy with the bot, when configured; the app owns it and stops it."""
     try:
-        one_tap = OneTapBind(app, notify)
-        await one_tap.start()
+        one_tap = await core.start_one_tap(notify)
     except (ValueError, OSError) as e:  # the archive still works; /bind alone explains cookies
         logger.error(f"login proxy not started ({e}); one-tap /bind is off")
         return
-    if one_tap.public.split(":")[0] in ("0.0.0.0", "127.0.0.1", "localhost", "[::]", "::"):
+    if one_tap is not None and one_tap.public.split(":")[0] in (
+        "0.0.0.0", "127.0.0.1", "localhost", "[::]", "::"
+    ):  # fmt: skip
         logger.warning(
             f"players would be told to use {one_tap.public} as their proxy: "
             "set MAIMAI_BIND_PROXY_PUBLIC to the address they can reach"
         )
-    _one_tap = one_tap
-
-
-async def stop() -> None:
-    global _one_tap
-    if _one_tap is not None:
-        await _one_tap.stop()
-        _one_tap = None
 
 
 def link_text(link: LoginLink) -> str:
@@ -64,10 +53,11 @@ def link_text(link: LoginLink) -> str:
 
 async def bind_alone(qq: str, via: str) -> str:
     """The reply to /bind with nothing after it."""
-    if _one_tap is None:
+    one_tap = app().one_tap
+    if one_tap is None:
         return BIND_USAGE
     try:
-        link = await _one_tap.new_link(qq, via)
+        link = await one_tap.new_link(qq, via)
     except MaimaiError as e:
         logger.info(f"one-tap bind: no login link ({type(e).__name__})")
         return f"暂时拿不到微信登录链接：{e.user_message}\n\n{BIND_USAGE}"

@@ -47,7 +47,28 @@ class CommandDoc:
     extra: tuple[str, ...] = field(default=())
 
 
-COMMANDS: list[CommandDoc] = []
+# The order NoneBot checks the commands in, one priority each from FIRST_PRIORITY: the ones
+# players send most come first. Declared, so the order modules are imported in changes
+# nothing; a command missing here fails at import.
+ORDER = (
+    "sync", "b50", "recent", "play", "diff", "history", "records", "chart", "charts", "raise",
+    "line", "today", "plate", "rank", "random", "fortune", "guess", "album", "privacy", "bind",
+    "unbind", "forget", "autosync", "export", "link", "unlink", "push", "alias", "web", "help",
+)  # fmt: skip
+FIRST_PRIORITY = 10
+
+
+@dataclass
+class ChatPlugin:
+    """What the chat layer holds while the bot runs: the commands it registered (for /help
+    and the plugin metadata) and the core app, handed over by the startup hook."""
+
+    commands: list[CommandDoc] = field(default_factory=list)
+    core: ArchiveApp | None = None
+
+
+PLUGIN = ChatPlugin()
+COMMANDS = PLUGIN.commands
 # Where each command matcher was made (plugin, module, line): a matcher waiting for a reply
 # (a pick, a confirmation) is a new class made from the same place.
 _COMMAND_SOURCES: set[tuple[str | None, str | None, int | None]] = set()
@@ -61,7 +82,6 @@ def command(
     group: str = "其他",
     private_only: bool = False,
     superuser: bool = False,
-    priority: int = 10,
     rule: Rule | None = None,
     limit: str | None = None,
 ) -> type[Matcher]:
@@ -71,7 +91,9 @@ def command(
     # task each, which cost ~30 ms of event loop per message with all ~27 commands on one
     # level; one level each, checked in turn, costs ~9 ms (bench/README.md "## load").
     # Our commands are distinct words; they take priorities 10 to ~40 (README).
-    priority += len(COMMANDS)
+    if name not in ORDER:
+        raise ValueError(f"command {name!r} has no place in registry.ORDER")
+    priority = FIRST_PRIORITY + ORDER.index(name)
     COMMANDS.append(CommandDoc(name, aliases, usage, brief, group, private_only, superuser))
     # One rule checker per matcher (each extra checker is one more task per message).
     # _depth=1: logs name the chat module.
@@ -152,19 +174,15 @@ def command_word(*names: str) -> CommandWord:
     return CommandWord([(n,) for n in names])
 
 
-_app: ArchiveApp | None = None
-
-
 def app() -> ArchiveApp:
     """The running core (the plugin's startup hook hands it over with ``use_app``)."""
-    if _app is None:
+    if PLUGIN.core is None:
         raise RuntimeError("the archive app is not started")
-    return _app
+    return PLUGIN.core
 
 
 def use_app(core: ArchiveApp | None) -> None:
-    global _app
-    _app = core
+    PLUGIN.core = core
 
 
 def qq_of(event: Event) -> str:

@@ -31,6 +31,8 @@ from .errors import BindingError
 from .games.guess import GuessRooms
 from .guards import RateLimit
 from .login.callback import follow_oauth_callback
+from .login.one_tap import Notify as PrivateNotify
+from .login.one_tap import OneTapBind
 from .parsed import ParsedProfile
 from .queries.plays import Archive
 from .render.base import RenderThread
@@ -82,6 +84,8 @@ class ArchiveApp:
         self._refresh_task: asyncio.Task[str] | None = None
         # The /guess games running in groups (their timers end with the app).
         self.guesses = GuessRooms()
+        # One-tap /bind: the login proxy, when MAIMAI_BIND_PROXY is set (start_one_tap).
+        self.one_tap: OneTapBind | None = None
 
     async def start(self, refresh_catalogue: bool = True) -> None:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -116,9 +120,26 @@ class ArchiveApp:
             # In the background: the bot answers while song data downloads (or fails to).
             self._refresh_task = asyncio.create_task(self.refresh_catalogue())
 
+    async def start_one_tap(self, notify: PrivateNotify) -> OneTapBind | None:
+        """Start the login proxy of one-tap /bind when MAIMAI_BIND_PROXY is set; ``notify``
+        tells a player in private how their bind went. Raises ValueError / OSError when the
+        setting is wrong or the port is taken (the archive works on without it)."""
+        if not self.config.maimai_bind_proxy:
+            return None
+        one_tap = OneTapBind(self, notify)
+        await one_tap.start()
+        self.one_tap = one_tap
+        return one_tap
+
+    async def stop_one_tap(self) -> None:
+        if self.one_tap is not None:
+            await self.one_tap.stop()
+            self.one_tap = None
+
     async def stop(self) -> None:
-        """Release everything start() (and use) acquired: background tasks, the render
-        thread, the database."""
+        """Release everything start() (and use) acquired: background tasks, the login
+        proxy, the render thread, the database."""
+        await self.stop_one_tap()
         if self.sync is not None:  # first: a sync ending later would push and write after the drain
             await self.sync.close()
         if self.trackers is not None:
