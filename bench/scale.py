@@ -248,7 +248,7 @@ async def setup(side: Side, catalogue: Catalogue, data_dir: Path) -> None:
 
 async def cases_for(sides: list[Side], catalogue: Catalogue, data_dir: Path) -> dict[str, tuple]:
     """name → (what each view runs for player 100001, what runs untimed before it)."""
-    arc = queries.Archive(catalogue)
+    arc = queries.QueryContext(catalogue)
     today = datetime.now(queries.SITE_TZ).date()
     level_keys = [c.key for c in catalogue.charts_at_level("13")]
     for side in sides:

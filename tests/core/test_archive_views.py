@@ -12,7 +12,7 @@ import pytest
 from plugins.maimai_archive.core.queries import attempts, curve, plates, ranking, versions, visits
 from plugins.maimai_archive.core.queries import plays as queries
 from plugins.maimai_archive.core.queries.plates import Plate
-from plugins.maimai_archive.core.queries.plays import Archive
+from plugins.maimai_archive.core.queries.plays import QueryContext
 from plugins.maimai_archive.core.songs.catalogue import Catalogue
 from tests import archive_fixture as fx
 
@@ -28,8 +28,8 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def archive(tmp_path) -> Archive:
-    return Archive(fx.catalogue(), data_dir=tmp_path)
+def archive(tmp_path) -> QueryContext:
+    return QueryContext(fx.catalogue(), data_dir=tmp_path)
 
 
 # --- rating curve -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from plugins.maimai_archive.core.pages import normalize_title, parse_profile, pa
 from plugins.maimai_archive.core.parsed import ParsedPlay, ParsedProfile, ParsedScore
 from plugins.maimai_archive.core.queries import charts as chart_queries
 from plugins.maimai_archive.core.queries import plays as queries
-from plugins.maimai_archive.core.queries.plays import Archive
+from plugins.maimai_archive.core.queries.plays import QueryContext
 from plugins.maimai_archive.core.songs import Catalogue
 from plugins.maimai_archive.core.songs.data import (
     UNRESOLVED_PREFIX,
@@ -128,7 +128,7 @@ async def test_unknown_long_titles_share_one_key_and_every_view_answers(
     assert all(next(iter(k)).startswith(UNRESOLVED_PREFIX) for k in unknown.values())
     assert max(len(next(iter(k))) for k in unknown.values()) > 40  # the long ones
 
-    archive = Archive(catalogue)
+    archive = QueryContext(catalogue)
     assert await queries.recent_view(player, archive, 50) is not None
     assert await queries.records_view(player, archive, 1) is not None
     assert await queries.play_detail_view(player, archive, 1) is not None
@@ -234,6 +234,6 @@ async def test_a_song_the_song_data_renamed_or_dropped_keeps_the_key_its_plays_h
         row = await Play.get(player=player, played_unix=p.played_unix)
         assert row.chart_key == keys[p.title]
     assert all(len(k) == 1 for k in (await keys_per_chart(player)).values())
-    archive = Archive(catalogue)
+    archive = QueryContext(catalogue)
     assert await queries.recent_view(player, archive, 50) is not None
     assert await queries.b50_view(player, archive) is not None

@@ -173,13 +173,13 @@ async def test_an_empty_template_never_fetches(tmp_path) -> None:
 
 
 async def test_with_covers_rebuilds_the_view_only_when_covers_arrived(cache: CoverCache) -> None:
-    from plugins.maimai_archive.core.queries.plays import Archive
+    from plugins.maimai_archive.core.queries.plays import QueryContext
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
-    archive = Archive(Catalogue(), covers=cache.directory)
+    archive = QueryContext(Catalogue(), covers=cache.directory)
     builds: list[object] = []
 
-    async def build(arc: Archive):
+    async def build(arc: QueryContext):
         builds.append(arc)
         return (arc.cover(10834), arc.cover(None))
 

@@ -21,7 +21,7 @@ from plugins.maimai_archive.core.game import Difficulty
 from plugins.maimai_archive.core.queries import charts as chart_queries
 from plugins.maimai_archive.core.queries import curve
 from plugins.maimai_archive.core.queries import plays as queries
-from plugins.maimai_archive.core.queries.plays import Archive
+from plugins.maimai_archive.core.queries.plays import QueryContext
 from plugins.maimai_archive.core.rating import chart_rating
 from plugins.maimai_archive.core.songs.data import unresolved_chart_key
 from tests.core.test_render_support import real_plays
@@ -33,15 +33,15 @@ DAY1 = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def archive() -> Archive:
-    return Archive(real_catalogue())
+def archive() -> QueryContext:
+    return QueryContext(real_catalogue())
 
 
 async def _player(qq: str = "20001") -> Player:
     return await Player.create(qq=qq, name="ＭＡＩＭＡＩ", rating=14523)
 
 
-async def _archive_real_plays(player: Player, archive: Archive) -> list[Play]:
+async def _archive_real_plays(player: Player, archive: QueryContext) -> list[Play]:
     rows = []
     for p in real_plays():
         chart = archive.catalogue.resolve(p.title, p.type, p.difficulty, p.dx_score_max, p.level)
@@ -189,7 +189,7 @@ async def _change(player, chart, old, new, at, sync=None, old_fc=None, new_fc=No
     )
 
 
-def _charts(archive: Archive, n: int, is_new: bool = False):
+def _charts(archive: QueryContext, n: int, is_new: bool = False):
     charts = [
         c
         for c in archive.catalogue.charts()
@@ -336,7 +336,7 @@ async def test_chart_history_finds_the_chart_and_marks_bests(db, archive):
 
 async def test_album_lists_photos_newest_first_with_paths_under_the_data_dir(db, tmp_path):
     player = await _player()
-    archive = Archive(real_catalogue(), data_dir=tmp_path)
+    archive = QueryContext(real_catalogue(), data_dir=tmp_path)
     await Photo.create(player=player, url="u1", path="photos/a.jpg", title="曲A", taken_at=DAY1)
     await Photo.create(
         player=player, url="u2", title="曲B", difficulty="master", taken_at=DAY1 + timedelta(days=1)

@@ -32,7 +32,7 @@ from plugins.maimai_archive.core.queries import best_scores as scores
 from plugins.maimai_archive.core.queries import export
 from plugins.maimai_archive.core.queries import plays as queries
 from plugins.maimai_archive.core.queries.export import COLUMNS, export_plays, play_record
-from plugins.maimai_archive.core.queries.plays import Archive
+from plugins.maimai_archive.core.queries.plays import QueryContext
 from tests.core.test_songs_support import real_catalogue
 
 pytestmark = pytest.mark.db
@@ -41,11 +41,11 @@ START = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def archive() -> Archive:
-    return Archive(real_catalogue())
+def archive() -> QueryContext:
+    return QueryContext(real_catalogue())
 
 
-async def _archive_of(qq: str, archive: Archive, seed: int, plays: int = 300) -> Player:
+async def _archive_of(qq: str, archive: QueryContext, seed: int, plays: int = 300) -> Player:
     """SYNTHETIC: ``plays`` plays over 60 days on 60 charts, a sync every ~day; the first sync
     reads score lists (bests without changes, some dated after later plays)."""
     rnd = random.Random(seed)

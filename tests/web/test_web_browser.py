@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from plugins.maimai_archive.core.guards import RateLimit
-from plugins.maimai_archive.core.queries.plays import Archive
+from plugins.maimai_archive.core.queries.plays import QueryContext
 from plugins.maimai_archive.core.web.links import issue_link
 from plugins.maimai_archive.core.web.server import build_web_app
 from tests import archive_fixture as fx
@@ -101,7 +101,7 @@ async def test_the_archive_in_a_real_browser(db, tmp_path):
     player = await fx.build()
     await _more_plays(player)
     token = await issue_link(player, 7)
-    archive = Archive(fx.catalogue(), covers=tmp_path, data_dir=tmp_path)
+    archive = QueryContext(fx.catalogue(), covers=tmp_path, data_dir=tmp_path)
     app = Starlette(routes=[Mount("/web", build_web_app(lambda: archive, RateLimit(0, 60)))])
     port = _free_port()
     server = uvicorn.Server(

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from plugins.maimai_archive.core.guards import RateLimit
-from plugins.maimai_archive.core.queries.plays import Archive
+from plugins.maimai_archive.core.queries.plays import QueryContext
 from plugins.maimai_archive.core.web.links import end_links, issue_link
 from plugins.maimai_archive.core.web.play_listing import PlayFilter, play_page
 from plugins.maimai_archive.core.web.server import build_web_app
@@ -23,15 +23,15 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def archive(tmp_path) -> Archive:
+def archive(tmp_path) -> QueryContext:
     covers = tmp_path / "covers"
     covers.mkdir()
     (covers / "11001.png").write_bytes(b"\x89PNG jacket")
     (tmp_path / "secret.txt").write_text("not a photo")
-    return Archive(fx.catalogue(), covers=covers, data_dir=tmp_path)
+    return QueryContext(fx.catalogue(), covers=covers, data_dir=tmp_path)
 
 
-def client(archive: Archive, rate: int = 0) -> httpx.AsyncClient:
+def client(archive: QueryContext, rate: int = 0) -> httpx.AsyncClient:
     """The app mounted at /web, as the bot mounts it."""
     web = build_web_app(lambda: archive, RateLimit(rate, 60))
     app = Starlette(routes=[Mount("/web", web)])

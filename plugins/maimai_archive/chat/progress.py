@@ -44,7 +44,7 @@ async def _today(event: Event, matcher: Matcher, arg: Arg) -> None:
         day = parse_date(req.text)
         if day is None:
             await matcher.finish("用法：/today [日期]，日期如 2025-11-23。")
-    views = await visit_views(req.player, app().archive(), day)
+    views = await visit_views(req.player, app().query_context(), day)
     if not views:
         await matcher.finish(f"{day:%Y/%m/%d} 没有出勤记录。" if day else NOTHING_YET)
     await send_pages(matcher, await render_pages(visits_pages, views))
@@ -64,7 +64,7 @@ plate_cmd = command(
 async def _plate(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
     words = req.text.split()
-    arc = app().archive()
+    arc = app().query_context()
     if not len(arc.catalogue):
         await matcher.finish(EMPTY_CATALOGUE)
     if not words:

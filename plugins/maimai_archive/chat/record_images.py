@@ -177,7 +177,7 @@ async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
         since = parse_date(req.text)
         if since is None:
             await matcher.finish("用法：/diff [sync | 日期]，日期如 2025-10-01。")
-    view = await diff_view(req.player, app().archive(), since)
+    view = await diff_view(req.player, app().query_context(), since)
     if view is not None and not view.entries and not view.new_plays:
         await matcher.finish("这段时间没有新成绩。" if since else "还没有哪次同步带来新成绩。")
     await show(matcher, view, diff_pages, "还没有完成过同步：先 /sync 一次吧。", pages=True)
@@ -196,7 +196,7 @@ history_cmd = command(
 @history_cmd.handle()
 async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    arc = app().archive()
+    arc = app().query_context()
     if not req.text:
         rating_view = await rating_curve_view(req.player, arc.catalogue)
         await show(
@@ -257,7 +257,7 @@ async def _records(event: Event, matcher: Matcher, arg: Arg) -> None:
     page = parse_int(req.text, 1)
     if page is None:
         await matcher.finish("用法：/records [页码]")
-    view = await records_view(req.player, app().archive(), page)
+    view = await records_view(req.player, app().query_context(), page)
     await show(matcher, view, records_figure, NOTHING_YET)
 
 
@@ -277,7 +277,7 @@ async def _album(event: Event, matcher: Matcher, arg: Arg) -> None:
     n = parse_int(req.text, 0)
     if n is None:
         await matcher.finish("用法：/album [n]")
-    view = await album_view(req.player, app().archive())
+    view = await album_view(req.player, app().query_context())
     if view is None or not n:
         await show(matcher, view, album_pages, "还没有存档的照片。", pages=True)
     assert view is not None  # show() finished the reply otherwise

@@ -122,7 +122,7 @@ async def _sync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
     archived = await play_count(player)
     text = summary(report, archived)
     if report.ok and report.improved:
-        view = await diff_view(player, app().archive())  # this sync's diff
+        view = await diff_view(player, app().query_context())  # this sync's diff
         if view is not None and view.entries:
             pngs = await render_pages(diff_pages, view)
             await matcher.finish(Message(text) + Message([image(p) for p in pngs]))

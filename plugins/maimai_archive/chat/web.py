@@ -73,4 +73,4 @@ def mount() -> None:
         return  # mounted by an earlier start of this process
     config = app().config
     limit = RateLimit(config.maimai_web_rate, config.maimai_web_period)
-    server.mount(MOUNT, build_web_app(lambda: app().archive(), limit))
+    server.mount(MOUNT, build_web_app(lambda: app().query_context(), limit))

@@ -34,7 +34,7 @@ from .login.callback import follow_oauth_callback
 from .login.one_tap import Notify as PrivateNotify
 from .login.one_tap import OneTapBind
 from .parsed import ParsedProfile
-from .queries.plays import Archive
+from .queries.plays import QueryContext
 from .render.base import RenderThread
 from .secret import SecretBox, load_or_create_key
 from .songs import store as song_store
@@ -161,13 +161,15 @@ class ArchiveApp:
         if report.ok and self.trackers is not None:
             self.trackers.after_sync(player.id, report.run_id, report.first)
 
-    def archive(self) -> Archive:
+    def query_context(self) -> QueryContext:
         """The query context: the catalogue, the cover folder, the data folder."""
-        return Archive(self.catalogue, covers=self.covers.directory, data_dir=self.config.data_dir)
+        return QueryContext(
+            self.catalogue, covers=self.covers.directory, data_dir=self.config.data_dir
+        )
 
-    async def view_with_covers(self, build: Callable[[Archive], Awaitable[V]]) -> V:
+    async def view_with_covers(self, build: Callable[[QueryContext], Awaitable[V]]) -> V:
         """``build(archive)`` — a view query — with the covers it lacked fetched first."""
-        return await with_covers(self.covers, self.archive(), build)
+        return await with_covers(self.covers, self.query_context(), build)
 
     async def refresh_catalogue(self) -> str:
         """Refresh songs and aliases; re-resolve archived plays when songs changed."""

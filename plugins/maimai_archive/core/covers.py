@@ -1,6 +1,6 @@
 """Jackets (song covers) cached on disk from the cover host, fetched just before an image needs them.
 
-The cache is the folder ``data/covers`` that ``Archive.cover`` reads: ``<song id:05d>.png``,
+The cache is the folder ``data/covers`` that ``QueryContext.cover`` reads: ``<song id:05d>.png``,
 looked up by the song id then its base id (水鱼 serves one cover per base id for a song's SD
 and DX sets). A cover is fetched once and kept; a song the host has no cover for is remembered
 for a while so that every image of it does not ask again. Nothing here ever fails a reply:
@@ -30,7 +30,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .caps import MAX_IMAGE_PIXELS, PNG_MAGIC, image_problem, read_capped
 from .errors import TooLarge
-from .queries.plays import Archive
+from .queries.plays import QueryContext
 from .songs.data import base_id
 
 log = logging.getLogger(__name__)
@@ -246,13 +246,13 @@ def _host(template: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Recording(Archive):
-    """An Archive that notes each song whose cover it was asked for and did not have."""
+class _Recording(QueryContext):
+    """An QueryContext that notes each song whose cover it was asked for and did not have."""
 
     missing: list[int] = field(default_factory=list)
 
     def cover(self, song_id: int | None) -> Path | None:
-        found = Archive.cover(self, song_id)
+        found = QueryContext.cover(self, song_id)
         if found is None and song_id is not None and song_id not in self.missing:
             self.missing.append(song_id)
         return found
@@ -260,8 +260,8 @@ class _Recording(Archive):
 
 async def with_covers(
     cache: CoverCache,
-    archive: Archive,
-    build: Callable[[Archive], Awaitable[V]],
+    archive: QueryContext,
+    build: Callable[[QueryContext], Awaitable[V]],
     timeout: float = 3.0,  # noqa: ASYNC109
 ) -> V:
     """``build(archive)`` — a view query — with the covers it lacked fetched first.

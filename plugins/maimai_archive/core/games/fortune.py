@@ -28,7 +28,7 @@ from ..views.play_views import ChartRef
 
 if TYPE_CHECKING:
     from ..db.models import Player
-    from ..queries.plays import Archive
+    from ..queries.plays import QueryContext
 
 NEAR = 5_000  # within 0.5% of the next rank counts as close
 LUCK: tuple[tuple[str, int], ...] = (
@@ -135,7 +135,7 @@ def tell_fortune(qq: str, day: date, bests: Mapping[str, Score], catalogue: Cata
     return Fortune(day, luck, good, bad, chart, reason, bests.get(chart.key) if chart else None)
 
 
-def fortune_view(fortune: Fortune, archive: Archive, name: str | None) -> FortuneView:
+def fortune_view(fortune: Fortune, archive: QueryContext, name: str | None) -> FortuneView:
     chart = fortune.chart
     ref = None
     if chart is not None:
@@ -161,7 +161,7 @@ def fortune_view(fortune: Fortune, archive: Archive, name: str | None) -> Fortun
 
 
 async def player_fortune(
-    player: Player | None, qq: str, archive: Archive, now: datetime
+    player: Player | None, qq: str, archive: QueryContext, now: datetime
 ) -> FortuneView:
     """Today's fortune of ``qq`` (with their archive when ``player`` is given)."""
     bests: dict[str, Score] = {}

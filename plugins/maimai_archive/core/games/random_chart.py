@@ -21,7 +21,7 @@ from ..views.play_views import ChartRef
 
 if TYPE_CHECKING:
     from ..db.models import Player
-    from ..queries.plays import Archive
+    from ..queries.plays import QueryContext
 
 SSS = 1_000_000
 RAISE_POOL = 5  # 推分 picks among this many of the biggest gains: still a surprise
@@ -117,7 +117,7 @@ def pick(
 
 
 def random_view(
-    archive: Archive, chosen: Pick, ask: RandomAsk, player_name: str | None
+    archive: QueryContext, chosen: Pick, ask: RandomAsk, player_name: str | None
 ) -> RandomChartView:
     """The card of a picked chart, its jacket from the cover cache."""
     chart = chosen.chart
@@ -139,7 +139,7 @@ def random_view(
     )
 
 
-def _ref(archive: Archive, chart: Chart) -> ChartRef:
+def _ref(archive: QueryContext, chart: Chart) -> ChartRef:
     return ChartRef(
         chart.title,
         chart.type.value,
@@ -151,7 +151,7 @@ def _ref(archive: Archive, chart: Chart) -> ChartRef:
 
 
 async def random_chart_view(
-    player: Player | None, archive: Archive, ask: RandomAsk, rng: random.Random
+    player: Player | None, archive: QueryContext, ask: RandomAsk, rng: random.Random
 ) -> RandomChartView | None:
     """A random chart as a card; None when nothing fits the request. Built twice when
     jackets arrive (``with_covers``): give each build a Random of the same seed."""

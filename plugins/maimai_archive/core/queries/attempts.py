@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..db.models import Play, PlayDetail, Player
 from ..views.progress_views import ChartAttemptsView, JudgementPoint, Milestone
-from .plays import Archive, header, local, same_chart
+from .plays import QueryContext, header, local, same_chart
 
 MILESTONES = (
     ("S", lambda ach, fc: ach >= 970_000),
@@ -17,7 +17,9 @@ MILESTONES = (
 GREAT, GOOD, MISS = 2, 3, 4  # columns of a judgement row: CP, P, GREAT, GOOD, MISS
 
 
-async def chart_attempts_view(player: Player, archive: Archive, play: Play) -> ChartAttemptsView:
+async def chart_attempts_view(
+    player: Player, archive: QueryContext, play: Play
+) -> ChartAttemptsView:
     rows = (
         await Play.filter(player=player, **same_chart(play))
         .order_by("played_unix")

@@ -17,7 +17,7 @@ from ..rating import Score
 from ..songs.data import Chart
 
 if TYPE_CHECKING:
-    from .plays import Archive, ChartRow
+    from .plays import ChartRow, QueryContext
 
 
 class ScoreRow(NamedTuple):
@@ -75,7 +75,7 @@ async def best_rows(player: Player, **filters: Any) -> list[ScoreRow]:
     return [ScoreRow(*r) for r in rows]
 
 
-def fold(archive: Archive, rows: list[ScoreRow], out: Scores | None = None) -> Scores:
+def fold(archive: QueryContext, rows: list[ScoreRow], out: Scores | None = None) -> Scores:
     out = {} if out is None else out
     for row in rows:
         chart = archive.chart(row)
@@ -84,13 +84,13 @@ def fold(archive: Archive, rows: list[ScoreRow], out: Scores | None = None) -> S
     return out
 
 
-async def current_scores(player: Player, archive: Archive) -> Scores:
+async def current_scores(player: Player, archive: QueryContext) -> Scores:
     """chart key → (the player's best as the rating engine takes it, its row)."""
     return fold(archive, await best_rows(player))
 
 
 async def scores_at(
-    player: Player, archive: Archive, until: datetime, now: Scores | None = None
+    player: Player, archive: QueryContext, until: datetime, now: Scores | None = None
 ) -> Scores:
     """The bests as they were at ``until``: today's bests (``now`` when the caller has them)
     with every change after ``until`` undone — the first later change of a chart holds the

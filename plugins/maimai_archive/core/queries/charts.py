@@ -16,7 +16,7 @@ from ..views.chart_views import ChartBest
 from ..views.play_views import ChartHistoryView, ChartPoint, PlayerHeader
 from ..views.raise_views import RaiseRow, RaiseView
 from .best_scores import current_scores
-from .plays import Archive, header, local, same_chart
+from .plays import QueryContext, header, local, same_chart
 
 RAISE_ROWS = 10
 
@@ -50,7 +50,9 @@ async def chart_bests(
     }
 
 
-async def raise_view(player: Player, archive: Archive, limit: int = RAISE_ROWS) -> RaiseView | None:
+async def raise_view(
+    player: Player, archive: QueryContext, limit: int = RAISE_ROWS
+) -> RaiseView | None:
     """The ``limit`` steps that raise the player's B50 total most; None without rated bests."""
     scores = await current_scores(player, archive)
     if not scores:
@@ -77,7 +79,7 @@ async def raise_view(player: Player, archive: Archive, limit: int = RAISE_ROWS) 
 
 
 async def find_played_chart(
-    player: Player, archive: Archive, query: str, difficulty: Difficulty | None = None
+    player: Player, archive: QueryContext, query: str, difficulty: Difficulty | None = None
 ) -> Play | None:
     """The latest play on the chart a player means by ``query`` (title, alias or id): among
     the songs the catalogue matches, the chart they played most (or of ``difficulty``)."""
@@ -111,7 +113,7 @@ async def find_played_chart(
     return await Play.get(id=next(i for i, key in plays if counts[key] == most))
 
 
-async def chart_history_view(player: Player, archive: Archive, play: Play) -> ChartHistoryView:
+async def chart_history_view(player: Player, archive: QueryContext, play: Play) -> ChartHistoryView:
     """Every archived play on the chart of ``play``, oldest first, with best-raising plays marked."""
     plays = (
         await Play.filter(player=player, **same_chart(play))

@@ -26,7 +26,7 @@ from ..views.progress_views import PlateCount, PlateMissing, PlateView
 from . import plays as queries
 from .best_scores import scores_at
 from .plate_rules import OLD_REMASTER_IDS, REVIVED_IDS, ZHEN_SEASONAL_IDS
-from .plays import SITE_TZ, Archive, header
+from .plays import SITE_TZ, QueryContext, header
 from .versions import DX_VERSIONS, OLD_VERSIONS
 
 _DX = dict(zip(("熊", "爽", "宙", "祭", "双", "镜", "彩", "丸"), DX_VERSIONS, strict=True))
@@ -163,7 +163,7 @@ def progress(
 
 
 async def plate_view(
-    player: Player, archive: Archive, plate: Plate, as_of: date | None = None
+    player: Player, archive: QueryContext, plate: Plate, as_of: date | None = None
 ) -> PlateView | None:
     """Progress now, or at the end of the day ``as_of`` (None when the archive began later)."""
     if as_of is None:

@@ -47,7 +47,7 @@ ChartRow = Play | Best | BestChange | ScoreRow | UndoRow
 
 
 @dataclass(frozen=True, slots=True)
-class Archive:
+class QueryContext:
     """What queries need besides the database: the catalogue and where covers are cached."""
 
     catalogue: Catalogue
@@ -98,7 +98,7 @@ def header(player: Player) -> PlayerHeader:
     return PlayerHeader(player.name or f"QQ {player.qq}", player.rating, player.friend_code)
 
 
-def _card(archive: Archive, play: Play, number: int) -> PlayCard:
+def _card(archive: QueryContext, play: Play, number: int) -> PlayCard:
     chart = archive.chart(play)
     return PlayCard(
         number=number,
@@ -127,7 +127,7 @@ def same_chart(play: Play) -> dict[str, object]:
 # --- recent plays, one play, records ------------------------------------------------------
 
 
-async def recent_view(player: Player, archive: Archive, n: int = 10) -> RecentView | None:
+async def recent_view(player: Player, archive: QueryContext, n: int = 10) -> RecentView | None:
     n = max(1, min(n, RECENT_MAX))
     plays = await Play.filter(player=player).order_by("-played_unix").limit(n)
     if not plays:
@@ -135,7 +135,9 @@ async def recent_view(player: Player, archive: Archive, n: int = 10) -> RecentVi
     return RecentView(header(player), tuple(_card(archive, p, i + 1) for i, p in enumerate(plays)))
 
 
-async def play_detail_view(player: Player, archive: Archive, number: int) -> PlayDetailView | None:
+async def play_detail_view(
+    player: Player, archive: QueryContext, number: int
+) -> PlayDetailView | None:
     """The ``number``-th latest play (1 = latest) with its detail and earlier plays of its chart."""
     if number < 1:
         return None
@@ -176,7 +178,7 @@ def _pair(a: int | None, b: int | None) -> tuple[int, int] | None:
 
 
 async def records_view(
-    player: Player, archive: Archive, page: int = 1, page_size: int = RECORDS_PAGE_SIZE
+    player: Player, archive: QueryContext, page: int = 1, page_size: int = RECORDS_PAGE_SIZE
 ) -> RecordsView | None:
     total = await Play.filter(player=player).count()
     if total == 0:
@@ -194,7 +196,7 @@ async def records_view(
 # --- histories ------------------------------------------------------------------------------
 
 
-def _b50_view(player: Player, archive: Archive, scores: Scores, as_of: date | None) -> B50View:
+def _b50_view(player: Player, archive: QueryContext, scores: Scores, as_of: date | None) -> B50View:
     board = b50(score for score, _ in scores.values())
 
     def entry(e: B50Entry) -> B50Tile:
@@ -240,7 +242,9 @@ async def archive_start(player: Player) -> datetime | None:
     return min(known) if known else None
 
 
-async def b50_view(player: Player, archive: Archive, as_of: date | None = None) -> B50View | None:
+async def b50_view(
+    player: Player, archive: QueryContext, as_of: date | None = None
+) -> B50View | None:
     """The B50 now, or at the end of the day ``as_of`` (site time)."""
     if as_of is None:
         scores = await current_scores(player, archive)
@@ -258,7 +262,9 @@ async def b50_view(player: Player, archive: Archive, as_of: date | None = None) 
 # --- what changed ---------------------------------------------------------------------------
 
 
-async def diff_view(player: Player, archive: Archive, since: date | None = None) -> DiffView | None:
+async def diff_view(
+    player: Player, archive: QueryContext, since: date | None = None
+) -> DiffView | None:
     """Best changes of the last finished sync, or since the start of the day ``since``."""
     if since is None:
         run, quiet = await latest_changed_sync(player)
@@ -293,7 +299,7 @@ async def diff_view(player: Player, archive: Archive, since: date | None = None)
 
 async def _diff(
     player: Player,
-    archive: Archive,
+    archive: QueryContext,
     changes: Iterable[BestChange],
     start: datetime,
     label: str,
@@ -353,14 +359,14 @@ def _board_entries(scores: Scores) -> tuple[B50Entry, ...]:
 # --- album ----------------------------------------------------------------------------------
 
 
-async def album_view(player: Player, archive: Archive) -> AlbumView | None:
+async def album_view(player: Player, archive: QueryContext) -> AlbumView | None:
     photos = await Photo.filter(player=player).order_by("-taken_at", "-id")
     if not photos:
         return None
     return AlbumView(header(player), tuple(_photo(archive, p, i + 1) for i, p in enumerate(photos)))
 
 
-def _photo(archive: Archive, photo: Photo, number: int) -> AlbumPhoto:
+def _photo(archive: QueryContext, photo: Photo, number: int) -> AlbumPhoto:
     path = None
     if photo.path:
         path = Path(photo.path)

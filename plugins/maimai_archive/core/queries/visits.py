@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, cast
 
 from ..db.models import Photo, Play, PlayDetail, Player
 from ..views.progress_views import VisitPlay, VisitView
-from .plays import SITE_TZ, Archive, header, local
+from .plays import SITE_TZ, QueryContext, header, local
 
 VISIT_GAP = 3600  # seconds between two plays of one visit (less than)
 WINDOW = 6 * 3600  # first read around the asked moment; grows while a visit touches its edge
@@ -37,7 +37,7 @@ _FIELDS = (
 )
 
 
-class _Play(NamedTuple):  # the attributes Archive.chart/ref read from a play
+class _Play(NamedTuple):  # the attributes QueryContext.chart/ref read from a play
     id: int
     played_unix: int
     played_at: datetime
@@ -100,7 +100,7 @@ def split_visits(plays: list[_Play]) -> list[list[_Play]]:
 
 
 async def visit_views(
-    player: Player, archive: Archive, day: date | None = None
+    player: Player, archive: QueryContext, day: date | None = None
 ) -> tuple[VisitView, ...]:
     """The latest visit, or every visit of ``day`` (site time) that has a play on that day."""
     if day is None:
@@ -141,7 +141,7 @@ async def visit_views(
 
 def _view(
     player: Player,
-    archive: Archive,
+    archive: QueryContext,
     visit: list[_Play],
     details: dict[int, tuple[Any, ...]],
     photos: tuple[Path, ...],
@@ -195,7 +195,7 @@ def _view(
 
 
 async def _photos(
-    player: Player, archive: Archive, visits: list[list[_Play]]
+    player: Player, archive: QueryContext, visits: list[list[_Play]]
 ) -> dict[int, list[Path]]:
     """The downloaded photos taken during (or within the gap of) a visit, by visit."""
     lo = datetime.combine(local(visits[0][0].played_at).date(), time.min, SITE_TZ)

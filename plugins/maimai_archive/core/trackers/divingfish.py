@@ -19,8 +19,8 @@ import httpx
 from ..game import ChartType
 from .upload import (
     LEVEL_INDEX,
-    ChartBest,
     PayloadRejected,
+    PushedBest,
     Skip,
     TokenRejected,
     TrackerDown,
@@ -34,7 +34,7 @@ PATH = "api/maimaidxprober/player/update_records"
 BAD_TOKEN = "导入token有误"
 
 
-def record(best: ChartBest) -> dict[str, Any]:
+def record(best: PushedBest) -> dict[str, Any]:
     """One best in 水鱼's shape; ``Skip`` for a chart the catalogue does not know."""
     song = best.song
     if song is None:

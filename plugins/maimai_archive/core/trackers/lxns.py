@@ -23,8 +23,8 @@ import httpx
 from ..game import ChartType
 from .upload import (
     LEVEL_INDEX,
-    ChartBest,
     PayloadRejected,
+    PushedBest,
     ScoreRejected,
     Skip,
     TokenRejected,
@@ -42,7 +42,7 @@ INVALID_SCORE = re.compile(
 SONG_TYPE = {ChartType.SD: "standard", ChartType.DX: "dx", ChartType.UTAGE: "utage"}
 
 
-def record(best: ChartBest) -> dict[str, Any]:
+def record(best: PushedBest) -> dict[str, Any]:
     """One best in 落雪's shape; ``Skip`` when the song is not in the catalogue."""
     if best.song is None:
         raise Skip("unknown")

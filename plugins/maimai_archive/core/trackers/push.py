@@ -27,8 +27,8 @@ from ..songs.catalogue import Catalogue
 from . import divingfish, lxns
 from .upload import (
     BATCH,
-    ChartBest,
     PayloadRejected,
+    PushedBest,
     ScoreRejected,
     Skip,
     TokenRejected,
@@ -384,7 +384,7 @@ class TrackerService:
                 type(e).__name__,
             )
 
-    async def _bests(self, player_id: int, keys: list[str] | None) -> list[ChartBest]:
+    async def _bests(self, player_id: int, keys: list[str] | None) -> list[PushedBest]:
         query = Best.filter(player_id=player_id)
         if keys is not None:
             query = query.filter(chart_key__in=keys)
@@ -406,7 +406,7 @@ class TrackerService:
             chart = catalogue.chart(r.chart_key)
             song = catalogue.song(chart.song_id) if chart is not None else None
             out.append(
-                ChartBest(
+                PushedBest(
                     r.chart_key,
                     song,
                     r.type,

@@ -20,7 +20,7 @@ LEVEL_INDEX = {"basic": 0, "advanced": 1, "expert": 2, "master": 3, "remaster": 
 
 
 @dataclass(frozen=True, slots=True)
-class ChartBest:
+class PushedBest:
     """One archived best, with the catalogue's song when the chart is resolved."""
 
     chart_key: str

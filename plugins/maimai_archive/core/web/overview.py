@@ -10,7 +10,7 @@ from ..db.models import Play, Player
 from ..game import FC, FS, Difficulty, Rank
 from ..queries import visits
 from ..queries.curve import rating_curve_view
-from ..queries.plays import Archive, header
+from ..queries.plays import QueryContext, header
 from . import stats
 from .layout import (
     Here,
@@ -37,7 +37,7 @@ class Ctx:
     """One request's player (resolved from the token first), query context and link base."""
 
     player: Player
-    archive: Archive
+    archive: QueryContext
     here: Here
 
 

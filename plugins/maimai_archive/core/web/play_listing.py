@@ -15,7 +15,7 @@ from tortoise.queryset import QuerySet
 
 from ..db.models import Play, Player
 from ..game import FC, FS, Difficulty, Rank
-from ..queries.plays import SITE_TZ, Archive
+from ..queries.plays import SITE_TZ, QueryContext
 from ..songs.search import Verdict, decide
 
 PAGE_SIZE = 50
@@ -125,7 +125,7 @@ class PlayPage:
     pages: int
 
 
-async def _title_filter(archive: Archive, title: str) -> Q:
+async def _title_filter(archive: QueryContext, title: str) -> Q:
     """The songs /chart's search finds for ``title`` (both SD and DX sets), and any play
     whose title contains it (unresolved plays, songs the catalogue lacks)."""
     contains = Q(title__icontains=title)
@@ -144,7 +144,7 @@ async def _title_filter(archive: Archive, title: str) -> Q:
     return Q(song_id__in=sorted(ids)) | contains
 
 
-async def filtered(player: Player, archive: Archive, f: PlayFilter) -> QuerySet[Play]:
+async def filtered(player: Player, archive: QueryContext, f: PlayFilter) -> QuerySet[Play]:
     qs = Play.filter(player_id=player.id)
     if f.title:
         qs = qs.filter(await _title_filter(archive, f.title))
@@ -171,7 +171,7 @@ async def filtered(player: Player, archive: Archive, f: PlayFilter) -> QuerySet[
     return qs
 
 
-def shown(archive: Archive, row: PlayRow) -> ShownPlay:
+def shown(archive: QueryContext, row: PlayRow) -> ShownPlay:
     chart = archive.chart(cast(Any, row))  # a row tuple with the fields of a Play
     return ShownPlay(
         row,
@@ -182,7 +182,7 @@ def shown(archive: Archive, row: PlayRow) -> ShownPlay:
 
 
 async def play_page(
-    player: Player, archive: Archive, f: PlayFilter, page_size: int = PAGE_SIZE
+    player: Player, archive: QueryContext, f: PlayFilter, page_size: int = PAGE_SIZE
 ) -> PlayPage:
     qs = await filtered(player, archive, f)
     total = await qs.count()
@@ -200,7 +200,9 @@ async def play_page(
     return PlayPage(tuple(shown(archive, r) for r in rows), total, page, pages)
 
 
-async def _by_rating(qs: QuerySet[Play], archive: Archive, offset: int, size: int) -> list[PlayRow]:
+async def _by_rating(
+    qs: QuerySet[Play], archive: QueryContext, offset: int, size: int
+) -> list[PlayRow]:
     """Rating is the catalogue's constant times the achievement's factor, not a column: the
     filtered plays' keys and achievements are read and ranked here, then one page is read."""
     keys = await qs.values_list("id", "chart_key", "achievement", "played_unix")

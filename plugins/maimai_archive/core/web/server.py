@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..db.models import Photo
 from ..guards import RateLimit
 from ..queries.export import export_chunks
-from ..queries.plays import Archive
+from ..queries.plays import QueryContext
 from .details import (
     album_page,
     b50_page,
@@ -87,7 +87,7 @@ class Guard:
         await self.app(scope, receive, send_guarded)
 
 
-def build_web_app(archive: Callable[[], Archive], limit: RateLimit) -> ASGIApp:
+def build_web_app(archive: Callable[[], QueryContext], limit: RateLimit) -> ASGIApp:
     """The app, to be mounted at ``/web``; ``archive()`` is the running core's query context."""
 
     def static_base(request: Request) -> str:
