@@ -27,7 +27,8 @@ from plugins.maimai_archive.core.render import (
     records_table,
 )
 from plugins.maimai_archive.core.render.archive_view_models import CurvePoint, RatingCurveView
-from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.base import render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.pool import RenderPool
 from plugins.maimai_archive.core.render.view_models import (
     AlbumPhoto,
     AlbumView,
@@ -201,7 +202,7 @@ async def loop_lag(seconds: float, load: bool, view) -> tuple[float, float]:
 
     task = asyncio.create_task(ticker())
     if load:
-        renderer = RenderThread()
+        renderer = RenderPool()
         try:
             await asyncio.gather(*(renderer.pages(cards.recent_pages, view) for _ in range(4)))
         finally:

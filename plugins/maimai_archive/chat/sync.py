@@ -13,7 +13,7 @@ from nonebot.params import CommandArg
 from ..core.archive import players, queries
 from ..core.archive.sync import Phase, SyncReport, SyncStatus
 from ..core.render import diff
-from .common import NOT_BOUND, app, command, image, player_of, render_pages
+from .common import NOT_BOUND, app, command, image, player_of, try_render_pages
 
 Arg = Annotated[Message, CommandArg()]
 PROGRESS_AFTER = 4.0  # seconds before a "still working" note
@@ -119,6 +119,8 @@ async def _sync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
     if report.ok and report.improved:
         view = await queries.diff_view(player, app().archive())  # this sync's diff
         if view is not None and view.entries:
-            pngs = await render_pages(diff.diff_pages, view)
+            pngs = await try_render_pages(diff.diff_pages, view)
+            if pngs is None:
+                await matcher.finish(f"{text}\n（变化图生成失败，稍后可以发送 /diff 查看。）")
             await matcher.finish(Message(text) + Message([image(p) for p in pngs]))
     await matcher.finish(text)

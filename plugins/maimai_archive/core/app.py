@@ -1,4 +1,4 @@
-"""The core assembled: settings, database, secret box, catalogue, covers, render thread,
+"""The core assembled: settings, database, secret box, catalogue, covers, render processes,
 sync service and autosync.
 
 The bot (chat layer) and the ``mai-archive`` CLI both build one ``ArchiveApp``; it owns
@@ -32,7 +32,8 @@ from .errors import BindingError
 from .guards import RateLimit
 from .login.callback import follow_oauth_callback
 from .parsed import ParsedProfile
-from .render.base import RenderThread
+from .render.base import FontSet
+from .render.pool import RenderPool
 from .secret import SecretBox, load_or_create_key
 from .songs import store as song_store
 from .songs.catalogue import Catalogue
@@ -70,7 +71,12 @@ class ArchiveApp:
             "bind": RateLimit(config.maimai_bind_rate, config.maimai_bind_period),
             "push": RateLimit(config.maimai_push_rate, config.maimai_push_period),
         }
-        self.renderer = RenderThread()
+        # Images are drawn in their own processes, started by start() (none before).
+        self.renderer = RenderPool(
+            config.maimai_render_workers,
+            timeout=config.maimai_render_timeout,
+            fonts=FontSet.at(config.maimai_font_path or None),
+        )
         # Autosync needs a way to tell players (the chat layer's private message).
         self.autosync: AutoSync | None = None
         self._notify = notify
@@ -109,13 +115,14 @@ class ArchiveApp:
         # What lives as long as the process (catalogue, modules) leaves the collector's
         # view: a full collection over it held the event loop ~0.1 s mid-request.
         gc.freeze()
+        await asyncio.to_thread(self.renderer.start)  # spawning is a few ms per process
         if refresh_catalogue:
             # In the background: the bot answers while song data downloads (or fails to).
             self._refresh_task = asyncio.create_task(self.refresh_catalogue())
 
     async def stop(self) -> None:
         """Release everything start() (and use) acquired: background tasks, the render
-        thread, the database."""
+        processes, the database."""
         if self.sync is not None:  # first: a sync ending later would push and write after the drain
             await self.sync.close()
         if self.trackers is not None:

@@ -1,36 +1,41 @@
-"""Figure → PNG in one dedicated render thread, with the project style and fonts by path.
+"""Figure → PNG, with the project style and the font set by path.
 
-matplotlib is not thread-safe and its settings (rcParams, the font manager) are process-wide,
-so every figure is built, styled and encoded in a single worker thread; the event loop only
-awaits the bytes. Renderers are plain functions returning ``Figure`` objects built with the
-Figure API (never pyplot); a ``RenderThread`` (the ``ArchiveApp`` owns the process's one)
-runs them with ``png``/``pages``.
+Renderers are plain functions returning ``Figure`` objects built with the Figure API (never
+pyplot). The app runs them in its render process (``pool.RenderPool``); tests, benchmarks
+and the command line run them in the calling thread with ``render_png_sync`` /
+``render_pages_sync``. matplotlib's settings are process-wide, so one process (or one
+thread) renders at a time.
 
 Limits: a PNG is at most ``MAX_PNG_BYTES`` and ``MAX_SIDE_PX`` on each side — renderers split
-long content into pages (``RenderThread.pages``) and ``new_figure`` refuses larger canvases.
+long content into pages and ``new_figure`` refuses larger canvases.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import matplotlib.style
+import matplotlib
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from . import style
 
 STYLE_FILE = Path(__file__).with_name("maimai.mplstyle")
-MAX_PNG_BYTES = 2_000_000
+# Players see these images on phones: kept well under QQ's limits.
+MAX_PNG_BYTES = 1_000_000
 MAX_SIDE_PX = 4000
+# zlib level of the PNG encode: 1 is ~4× faster than 6 and ~10 % larger on these images
+# (flat panels and text compress well at any level); see bench/README.md "## render".
+PNG_COMPRESS_LEVEL = 1
 FONT_ENV = "MAIMAI_FONT_PATH"
 # Symbols the CJK font lacks fall back to matplotlib's bundled font, found per glyph.
 FALLBACK_FAMILY = "DejaVu Sans"
@@ -40,11 +45,6 @@ PREFERRED_FACES = ("Noto Sans CJK SC", "Noto Sans CJK JP")
 
 class RenderLimitError(ValueError):
     """A canvas or PNG over the size limits: the renderer must split it into pages."""
-
-
-_font_path: Path | None = None
-_font_families: list[str] | None = None
-_font_lock = threading.Lock()
 
 
 def default_font_path() -> Path:
@@ -57,41 +57,49 @@ def default_font_path() -> Path:
     return Path(noto_cjk_sans_otc.FONT_PATH)
 
 
-def configure_fonts(path: str | os.PathLike[str] | None) -> None:
-    """Choose the font file (``None`` = the default); the bot calls this once at start.
+@dataclass(frozen=True)
+class FontSet:
+    """The font file images draw with. The renderer owns one; it travels to the render
+    process with every job (a path: cheap to pickle)."""
 
-    The file is registered lazily, on first render, inside the render thread.
-    """
-    global _font_path, _font_families
-    chosen = Path(path) if path else default_font_path()
-    if not chosen.is_file():
-        raise FileNotFoundError(f"font file not found: {chosen}")
-    with _font_lock:
-        _font_path = chosen
-        _font_families = None
+    path: Path
+
+    @classmethod
+    def at(cls, path: str | os.PathLike[str] | None = None) -> FontSet:
+        """The font at ``path`` (``None`` or empty = the default); the file must exist."""
+        chosen = Path(path) if path else default_font_path()
+        if not chosen.is_file():
+            raise FileNotFoundError(f"font file not found: {chosen}")
+        return cls(chosen)
+
+    def families(self) -> list[str]:
+        """The family names to draw with (registers the file in this process on first use)."""
+        return list(_registered_families(str(self.path)))
 
 
-def font_families() -> list[str]:
-    """The family names to draw with (registers the font file on first use)."""
-    global _font_path, _font_families
-    with _font_lock:
-        if _font_families is not None:
-            return _font_families
-        path = _font_path or default_font_path()
-        _font_path = path
-        font_manager.fontManager.addfont(str(path))
-        faces = [f.name for f in font_manager.fontManager.ttflist if Path(f.fname) == path]
-        preferred = [name for name in PREFERRED_FACES if name in faces]
-        primary = preferred[0] if preferred else (faces[0] if faces else FALLBACK_FAMILY)
-        _font_families = [primary, FALLBACK_FAMILY]
-        return _font_families
+@lru_cache(maxsize=8)
+def _registered_families(path: str) -> tuple[str, ...]:
+    # matplotlib's font registry is process-wide by nature: add each file once per process.
+    font_manager.fontManager.addfont(path)
+    faces = [f.name for f in font_manager.fontManager.ttflist if Path(f.fname) == Path(path)]
+    preferred = [name for name in PREFERRED_FACES if name in faces]
+    primary = preferred[0] if preferred else (faces[0] if faces else FALLBACK_FAMILY)
+    return (primary, FALLBACK_FAMILY)
+
+
+@lru_cache(maxsize=8)
+def _style_rc(families: tuple[str, ...]) -> Any:
+    """The style file read once per process (not at every render), with the fonts."""
+    rc = matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False)
+    rc["font.family"] = list(families)
+    return rc
 
 
 @contextmanager
-def style_context() -> Iterator[None]:
+def style_context(fonts: FontSet | None = None) -> Iterator[None]:
     """The project style and fonts, applied for the duration of one render."""
-    families = font_families()
-    with matplotlib.style.context([str(STYLE_FILE), {"font.family": families}]):
+    fonts = fonts or FontSet.at()
+    with matplotlib.rc_context(_style_rc(tuple(fonts.families()))):
         yield
 
 
@@ -107,70 +115,56 @@ def new_figure(width_px: int, height_px: int, dpi: int = style.DPI) -> Figure:
 
 
 def figure_to_png(fig: Figure) -> bytes:
-    """Encode at the figure's own size; shrink the resolution only if over the byte limit."""
-    dpi = fig.dpi
+    """Draw once with Agg at the figure's own size and encode it as an opaque PNG.
+
+    Over the byte limit, the drawn pixels are scaled down (never drawn again): layouts are
+    in pixels, so a second draw at a lower dpi would not shrink them anyway.
+    """
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    width, height = canvas.get_width_height()
+    # The pages have an opaque background: RGB encodes a quarter fewer bytes than RGBA.
+    pixels = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+    image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    image = image.convert("RGB")
     for _ in range(6):
-        buf = io.BytesIO()
-        # No metadata: the same figure gives the same bytes on every machine.
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-        data = buf.getvalue()
+        data = encode_png(image)
         if len(data) <= MAX_PNG_BYTES:
             return data
-        dpi *= 0.8
+        size = (max(1, round(image.width * 0.8)), max(1, round(image.height * 0.8)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
     raise RenderLimitError(f"PNG stays over {MAX_PNG_BYTES} bytes")
 
 
-def _run_one(fn: Callable[..., Figure], args: tuple[Any, ...], kw: dict[str, Any]) -> bytes:
-    with style_context():
+def encode_png(image: Image.Image) -> bytes:
+    """PNG bytes without metadata: the same image gives the same bytes on every machine."""
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
+def render_one(
+    fn: Callable[..., Figure], args: tuple[Any, ...], kw: dict[str, Any], fonts: FontSet | None
+) -> bytes:
+    with style_context(fonts):
         return figure_to_png(fn(*args, **kw))
 
 
-def _run_many(
-    fn: Callable[..., Sequence[Figure]], args: tuple[Any, ...], kw: dict[str, Any]
+def render_many(
+    fn: Callable[..., Sequence[Figure]],
+    args: tuple[Any, ...],
+    kw: dict[str, Any],
+    fonts: FontSet | None,
 ) -> list[bytes]:
-    with style_context():
+    with style_context(fonts):
         return [figure_to_png(fig) for fig in fn(*args, **kw)]
 
 
 def render_png_sync(fn: Callable[..., Figure], *args: Any, **kw: Any) -> bytes:
-    """Run a renderer in the calling thread (tests, benchmarks, the command line)."""
-    return _run_one(fn, args, kw)
+    """Run a renderer in the calling thread with the default fonts (tests, benchmarks, the
+    command line)."""
+    return render_one(fn, args, kw, None)
 
 
 def render_pages_sync(fn: Callable[..., Sequence[Figure]], *args: Any, **kw: Any) -> list[bytes]:
-    return _run_many(fn, args, kw)
-
-
-class RenderThread:
-    """The one thread every figure is built and encoded in; started on first use."""
-
-    def __init__(self) -> None:
-        self._executor: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    def _pool(self) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    max_workers=1, thread_name_prefix="maimai-render"
-                )
-            return self._executor
-
-    async def png(self, fn: Callable[..., Figure], *args: Any, **kw: Any) -> bytes:
-        """Build the figure ``fn(*args, **kw)`` and encode it as PNG, in the render thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool(), _run_one, fn, args, kw)
-
-    async def pages(
-        self, fn: Callable[..., Sequence[Figure]], *args: Any, **kw: Any
-    ) -> list[bytes]:
-        """Like ``png`` for a renderer that returns one figure per page."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool(), _run_many, fn, args, kw)
-
-    def shutdown(self) -> None:
-        """Stop the thread after the renders it holds (a later render starts a new one)."""
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True)
+    return render_many(fn, args, kw, None)
