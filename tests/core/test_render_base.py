@@ -81,3 +81,45 @@ def test_png_over_the_byte_limit_is_scaled_down_not_refused(monkeypatch):
     small = render_png_sync(noisy)
     assert len(small) <= len(full) // 2
     assert Image.open(io.BytesIO(small)).size < (400, 400)
+
+
+def _canvas_text(text: str, bold: bool = False):
+    from plugins.maimai_archive.core.render.draw import Canvas
+
+    canvas = Canvas(300, 100)
+    canvas.text(20, 60, text, 20, "#000000", bold=bold)
+    return canvas.figure
+
+
+def test_canvas_text_missing_glyph_is_an_error_every_time():
+    # The canvas draws its text itself (pil_text, results cached): the warning still comes
+    # on every render, not only the first.
+    for _ in range(2):
+        with pytest.raises(UserWarning, match="missing from font"):
+            render_png_sync(_canvas_text, "A\ue000")
+
+
+def test_bold_canvas_text_has_more_ink_than_plain():
+    def ink(png: bytes) -> float:
+        return float((255 - np.asarray(Image.open(io.BytesIO(png)).convert("L"))).sum())
+
+    plain = ink(render_png_sync(_canvas_text, "达成率 100.5000%"))
+    bold = ink(render_png_sync(_canvas_text, "达成率 100.5000%", True))
+    assert bold > plain * 1.1
+
+
+def test_a_jacket_is_scaled_once_and_kept_beside_the_cover(tmp_path):
+    from plugins.maimai_archive.core.render.draw import Canvas
+
+    cover = tmp_path / "00834.png"
+    Image.new("RGB", (190, 190), (250, 20, 20)).save(cover)
+
+    def jacket():
+        canvas = Canvas(200, 200)
+        assert canvas.image(cover, 10, 10, 64, 64)
+        return canvas.figure
+
+    image = check_png(render_png_sync(jacket), min_side=100)
+    thumb = tmp_path / "thumbs" / "00834-64x64.png"
+    assert Image.open(thumb).size == (64, 64)
+    assert image.getpixel((40, 40))[:3] == (250, 20, 20)
