@@ -6,8 +6,9 @@
 200 accounts are bound over OneBot v11 (private /bind), then 50 of them send /sync at the
 same moment (each in its own group; each asks /b50 — a render — once its sync answers),
 while another user sends /help every 100 ms. Printed: syncs per minute, site requests per
-sync, and /help reply latency (median, p99, max) during the load against idle. Target: no
-/help reply waits more than 1 s behind the syncs and renders.
+sync, /help reply latency (median, p95, p99, max) during the load against idle, and the
+event-loop lag inside the bot (a 10 ms ticker on its loop, ``bench/loop_probe``) idle and
+during the load. Targets (issue 21): /help p99 ≤ 100 ms and max ≤ 300 ms during the load.
 
 Loopback only; every loop is bounded and the run stops itself at ``--deadline`` seconds.
 The simulator's players are SYNTHETIC.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
 import statistics
 import tempfile
 import time
@@ -30,7 +32,9 @@ from tests.onebot_client import Call, OneBotClient, message_images, message_text
 from tests.simsite import SimProcess
 
 HELP_EVERY = 0.1  # seconds between two /help
-TARGET = 1.0  # seconds: the most a /help reply may wait
+TARGET_P99 = 0.1  # seconds: /help p99 and max during the load (issue 21)
+TARGET_MAX = 0.3
+PROBE = Path(__file__).resolve().parent / "loop_probe"
 QQ_BASE = 500_000_000
 HELP_QQ = 600_000_000
 BURST = 5.0  # seconds: the 50 /sync messages themselves are dispatched within this
@@ -82,7 +86,24 @@ def describe(name: str, values: list[float]) -> str:
         return f"{name}: no replies"
     return (
         f"{name}: n={len(values)} median {statistics.median(values) * 1000:.0f} ms, "
+        f"p95 {percentile(values, 0.95) * 1000:.0f} ms, "
         f"p99 {percentile(values, 0.99) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
+    )
+
+
+def loop_lag(path: Path, start: float, end: float) -> str:
+    """The bot's event-loop lag (ms) between two ``time.monotonic()`` moments (one clock for
+    every process of the machine)."""
+    lags = []
+    for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else ():
+        at, lag = (float(v) for v in line.split())
+        if start <= at <= end:
+            lags.append(lag)
+    if not lags:
+        return "no ticks recorded"
+    return (
+        f"n={len(lags)} median {statistics.median(lags):.1f} ms, p95 {percentile(lags, 0.95):.1f}"
+        f" ms, p99 {percentile(lags, 0.99):.1f} ms, max {max(lags):.1f} ms"
     )
 
 
@@ -133,9 +154,12 @@ async def bind_all(client: OneBotClient, stamps: Stamped, players: list[dict[str
 
 
 async def run(args: argparse.Namespace, sim: Sim, workdir: Path) -> None:
+    lag_file = workdir / "loop-lag.txt"
     bot = start_bot(
         workdir / "data",
         sim,
+        PYTHONPATH=f"{PROBE}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+        MAIMAI_BENCH_LOOP_LAG_FILE=str(lag_file),
         MAIMAI_REQUEST_INTERVAL=str(args.interval),
         MAIMAI_REQUEST_TIMEOUT="20",
         MAIMAI_MAX_CONCURRENT_SYNCS=str(args.max_syncs),
@@ -150,8 +174,10 @@ async def run(args: argparse.Namespace, sim: Sim, workdir: Path) -> None:
             print(f"bound {len(players)} accounts in {time.monotonic() - t0:.1f} s", flush=True)
 
             never = asyncio.Event()
+            idle_start = time.monotonic()
             idle = [lat for _, lat in await help_latencies(client, stamps, never, args.idle_helps)]
 
+            idle_end = time.monotonic()
             before = sim.http.get("/counters").json()["total"]
             stop = asyncio.Event()
             helper = asyncio.create_task(
@@ -181,7 +207,8 @@ async def run(args: argparse.Namespace, sim: Sim, workdir: Path) -> None:
                 stop.set()
                 timeline = await helper
             loaded = [lat for _, lat in timeline]
-            wall = time.monotonic() - start
+            end = time.monotonic()
+            wall = end - start
             after = sim.http.get("/counters").json()["total"]
         ok = [r for r in results if "同步完成" in r[1]]
         last_sync = max(r[0] for r in results)
@@ -197,11 +224,17 @@ async def run(args: argparse.Namespace, sim: Sim, workdir: Path) -> None:
         print(describe("/help during load", loaded))
         steady = [lat for at, lat in timeline if at >= BURST]
         print(describe(f"/help during load, sent {BURST:.0f} s+ after the burst", steady))
-        slow = [x for x in loaded if x > TARGET]
-        verdict = "met" if not slow else f"MISSED ({len(slow)} replies over {TARGET:.0f} s)"
-        print(f"target (no /help reply over {TARGET:.0f} s during load): {verdict}")
-        if slow:
-            late = [f"{at:.1f}s:{lat:.2f}" for at, lat in timeline if lat > TARGET]
+        await asyncio.sleep(1.5)  # the probe flushes once a second
+        print(f"bot event-loop lag idle: {loop_lag(lag_file, idle_start, idle_end)}")
+        print(f"bot event-loop lag during load: {loop_lag(lag_file, start, end)}")
+        p99, worst = percentile(loaded, 0.99), max(loaded)
+        met = p99 <= TARGET_P99 and worst <= TARGET_MAX
+        print(
+            f"target (/help p99 ≤ {TARGET_P99 * 1000:.0f} ms, max ≤ {TARGET_MAX * 1000:.0f} ms "
+            f"during load): {'met' if met else 'MISSED'}"
+        )
+        if not met:
+            late = [f"{at:.1f}s:{lat:.2f}" for at, lat in timeline if lat > TARGET_P99]
             print("  slow /help (sent at, waited):", " ".join(late[:40]))
     finally:
         bot.stop()

@@ -49,6 +49,10 @@ class MaimaiConfig(BaseModel):
     maimai_max_concurrent_syncs: int = 4
     # A font file for images; empty = the Noto Sans CJK that arrives with pip.
     maimai_font_path: str = ""
+    # Render processes (0 = one per core but one, at least 1) and the seconds one image may
+    # take before its process is restarted and the player gets an apology.
+    maimai_render_workers: int = 0
+    maimai_render_timeout: float = 60.0
     maimai_autosync_enabled: bool = True
     # One-tap /bind: the site's WeChat login link, and the bot's login proxy (host:port to
     # listen on; empty = off), the address players reach it at — their proxy setting and the

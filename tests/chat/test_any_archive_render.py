@@ -41,15 +41,9 @@ EXTRA = [
 @pytest.mark.parametrize("spec", ARCHIVES, ids=["full", "unknown"])
 async def test_image_commands_render_for_real(db, error_log, monkeypatch, spec) -> None:
     from plugins.maimai_archive.chat.registry import app
-    from plugins.maimai_archive.core.render.base import RenderThread
 
     monkeypatch.setattr(app(), "catalogue", aa.catalogue())
-    renderer = RenderThread()  # the test's own, ended with it (the app's lives on)
-    monkeypatch.setattr(app(), "renderer", renderer)
-    try:
-        await _ask_every_image(spec, error_log)
-    finally:
-        renderer.shutdown()
+    await _ask_every_image(spec, error_log)  # drawn by the app's render processes
 
 
 async def _ask_every_image(spec: aa.ArchiveSpec, error_log) -> None:

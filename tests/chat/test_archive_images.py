@@ -210,3 +210,31 @@ def test_parse_date_forms():
     assert parse_date("2025年10月1日", today) == date(2025, 10, 1)
     assert parse_date("2025-13-01", today) is None
     assert parse_date("sync", today) is None
+
+
+class FailingRenderer:
+    """The app's renderer after a crash or a render past its time limit."""
+
+    async def png(self, fn, *args, **kw):
+        from plugins.maimai_archive.core.errors import RenderFailed
+
+        raise RenderFailed("render process died")
+
+    pages = png
+
+
+@pytest.mark.parametrize(
+    ("text", "matcher_name"), [("/recent 2", "recent_cmd"), ("/play 1", "play_cmd")]
+)
+async def test_a_failed_render_is_a_short_apology(app: App, db, monkeypatch, text, matcher_name):
+    from plugins.maimai_archive.chat import record_images as views
+    from plugins.maimai_archive.chat.registry import app as core
+
+    monkeypatch.setattr(core(), "renderer", FailingRenderer())
+    await _archive()
+    await _expect(
+        app,
+        getattr(views, matcher_name),
+        private_message(text, user_id=int(ME)),
+        "图片生成失败，请稍后再试。",
+    )

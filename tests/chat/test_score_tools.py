@@ -291,7 +291,7 @@ async def test_raise_ignores_chat_that_starts_with_its_name(
 
 
 def test_raise_image_renders_with_and_without_jackets(tmp_path) -> None:
-    from plugins.maimai_archive.core.render.base import MAX_PNG_BYTES, render_png_sync
+    from plugins.maimai_archive.core.render.engine import MAX_PNG_BYTES, render_png_sync
     from plugins.maimai_archive.core.render.raise_list import raise_figure
     from plugins.maimai_archive.core.views.play_views import ChartRef, PlayerHeader
     from plugins.maimai_archive.core.views.raise_views import RaiseRow, RaiseView

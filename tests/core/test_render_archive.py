@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from plugins.maimai_archive.core.render import attempts, curve, plate, ranking, visit
-from plugins.maimai_archive.core.render.base import render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.engine import render_pages_sync, render_png_sync
 from plugins.maimai_archive.core.views.play_views import ChartRef
 from plugins.maimai_archive.core.views.progress_views import (
     ChartAttemptsView,

@@ -1,19 +1,23 @@
-"""The render core: one thread, project fonts by path, size limits, missing glyphs fail."""
+"""The render core in the calling process: fonts by path, style, size limits, the PNG
+encode, missing glyphs fail."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
+import io
 
+import numpy as np
 import pytest
+from PIL import Image
 
-from plugins.maimai_archive.core.render import base
-from plugins.maimai_archive.core.render.base import (
+from plugins.maimai_archive.core.render import engine as base
+from plugins.maimai_archive.core.render.engine import (
+    FontSet,
     RenderLimitError,
-    RenderThread,
     new_figure,
+    render_pages_sync,
     render_png_sync,
 )
+from tests.core.test_render_pool_support import text_figure, text_pages
 from tests.core.test_render_support import RENDER_MARKS, check_png
 
 pytestmark = RENDER_MARKS
@@ -27,34 +31,28 @@ TEXTS = [
 ]
 
 
-def _text_figure(texts: list[str]):
-    fig = new_figure(800, 60 + 40 * len(texts))
-    for i, text in enumerate(texts):
-        fig.text(0.05, 1 - (i + 1) / (len(texts) + 1), text, fontsize=18)
-    return fig
-
-
 def test_cjk_and_symbols_render_without_missing_glyphs():
-    data = render_png_sync(_text_figure, TEXTS)
+    data = render_png_sync(text_figure, TEXTS)
     image = check_png(data)
     assert image.size == (800, 60 + 40 * len(TEXTS))
+    assert image.mode == "RGB"  # opaque: no alpha channel to encode
 
 
 def test_missing_glyph_is_an_error_in_tests():
     # U+E000 is a private-use code point no bundled font draws.
     with pytest.raises(UserWarning, match="missing from font"):
-        render_png_sync(_text_figure, ["\ue000"])
+        render_png_sync(text_figure, ["\ue000"])
 
 
-def test_font_is_the_configured_file():
-    base.configure_fonts(None)
-    families = base.font_families()
-    assert families[0] == "Noto Sans CJK SC"
+def test_font_set_is_the_configured_file():
+    fonts = FontSet.at(None)
+    assert fonts.path == base.default_font_path()
+    assert fonts.families()[0] == "Noto Sans CJK SC"
 
 
-def test_configure_fonts_rejects_missing_file(tmp_path):
+def test_font_set_rejects_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError):
-        base.configure_fonts(tmp_path / "nope.ttf")
+        FontSet.at(tmp_path / "nope.ttf")
 
 
 def test_new_figure_refuses_oversized_canvas():
@@ -62,42 +60,67 @@ def test_new_figure_refuses_oversized_canvas():
         new_figure(4001, 100)
 
 
-async def test_render_png_runs_in_one_dedicated_thread():
-    seen: list[str] = []
-
-    def build(text: str):
-        seen.append(threading.current_thread().name)
-        return _text_figure([text])
-
-    renderer = RenderThread()
-    try:
-        pngs = await asyncio.gather(*(renderer.png(build, f"第{i}页") for i in range(4)))
-    finally:
-        renderer.shutdown()
-    assert len(pngs) == 4 and all(check_png(p) for p in pngs)
-    assert len(set(seen)) == 1 and seen[0].startswith("maimai-render")
-    assert seen[0] != threading.current_thread().name
-
-
-async def test_shutdown_ends_the_render_thread_and_a_later_render_starts_one():
-    renderer = RenderThread()
-    await renderer.png(_text_figure, TEXTS)
-    names = {t.name for t in threading.enumerate()}
-    assert any(n.startswith("maimai-render") for n in names)
-    renderer.shutdown()
-    assert not any(
-        t.name.startswith("maimai-render") and t.is_alive() for t in threading.enumerate()
-    )
-    assert check_png(await renderer.png(_text_figure, TEXTS))
-    renderer.shutdown()
-
-
-async def test_render_pages_returns_one_png_per_figure():
-    renderer = RenderThread()
-    try:
-        pages = await renderer.pages(lambda n: [_text_figure([f"页 {i}"]) for i in range(n)], 3)
-    finally:
-        renderer.shutdown()
+def test_render_pages_returns_one_png_per_figure():
+    pages = render_pages_sync(text_pages, 3)
     assert len(pages) == 3
     for page in pages:
         check_png(page)
+
+
+def test_png_over_the_byte_limit_is_scaled_down_not_refused(monkeypatch):
+    rng = np.random.default_rng(1)
+    noise = rng.integers(0, 255, (400, 400, 3), dtype=np.uint8)  # incompressible
+
+    def noisy():
+        fig = new_figure(400, 400)
+        fig.figimage(noise)
+        return fig
+
+    full = render_png_sync(noisy)
+    monkeypatch.setattr(base, "MAX_PNG_BYTES", len(full) // 2)
+    small = render_png_sync(noisy)
+    assert len(small) <= len(full) // 2
+    assert Image.open(io.BytesIO(small)).size < (400, 400)
+
+
+def _canvas_text(text: str, bold: bool = False):
+    from plugins.maimai_archive.core.render.draw import Canvas
+
+    canvas = Canvas(300, 100)
+    canvas.text(20, 60, text, 20, "#000000", bold=bold)
+    return canvas.figure
+
+
+def test_canvas_text_missing_glyph_is_an_error_every_time():
+    # The canvas draws its text itself (pil_text, results cached): the warning still comes
+    # on every render, not only the first.
+    for _ in range(2):
+        with pytest.raises(UserWarning, match="missing from font"):
+            render_png_sync(_canvas_text, "A\ue000")
+
+
+def test_bold_canvas_text_has_more_ink_than_plain():
+    def ink(png: bytes) -> float:
+        return float((255 - np.asarray(Image.open(io.BytesIO(png)).convert("L"))).sum())
+
+    plain = ink(render_png_sync(_canvas_text, "达成率 100.5000%"))
+    bold = ink(render_png_sync(_canvas_text, "达成率 100.5000%", True))
+    assert bold > plain * 1.1
+
+
+def test_a_jacket_is_scaled_once_and_kept_beside_the_cover(tmp_path):
+    from plugins.maimai_archive.core.render.draw import Canvas
+
+    cover = tmp_path / "00834.png"
+    Image.new("RGB", (190, 190), (250, 20, 20)).save(cover)
+
+    def jacket():
+        canvas = Canvas(200, 200)
+        assert canvas.image(cover, 10, 10, 64, 64)
+        return canvas.figure
+
+    image = check_png(render_png_sync(jacket), min_side=100)
+    thumb = tmp_path / "thumbs" / "00834-64x64.png"
+    assert Image.open(thumb).size == (64, 64)
+    pixel = image.getpixel((40, 40))
+    assert isinstance(pixel, tuple) and pixel[:3] == (250, 20, 20)

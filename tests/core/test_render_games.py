@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from plugins.maimai_archive.core.render.base import render_png_sync
+from plugins.maimai_archive.core.render.engine import render_png_sync
 from plugins.maimai_archive.core.render.fortune_card import fortune_figure
 from plugins.maimai_archive.core.render.guess_clue import guess_clue_figure
 from plugins.maimai_archive.core.render.random_card import random_card_figure

@@ -16,8 +16,9 @@ from matplotlib.transforms import Bbox
 
 from plugins.maimai_archive.core.render import attempts
 from plugins.maimai_archive.core.render import cards as cards_r
-from plugins.maimai_archive.core.render.base import render_png_sync
 from plugins.maimai_archive.core.render.cards import HEADER_H
+from plugins.maimai_archive.core.render.engine import render_png_sync
+from plugins.maimai_archive.core.render.layer import Layer
 from plugins.maimai_archive.core.views.play_views import RecentView
 from plugins.maimai_archive.core.views.progress_views import (
     ChartAttemptsView,
@@ -36,13 +37,26 @@ def overlap(a: Bbox, b: Bbox) -> bool:
 
 def drawn(build) -> tuple[Figure, FigureCanvasAgg]:
     """The figure ``build`` makes, laid out by the Agg renderer (inside a render)."""
+    figure, canvas, _ = drawn_with_labels(build)
+    return figure, canvas
+
+
+def drawn_with_labels(build) -> tuple[Figure, FigureCanvasAgg, list[tuple[str, Bbox]]]:
+    """… and the ink box of every label of its canvas, measured inside the render (with the
+    render's fonts)."""
     out: list = []
 
     def render() -> Figure:
         figure = build()
         canvas = FigureCanvasAgg(figure)
         figure.draw(canvas.get_renderer())
-        out.append((figure, canvas))
+        labels = [
+            (text, Bbox.from_extents(*box))
+            for layer in figure.artists
+            if isinstance(layer, Layer)
+            for text, box in layer.label_boxes(figure.dpi)
+        ]
+        out.append((figure, canvas, labels))
         return figure
 
     render_png_sync(render)
@@ -69,13 +83,10 @@ def crowded_cards():
 
 def test_nothing_on_a_recent_card_covers_anything_else() -> None:
     cards = crowded_cards()
-    figure, canvas = drawn(lambda: cards_r.recent_pages(RecentView(PLAYER, cards))[0])
-    renderer = canvas.get_renderer()
-    texts = [
-        (t.get_text(), t.get_window_extent(renderer))
-        for t in figure.axes[0].texts
-        if t.get_text().strip()
-    ]
+    figure, _, labels = drawn_with_labels(
+        lambda: cards_r.recent_pages(RecentView(PLAYER, cards))[0]
+    )
+    texts = [(text, box) for text, box in labels if text.strip()]
     stars = [box for text, box in texts if text.startswith("★")]
     new = [box for text, box in texts if text == "DX NEW"]
     assert len(stars) == len(new) == len(cards)

@@ -12,7 +12,7 @@ from PIL import Image
 
 from plugins.maimai_archive.core.pages import parse_record
 from plugins.maimai_archive.core.parsed import ParsedPlay
-from plugins.maimai_archive.core.render.base import MAX_PNG_BYTES, MAX_SIDE_PX
+from plugins.maimai_archive.core.render.engine import MAX_PNG_BYTES, MAX_SIDE_PX
 from plugins.maimai_archive.core.views.play_views import (
     AlbumPhoto,
     AlbumView,

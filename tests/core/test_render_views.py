@@ -8,7 +8,8 @@ import pytest
 
 from plugins.maimai_archive.core.render import album, diff, records_table
 from plugins.maimai_archive.core.render import cards as cards_r
-from plugins.maimai_archive.core.render.base import RenderThread, render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.engine import render_pages_sync, render_png_sync
+from plugins.maimai_archive.core.render.pool import RenderPool
 from plugins.maimai_archive.core.views.play_views import (
     AlbumView,
     B50View,
@@ -128,9 +129,10 @@ def test_jacket_from_cover_cache_is_drawn(tmp_path):
 
 async def test_async_render_of_real_archive_pages():
     fn, view, _ = fixture_views()["recent"]
-    renderer = RenderThread()
+    renderer = RenderPool(1)
     try:
-        pngs = await renderer.pages(fn, view)
+        pngs = await renderer.pages(fn, view)  # the view travels to a render process
     finally:
         renderer.shutdown()
     assert len(pngs) == 3
+    assert pngs == render_pages_sync(fn, view)  # the same pixels as drawn here

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from plugins.maimai_archive.core.render.base import render_pages_sync, render_png_sync
 from plugins.maimai_archive.core.render.chart import (
     chart_info_figure,
     chart_list_figures,
     rank_counts,
 )
+from plugins.maimai_archive.core.render.engine import render_pages_sync, render_png_sync
 from plugins.maimai_archive.core.views.chart_views import ChartBest, ChartInfoView, ChartListView
 from plugins.maimai_archive.core.views.play_views import PlayerHeader
 from tests.core.test_render_support import RENDER_MARKS, check_png

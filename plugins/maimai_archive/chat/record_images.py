@@ -1,7 +1,7 @@
 """Archive views as images: /recent /play /diff /history /b50 /records /album, and /privacy
 (/today /plate /rank: chat/progress.py).
 
-Each command reads a view (core.archive.queries), renders it in the render thread
+Each command reads a view (core.archive.queries), renders it in the render process
 (core.render) and sends the image(s); when there is nothing to show it says so in text.
 ``@someone`` in a group shows that member's archive only if they made it public; a member
 without an archive gets the same answer as a private one (whether someone plays is theirs to tell).

@@ -18,7 +18,7 @@ from nonebot.adapters.onebot.v11 import (
     PrivateMessageEvent,
 )
 from nonebot.log import logger
-from nonebot.matcher import Matcher
+from nonebot.matcher import Matcher, current_matcher
 from nonebot.message import run_postprocessor
 from nonebot.params import Command, CommandArg, CommandWhitespace
 from nonebot.rule import CommandRule, Rule
@@ -26,6 +26,7 @@ from nonebot.rule import command as command_prefixes
 
 from ..core import (
     ArchiveApp,
+    RenderFailed,
     player_by_qq,
 )
 
@@ -206,12 +207,30 @@ def image(png: bytes) -> MessageSegment:
 
 
 async def render_png(fn: "Callable[..., Figure]", *args: Any, **kw: Any) -> bytes:
-    """A figure as PNG, drawn in the app's render thread."""
-    return await app().renderer.png(fn, *args, **kw)
+    """A figure as PNG, drawn in the app's render process. A render that fails there (the
+    process died, the time limit passed) finishes the command with a short apology."""
+    try:
+        return await app().renderer.png(fn, *args, **kw)
+    except RenderFailed as failed:
+        await current_matcher.get().finish(failed.user_message)
 
 
 async def render_pages(fn: "Callable[..., Sequence[Figure]]", *args: Any, **kw: Any) -> list[bytes]:
-    return await app().renderer.pages(fn, *args, **kw)
+    """Like ``render_png`` for a renderer that returns one figure per page."""
+    pngs = await try_render_pages(fn, *args, **kw)
+    if pngs is None:
+        await current_matcher.get().finish(RenderFailed.user_message)
+    return pngs
+
+
+async def try_render_pages(
+    fn: "Callable[..., Sequence[Figure]]", *args: Any, **kw: Any
+) -> list[bytes] | None:
+    """The pages, or None when the render failed (for a reply that has text to send anyway)."""
+    try:
+        return await app().renderer.pages(fn, *args, **kw)
+    except RenderFailed:
+        return None
 
 
 NOT_BOUND = "你还没有绑定舞萌DX账号：请私聊我发送 /bind 登录（发送 /help 查看说明）。"

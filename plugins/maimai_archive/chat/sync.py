@@ -18,7 +18,7 @@ from ..core import (
     diff_view,
     play_count,
 )
-from .registry import NOT_BOUND, app, command, image, player_of, render_pages
+from .registry import NOT_BOUND, app, command, image, player_of, try_render_pages
 
 Arg = Annotated[Message, CommandArg()]
 PROGRESS_AFTER = 4.0  # seconds before a "still working" note
@@ -124,6 +124,8 @@ async def _sync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
     if report.ok and report.improved:
         view = await diff_view(player, app().query_context())  # this sync's diff
         if view is not None and view.entries:
-            pngs = await render_pages(diff_pages, view)
+            pngs = await try_render_pages(diff_pages, view)
+            if pngs is None:
+                await matcher.finish(f"{text}\n（变化图生成失败，稍后可以发送 /diff 查看。）")
             await matcher.finish(Message(text) + Message([image(p) for p in pngs]))
     await matcher.finish(text)

@@ -19,7 +19,7 @@ from .archiving.players import by_qq as player_by_qq
 from .archiving.players import play_count, set_autosync, set_public
 from .archiving.sync import Phase, SyncReport, SyncStatus
 from .db.database import redact_db_url, start_database, stop_database
-from .errors import BindingError, MaimaiError
+from .errors import BindingError, MaimaiError, RenderFailed
 from .game import ChartType, Difficulty, format_achievement, rank_for
 from .games.fortune import player_fortune
 from .games.guess import GuessGame, is_answer, jacketed_songs
@@ -110,6 +110,7 @@ __all__ = [
     "RandomAsk",
     "RateLimit",
     "RefreshResult",
+    "RenderFailed",
     "Song",
     "SyncReport",
     "SyncStatus",

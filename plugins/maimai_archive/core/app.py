@@ -1,4 +1,4 @@
-"""The core assembled: settings, database, secret box, catalogue, covers, render thread,
+"""The core assembled: settings, database, secret box, catalogue, covers, render processes,
 sync service and autosync.
 
 The bot (chat layer) and the ``mai-archive`` CLI both build one ``ArchiveApp``; it owns
@@ -35,7 +35,8 @@ from .login.one_tap import Notify as PrivateNotify
 from .login.one_tap import OneTapBind
 from .parsed import ParsedProfile
 from .queries.plays import QueryContext
-from .render.base import RenderThread
+from .render.engine import FontSet
+from .render.pool import RenderPool
 from .secret import SecretBox, load_or_create_key
 from .songs import store as song_store
 from .songs.catalogue import Catalogue
@@ -73,7 +74,12 @@ class ArchiveApp:
             "bind": RateLimit(config.maimai_bind_rate, config.maimai_bind_period),
             "push": RateLimit(config.maimai_push_rate, config.maimai_push_period),
         }
-        self.renderer = RenderThread()
+        # Images are drawn in their own processes, started by start() (none before).
+        self.renderer = RenderPool(
+            config.maimai_render_workers,
+            timeout=config.maimai_render_timeout,
+            fonts=FontSet.at(config.maimai_font_path or None),
+        )
         # Autosync needs a way to tell players (the chat layer's private message).
         self.autosync: AutoSync | None = None
         self._notify = notify
@@ -116,6 +122,7 @@ class ArchiveApp:
         # What lives as long as the process (catalogue, modules) leaves the collector's
         # view: a full collection over it held the event loop ~0.1 s mid-request.
         gc.freeze()
+        await asyncio.to_thread(self.renderer.start)  # spawning is a few ms per process
         if refresh_catalogue:
             # In the background: the bot answers while song data downloads (or fails to).
             self._refresh_task = asyncio.create_task(self.refresh_catalogue())
@@ -138,7 +145,7 @@ class ArchiveApp:
 
     async def stop(self) -> None:
         """Release everything start() (and use) acquired: background tasks, the login
-        proxy, the render thread, the database."""
+        proxy, the render processes, the database."""
         await self.stop_one_tap()
         if self.sync is not None:  # first: a sync ending later would push and write after the drain
             await self.sync.close()

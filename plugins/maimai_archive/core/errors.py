@@ -21,7 +21,8 @@
     │   ├── LeaseLost           another process took the account over
     │   └── SyncCrashed         a bug (an unexpected exception), wrapped so nothing escapes untyped
     ├── UnknownChart            a title the song catalogue does not know (yet)
-    └── BindingError            cookies missing/unusable before any request
+    ├── BindingError            cookies missing/unusable before any request
+    └── RenderFailed            the render process crashed or passed its time limit
 
 Each error carries ``user_message`` (short Chinese text fit for a group chat) and
 ``str(err)`` (context for the log). Neither ever contains a cookie value.
@@ -165,3 +166,9 @@ class UnknownChart(MaimaiError):
 
 class BindingError(MaimaiError):
     user_message = "Cookie 格式不对：需要至少包含 userId 和 _t。"
+
+
+class RenderFailed(MaimaiError):
+    """The render process died or a render passed its time limit; the process was restarted."""
+
+    user_message = "图片生成失败，请稍后再试。"

@@ -1,1 +1,1 @@
-"""Images of the archive: matplotlib figures rendered to PNG in one render thread."""
+"""Images of the archive: matplotlib figures rendered to PNG in the render processes."""

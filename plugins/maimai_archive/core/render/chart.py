@@ -1,7 +1,7 @@
 """``/chart`` (one song, every difficulty) and ``/charts <level>`` (定数表 / 完成表) images.
 
 Views here hold catalogue objects (``Song``/``Chart``, immutable) plus the asker's bests;
-the renderers are plain functions returning figures, run by ``RenderThread.png``/``.pages``.
+the renderers are plain functions returning figures, run by ``RenderPool.png``/``.pages``.
 """
 
 from __future__ import annotations

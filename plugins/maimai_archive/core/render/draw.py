@@ -1,25 +1,28 @@
 """A pixel canvas over one full-figure Axes: panels, badges, text, images, y growing downwards.
 
-Layouts are easier to keep tidy in pixels than in figure fractions, and one Axes with plain
-artists is much faster to draw than many nested axes. Call only inside a render.
+Layouts are easier to keep tidy in pixels than in figure fractions. Everything the canvas
+draws is a record in one ``Layer`` artist (layer.py: far cheaper than an artist each);
+renderers that plot (sparklines, curves) use ``canvas.ax`` or axes of their own, drawn above
+the layer. Call only inside a render.
 """
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.transforms import Affine2D
 from PIL import Image
 
 from ..views.play_views import ChartRef
 from . import style
-from .base import new_figure
+from .engine import new_figure
+from .layer import Box, Label, Layer, Line, Pixels
 
 # Text size in points → pixels at the figure's dpi.
 _PT = style.DPI / 72
@@ -50,17 +53,39 @@ def fit(text: str, size: float, max_width: float) -> str:
 
 @lru_cache(maxsize=256)
 def _thumbnail(path: str, width: int, height: int) -> np.ndarray | None:
-    """An image file scaled to cover ``width``×``height`` (cropped to fit), or None if unreadable."""
+    """An image file scaled to cover ``width``×``height`` (cropped to fit) as RGBA pixels, or
+    None if unreadable. Scaled once: kept in memory, and as a file beside the cover
+    (``<covers>/thumbs/``) for the next process."""
+    source = Path(path)
+    thumb = source.parent / "thumbs" / f"{source.stem}-{width}x{height}.png"
     try:
-        with Image.open(path) as opened:
+        if thumb.is_file() and thumb.stat().st_mtime >= source.stat().st_mtime:
+            with Image.open(thumb) as cached:
+                if cached.size == (width, height):
+                    return np.asarray(cached.convert("RGBA"))
+        with Image.open(source) as opened:
             img = opened.convert("RGB")
-            scale = max(width / img.width, height / img.height)
-            size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
-            img = img.resize(size, Image.Resampling.LANCZOS)
-            left, top = (img.width - width) // 2, (img.height - height) // 2
-            return np.asarray(img.crop((left, top, left + width, top + height)))
     except OSError:
         return None
+    scale = max(width / img.width, height / img.height)
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    img = img.resize(size, Image.Resampling.LANCZOS)
+    left, top = (img.width - width) // 2, (img.height - height) // 2
+    img = img.crop((left, top, left + width, top + height))
+    _keep(img, thumb)
+    return np.asarray(img.convert("RGBA"))
+
+
+def _keep(img: Image.Image, thumb: Path) -> None:
+    """Write the thumbnail (atomically: another render process may read it); a folder we
+    cannot write to only costs the next process a resize."""
+    try:
+        thumb.parent.mkdir(exist_ok=True)
+        partial = thumb.with_name(f".{thumb.name}.{os.getpid()}")
+        img.save(partial, format="PNG", compress_level=1)
+        os.replace(partial, thumb)
+    except OSError:
+        pass
 
 
 class Canvas:
@@ -71,11 +96,24 @@ class Canvas:
         self.height = height
         self.figure: Figure = new_figure(width, height)
         self.figure.patch.set_facecolor(background)
-        ax = self.figure.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, width)
-        ax.set_ylim(height, 0)
-        ax.set_axis_off()
-        self.ax: Axes = ax
+        # The layer sits on the figure itself: no Axes (with its axis objects) to build.
+        self.layer = Layer(height)
+        self.layer.set_zorder(1)
+        self.layer.set_transform(Affine2D.from_values(1, 0, 0, -1, 0, height))  # y down → up
+        self.figure.add_artist(self.layer)
+        self._ax: Axes | None = None
+
+    @property
+    def ax(self) -> Axes:
+        """A full-figure Axes in the same pixels, drawn above the layer (made on first use)."""
+        if self._ax is None:
+            ax = self.figure.add_axes((0, 0, 1, 1))
+            ax.set_xlim(0, self.width)
+            ax.set_ylim(self.height, 0)
+            ax.set_axis_off()
+            ax.set_zorder(2)
+            self._ax = ax
+        return self._ax
 
     # --- shapes ----------------------------------------------------------------------------
 
@@ -90,27 +128,15 @@ class Canvas:
         radius: float = style.CORNER,
         zorder: float = 1,
     ) -> None:
-        box = FancyBboxPatch(
-            (x + radius, y + radius),
-            max(w - 2 * radius, 0.1),
-            max(h - 2 * radius, 0.1),
-            boxstyle=f"round,pad={radius}",
-            facecolor=colour,
-            edgecolor=edge or "none",
-            linewidth=1 if edge else 0,
-            zorder=zorder,
-        )
-        self.ax.add_patch(box)
+        self.layer.add(Box(x, y, w, h, colour, edge, radius), zorder)
 
     def rect(self, x: float, y: float, w: float, h: float, colour: str, zorder: float = 2) -> None:
-        self.ax.add_patch(
-            Rectangle((x, y), w, h, facecolor=colour, edgecolor="none", zorder=zorder)
-        )
+        self.layer.add(Box(x, y, w, h, colour, None, 0), zorder)
 
     def line(
         self, x0: float, y0: float, x1: float, y1: float, colour: str = style.PANEL_EDGE
     ) -> None:
-        self.ax.plot([x0, x1], [y0, y1], color=colour, linewidth=1, zorder=2)
+        self.layer.add(Line(x0, y0, x1, y1, colour), 2)
 
     # --- text ------------------------------------------------------------------------------
 
@@ -130,19 +156,8 @@ class Canvas:
         """Draw text; returns its approximate width in px."""
         if max_width is not None:
             text = fit(text, size, max_width)
-        # The CJK font ships one weight: a thin stroke of the same colour stands in for bold.
-        effects = [patheffects.withStroke(linewidth=size / 14, foreground=colour)] if bold else None
-        self.ax.text(
-            x,
-            y,
-            text,
-            fontsize=size,
-            color=colour,
-            ha=ha,
-            va=va,
-            zorder=zorder,
-            path_effects=effects,
-        )
+        # The CJK font ships one weight: bold is a thin stroke in the text's own colour.
+        self.layer.add(Label(x, y, text, size, colour, ha, va, bold), zorder)
         return text_width(text, size)
 
     def badge(
@@ -180,7 +195,7 @@ class Canvas:
         pixels = _thumbnail(str(path), int(w), int(h)) if path is not None else None
         if pixels is None:
             return False
-        self.ax.imshow(pixels, extent=(x, x + w, y + h, y), zorder=3, interpolation="nearest")
+        self.layer.add(Pixels(pixels, x, y), 3)
         return True
 
     def jacket(self, chart: ChartRef, x: float, y: float, size: float) -> None:

@@ -37,6 +37,7 @@ def _plot_area(canvas: Canvas, top: float) -> Axes:
             (bottom_px - top_px) / canvas.height,
         )
     )
+    ax.set_zorder(2)  # above the canvas layer (zorder 1) that holds its panel
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]  # matplotlib.dates is untyped
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]

@@ -1,0 +1,36 @@
+"""Renderers for the render-process tests, importable by a worker (renderers travel by
+name). Holds no tests itself."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from matplotlib.figure import Figure
+
+from plugins.maimai_archive.core.render.engine import new_figure
+
+
+def text_figure(texts: list[str]) -> Figure:
+    fig = new_figure(800, 60 + 40 * len(texts))
+    for i, text in enumerate(texts):
+        fig.text(0.05, 1 - (i + 1) / (len(texts) + 1), text, fontsize=18)
+    return fig
+
+
+def text_pages(count: int) -> list[Figure]:
+    return [text_figure([f"页 {i}"]) for i in range(count)]
+
+
+def crashing_figure() -> Figure:
+    """The worker dies mid-render (as a segfault in a C library would)."""
+    os._exit(3)
+
+
+def slow_figure(seconds: float) -> Figure:
+    time.sleep(seconds)
+    return text_figure([f"{seconds} s"])
+
+
+def failing_figure() -> Figure:
+    raise ValueError("a renderer bug")
