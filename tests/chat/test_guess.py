@@ -47,7 +47,7 @@ def jackets():
 async def rooms(monkeypatch):
     """Fresh games whose timer does not fire during a test; closed after."""
     from plugins.maimai_archive.chat.registry import app as core_app
-    from plugins.maimai_archive.core.games.guess import GuessRooms
+    from plugins.maimai_archive.core.games.guess_game import GuessRooms
 
     fresh = GuessRooms(clue_every=600, length=3000)
     monkeypatch.setattr(core_app(), "guesses", fresh)
@@ -182,7 +182,7 @@ async def test_the_timer_sends_clues_then_reveals(
 ) -> None:
     from plugins.maimai_archive.chat import guess
     from plugins.maimai_archive.chat.registry import app as core_app
-    from plugins.maimai_archive.core.games.guess import GuessRooms
+    from plugins.maimai_archive.core.games.guess_game import GuessRooms
 
     fast = GuessRooms(clue_every=0.01, length=0.035)  # clues at 10, 20, 30 ms; the end at 35
     monkeypatch.setattr(core_app(), "guesses", fast)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from plugins.maimai_archive.core.game import FC, ChartType, Difficulty
-from plugins.maimai_archive.core.games import fortune, guess
+from plugins.maimai_archive.core.games import fortune
+from plugins.maimai_archive.core.games import guess_game as guess
 from plugins.maimai_archive.core.games.random_chart import (
     ChartFilter,
     RandomAsk,

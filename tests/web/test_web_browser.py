@@ -19,8 +19,8 @@ import pytest
 
 from plugins.maimai_archive.core.guards import RateLimit
 from plugins.maimai_archive.core.queries.plays import QueryContext
-from plugins.maimai_archive.core.web.links import issue_link
 from plugins.maimai_archive.core.web.server import build_web_app
+from plugins.maimai_archive.core.web.web_links import issue_link
 from tests import archive_fixture as fx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]

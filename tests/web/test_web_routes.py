@@ -14,9 +14,9 @@ from starlette.routing import Mount
 
 from plugins.maimai_archive.core.guards import RateLimit
 from plugins.maimai_archive.core.queries.plays import QueryContext
-from plugins.maimai_archive.core.web.links import end_links, issue_link
 from plugins.maimai_archive.core.web.play_listing import PlayFilter, play_page
 from plugins.maimai_archive.core.web.server import build_web_app
+from plugins.maimai_archive.core.web.web_links import end_links, issue_link
 from tests import archive_fixture as fx
 
 pytestmark = pytest.mark.db

@@ -22,7 +22,7 @@ from .db.database import redact_db_url, start_database, stop_database
 from .errors import BindingError, MaimaiError, RenderFailed
 from .game import ChartType, Difficulty, format_achievement, rank_for
 from .games.fortune import player_fortune
-from .games.guess import GuessGame, is_answer, jacketed_songs
+from .games.guess_game import GuessGame, is_answer, jacketed_songs
 from .games.guess_tally import group_rank, record_win
 from .games.random_chart import FILTER_WORDS, RandomAsk, random_chart_view
 from .guards import RateLimit
@@ -81,8 +81,8 @@ from .songs.search import Decision, Group, Verdict, decide
 from .songs.store import load_catalogue, refresh_aliases, refresh_songs, reload_aliases
 from .trackers.push import LinkError, LinkInfo, PushResult, TrackerService, service_of
 from .views.chart_views import ChartInfoView, ChartListView
-from .web.links import end_links, issue_link
 from .web.server import build_web_app
+from .web.web_links import end_links, issue_link
 
 __all__ = [
     "BIND_USAGE",

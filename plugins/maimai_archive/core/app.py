@@ -28,7 +28,7 @@ from .covers import CoverCache, with_covers
 from .db.database import start_database, stop_database
 from .db.models import Best, Play, Player, SyncRun
 from .errors import BindingError
-from .games.guess import GuessRooms
+from .games.guess_game import GuessRooms
 from .guards import RateLimit
 from .login.callback import follow_oauth_callback
 from .login.one_tap import Notify as PrivateNotify

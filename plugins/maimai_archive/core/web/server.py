@@ -34,8 +34,8 @@ from .details import (
     play_page,
 )
 from .layout import Here, not_found_page
-from .links import player_of_token
 from .overview import Ctx, overview_page, plays_page
+from .web_links import player_of_token
 
 STATIC = Path(__file__).resolve().parent / "static"
 CSP = (
