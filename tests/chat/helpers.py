@@ -82,6 +82,10 @@ def fake_renderers(monkeypatch, module) -> list[tuple]:
         calls.append((fn, *args))
         return [TINY_PNG, TINY_PNG]
 
-    monkeypatch.setattr(module, "render_png", fake_png)
-    monkeypatch.setattr(module, "render_pages", fake_pages)
+    from plugins.maimai_archive.chat import request  # the one view → image reply
+
+    for target in (module, request):
+        for name, fake in (("render_png", fake_png), ("render_pages", fake_pages)):
+            if hasattr(target, name):
+                monkeypatch.setattr(target, name, fake)
     return calls

@@ -157,14 +157,17 @@ async def test_unbound_user_is_told_to_bind(app: App, db, rendered):
 
 async def test_at_someone_only_when_they_are_public(app: App, db, rendered):
     from plugins.maimai_archive.chat import record_images as views
+    from plugins.maimai_archive.chat import request
 
     await _archive(ME)
     stranger = Message("/recent ") + MessageSegment.at("20999")  # no archive at all
-    await _expect(app, views.recent_cmd, group_message(stranger, user_id=int(ME)), views.NOT_SHOWN)
+    await _expect(
+        app, views.recent_cmd, group_message(stranger, user_id=int(ME)), request.NOT_SHOWN
+    )
     await _archive(OTHER, public=False)
     ask = Message("/recent ") + MessageSegment.at(OTHER)
     # The same words as for the stranger: nobody learns that OTHER plays.
-    await _expect(app, views.recent_cmd, group_message(ask, user_id=int(ME)), views.NOT_SHOWN)
+    await _expect(app, views.recent_cmd, group_message(ask, user_id=int(ME)), request.NOT_SHOWN)
     assert rendered == []
 
     await _expect(
@@ -201,7 +204,7 @@ async def test_bad_arguments_get_usage(app: App, db, rendered):
 def test_parse_date_forms():
     from datetime import date
 
-    from plugins.maimai_archive.chat.record_images import parse_date
+    from plugins.maimai_archive.chat.request import parse_date
 
     today = date(2025, 11, 23)
     assert parse_date("2025-10-01", today) == date(2025, 10, 1)

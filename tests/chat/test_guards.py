@@ -164,7 +164,10 @@ async def test_recent_and_b50_answer_while_jackets_are_hostile(
         shown.append(view)
         return [TINY] if fn is not views.b50_figure else TINY
 
-    monkeypatch.setattr(views, "render_pages", fake_render)
+    from plugins.maimai_archive.chat import request
+
+    monkeypatch.setattr(request, "render_pages", fake_render)
+    monkeypatch.setattr(request, "render_png", fake_render)
     monkeypatch.setattr(views, "render_png", fake_render)
     huge = HugeBody(40 * MB)
     if jacket == "bomb":

@@ -69,7 +69,8 @@ async def test_a_command_followed_directly_by_an_at_is_a_command(app: App, db) -
     """Mobile QQ puts the @ right after the word: "/b50@someone" must still work."""
     from nonebot.adapters.onebot.v11 import Message, MessageSegment
 
-    from plugins.maimai_archive.chat.record_images import NOT_SHOWN, b50_cmd
+    from plugins.maimai_archive.chat.record_images import b50_cmd
+    from plugins.maimai_archive.chat.request import NOT_SHOWN
 
     async with app.test_matcher(b50_cmd) as ctx:
         bot = ctx.create_bot()

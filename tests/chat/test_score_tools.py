@@ -379,7 +379,9 @@ async def test_recent_fetches_jackets_before_rendering(
         calls.append(view)
         return [TINY]
 
-    monkeypatch.setattr(views, "render_pages", fake_pages)
+    from plugins.maimai_archive.chat import request
+
+    monkeypatch.setattr(request, "render_pages", fake_pages)
     route = cover_host.get(f"{COVER_HOST}/10001.png").respond(404)
     base = cover_host.get(f"{COVER_HOST}/00001.png").respond(200, content=_png())
     player = await Player.create(qq=str(USER), name="玩家")

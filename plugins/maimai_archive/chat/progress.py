@@ -1,5 +1,5 @@
 """What only the full archive shows: /today (visits), /plate (plate progress), /rank (group
-ranking of public members). Queries in core.archive.{visits,plates,ranking}; images in
+ranking of public members). Queries in core.queries.{visits,plates,ranking}; images in
 core.render.{visit,plate,ranking}."""
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from ..core import (
     visit_views,
     visits_pages,
 )
-from .record_images import GROUP, NOTHING_YET, Arg, parse_date, send_pages, target
-from .registry import app, command, render_pages, render_png
+from .record_images import GROUP
+from .registry import app, command
+from .request import NOTHING_YET, Arg, date_argument, show, target
 from .song_pick import EMPTY_CATALOGUE
 
 today_cmd = command(
@@ -39,15 +40,10 @@ today_cmd = command(
 @today_cmd.handle()
 async def _today(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    day = None
-    if req.text:
-        day = parse_date(req.text)
-        if day is None:
-            await matcher.finish("用法：/today [日期]，日期如 2025-11-23。")
+    day = await date_argument(matcher, req.text, "用法：/today [日期]，日期如 2025-11-23。")
     views = await visit_views(req.player, app().query_context(), day)
-    if not views:
-        await matcher.finish(f"{day:%Y/%m/%d} 没有出勤记录。" if day else NOTHING_YET)
-    await send_pages(matcher, await render_pages(visits_pages, views))
+    empty = f"{day:%Y/%m/%d} 没有出勤记录。" if day else NOTHING_YET
+    await show(matcher, views or None, visits_pages, empty, pages=True)
 
 
 plate_cmd = command(
@@ -72,15 +68,10 @@ async def _plate(event: Event, matcher: Matcher, arg: Arg) -> None:
     plate = parse_plate(words[0], arc.catalogue)
     if plate is None:
         await matcher.finish(f"没有「{words[0]}」这个牌子。" + valid_names(arc.catalogue))
-    as_of = None
-    if len(words) > 1:
-        as_of = parse_date(" ".join(words[1:]))
-        if as_of is None:
-            await matcher.finish("用法：/plate <牌子> [日期]，日期如 2025-10-01。")
+    usage = "用法：/plate <牌子> [日期]，日期如 2025-10-01。"
+    as_of = await date_argument(matcher, " ".join(words[1:]), usage)
     view = await plate_view(req.player, arc, plate, as_of)
-    if view is None:
-        await matcher.finish("那时还没有存档的成绩。")
-    await send_pages(matcher, await render_pages(plate_pages, view))
+    await show(matcher, view, plate_pages, "那时还没有存档的成绩。", pages=True)
 
 
 rank_cmd = command(
@@ -104,6 +95,6 @@ async def _rank(bot: Bot, event: Event, matcher: Matcher) -> None:
         await matcher.finish("暂时取不到群成员列表，请稍后再试。")
     qqs = [str(m["user_id"]) for m in members if "user_id" in m]
     view = await group_ranking(qqs, datetime.now(SITE_TZ), "本群 Rating 排行")
-    if view is None:
-        await matcher.finish("本群还没有人公开存档：发送 /privacy public 就能加入排行。")
-    await send_pages(matcher, [await render_png(ranking_figure, view)])
+    await show(
+        matcher, view, ranking_figure, "本群还没有人公开存档：发送 /privacy public 就能加入排行。"
+    )

@@ -9,18 +9,10 @@ without an archive gets the same answer as a private one (whether someone plays 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
-
-from nonebot.adapters.onebot.v11 import Event, Message
+from nonebot.adapters.onebot.v11 import Event
 from nonebot.matcher import Matcher
-from nonebot.params import CommandArg
 
 from ..core import (
-    SITE_TZ,
     album_pages,
     album_view,
     b50_figure,
@@ -44,78 +36,19 @@ from ..core import (
     records_view,
     set_public,
 )
-from .registry import NOT_BOUND, app, command, image, qq_of, render_pages, render_png
+from .registry import NOT_BOUND, app, command, qq_of, render_png
+from .request import (
+    NOTHING_YET,
+    Arg,
+    date_argument,
+    number_argument,
+    reply_view,
+    send_pages,
+    show,
+    target,
+)
 
-if TYPE_CHECKING:
-    from ..core.db.models import Player
-
-Arg = Annotated[Message, CommandArg()]
 GROUP = "存档图片"
-NOTHING_YET = "还没有存档的游玩：先 /sync 同步一次吧。"
-NOT_SHOWN = "看不到对方的存档：对方没有公开存档（对方可以发送 /privacy public 公开）。"
-
-
-@dataclass(frozen=True)
-class Request:
-    player: Player
-    text: str  # the argument text without @mentions
-
-
-async def target(event: Event, matcher: Matcher, arg: Message) -> Request:
-    """Whose archive: the asker's, or a public member's named by @. Finishes on refusal."""
-    mentioned = [
-        str(seg.data.get("qq")) for seg in arg if seg.type == "at" and seg.data.get("qq") != "all"
-    ]
-    text = arg.extract_plain_text().strip()
-    asker = qq_of(event)
-    if mentioned and mentioned[0] != asker:
-        player = await player_by_qq(mentioned[0])
-        if player is None or not player.public:  # one answer for both: no archive, or private
-            await matcher.finish(NOT_SHOWN)
-        return Request(player, text)
-    player = await player_by_qq(asker)
-    if player is None:
-        await matcher.finish(NOT_BOUND)
-    return Request(player, text)
-
-
-async def send_pages(matcher: Matcher, pngs: list[bytes]) -> None:
-    await matcher.finish(Message([image(png) for png in pngs]))
-
-
-async def show(
-    matcher: Matcher, view: Any, renderer: Callable[..., Any], empty: str, *, pages: bool = False
-) -> None:
-    """Finish with the rendered view, or with ``empty`` when there is nothing to show."""
-    if view is None:
-        await matcher.finish(empty)
-    if pages:
-        await send_pages(matcher, await render_pages(renderer, view))
-    await send_pages(matcher, [await render_png(renderer, view)])
-
-
-def parse_int(text: str, default: int) -> int | None:
-    """The first argument as a positive int; ``default`` when empty; None when not a number."""
-    word = text.split()[0] if text.split() else ""
-    if not word:
-        return default
-    return int(word) if word.isdigit() and int(word) > 0 else None
-
-
-_DATE = re.compile(r"(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?")
-
-
-def parse_date(text: str, today: date | None = None) -> date | None:
-    """ "2025-10-01", "2025/10/01", "10-01" (this year) → date; None when not a date."""
-    match = _DATE.fullmatch(text.strip())
-    if not match:
-        return None
-    today = today or datetime.now(SITE_TZ).date()
-    year = int(match.group(1)) if match.group(1) else today.year
-    try:
-        return date(year, int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
 
 
 recent_cmd = command(
@@ -131,11 +64,9 @@ recent_cmd = command(
 @recent_cmd.handle()
 async def _recent(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    n = parse_int(req.text, 10)
-    if n is None:
-        await matcher.finish("用法：/recent [n]，n 是 1–50 的数字。")
-    view = await app().view_with_covers(lambda arc: recent_view(req.player, arc, n))
-    await show(matcher, view, recent_pages, NOTHING_YET, pages=True)
+    n = await number_argument(matcher, req.text, 10, "用法：/recent [n]，n 是 1–50 的数字。")
+    build = lambda ctx: recent_view(req.player, ctx, n)  # noqa: E731
+    await reply_view(matcher, build, recent_pages, NOTHING_YET, pages=True)
 
 
 play_cmd = command(
@@ -151,12 +82,11 @@ play_cmd = command(
 @play_cmd.handle()
 async def _play(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    n = parse_int(req.text, 1)
-    if n is None:
-        await matcher.finish("用法：/play <n>，n=1 是最近一次游玩。")
-    view = await app().view_with_covers(lambda arc: play_detail_view(req.player, arc, n))
+    n = await number_argument(matcher, req.text, 1, "用法：/play <n>，n=1 是最近一次游玩。")
     empty = f"没有第 {n} 近的游玩记录。" if n > 1 else NOTHING_YET
-    await show(matcher, view, play_detail_figure, empty)
+    await reply_view(
+        matcher, lambda ctx: play_detail_view(req.player, ctx, n), play_detail_figure, empty
+    )
 
 
 diff_cmd = command(
@@ -172,11 +102,8 @@ diff_cmd = command(
 @diff_cmd.handle()
 async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    since = None
-    if req.text and req.text.lower() != "sync":
-        since = parse_date(req.text)
-        if since is None:
-            await matcher.finish("用法：/diff [sync | 日期]，日期如 2025-10-01。")
+    text = "" if req.text.lower() == "sync" else req.text
+    since = await date_argument(matcher, text, "用法：/diff [sync | 日期]，日期如 2025-10-01。")
     view = await diff_view(req.player, app().query_context(), since)
     if view is not None and not view.entries and not view.new_plays:
         await matcher.finish("这段时间没有新成绩。" if since else "还没有哪次同步带来新成绩。")
@@ -232,13 +159,9 @@ b50_cmd = command(
 @b50_cmd.handle()
 async def _b50(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    as_of = None
-    if req.text:
-        as_of = parse_date(req.text)
-        if as_of is None:
-            await matcher.finish("用法：/b50 [日期]，日期如 2025-10-01。")
-    view = await app().view_with_covers(lambda arc: b50_view(req.player, arc, as_of))
-    await show(matcher, view, b50_figure, "那时还没有存档的成绩。" if as_of else NOTHING_YET)
+    as_of = await date_argument(matcher, req.text, "用法：/b50 [日期]，日期如 2025-10-01。")
+    empty = "那时还没有存档的成绩。" if as_of else NOTHING_YET
+    await reply_view(matcher, lambda ctx: b50_view(req.player, ctx, as_of), b50_figure, empty)
 
 
 records_cmd = command(
@@ -254,9 +177,7 @@ records_cmd = command(
 @records_cmd.handle()
 async def _records(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    page = parse_int(req.text, 1)
-    if page is None:
-        await matcher.finish("用法：/records [页码]")
+    page = await number_argument(matcher, req.text, 1, "用法：/records [页码]")
     view = await records_view(req.player, app().query_context(), page)
     await show(matcher, view, records_figure, NOTHING_YET)
 
@@ -274,9 +195,7 @@ album_cmd = command(
 @album_cmd.handle()
 async def _album(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
-    n = parse_int(req.text, 0)
-    if n is None:
-        await matcher.finish("用法：/album [n]")
+    n = await number_argument(matcher, req.text, 0, "用法：/album [n]")
     view = await album_view(req.player, app().query_context())
     if view is None or not n:
         await show(matcher, view, album_pages, "还没有存档的照片。", pages=True)

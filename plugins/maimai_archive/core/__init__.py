@@ -41,6 +41,7 @@ from .queries.export import export_plays
 from .queries.plates import parse_plate, plate_view, valid_names
 from .queries.plays import (
     SITE_TZ,
+    QueryContext,
     album_view,
     b50_view,
     diff_view,
@@ -107,6 +108,7 @@ __all__ = [
     "Phase",
     "ProposalStatus",
     "PushResult",
+    "QueryContext",
     "RandomAsk",
     "RateLimit",
     "RefreshResult",

@@ -10,7 +10,7 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from .game import FC, FS, ChartType, Rank, rank_for, stars_for
 from .songs.data import Chart, Notes
@@ -126,10 +126,18 @@ class B50Entry:
         return rank_for(self.score.achievement)
 
 
-@dataclass(frozen=True, slots=True)
-class B50:
-    old: tuple[B50Entry, ...]  # best 35 of older versions
-    new: tuple[B50Entry, ...]  # best 15 of the current version
+class Rated(Protocol):
+    @property
+    def rating(self) -> int: ...
+
+
+class B50Totals:
+    """The DX rating of a B50 (the 35 older-version and 15 current-version entries held as
+    ``old`` and ``new``): one sum for the engine's B50 and the image's view alike."""
+
+    __slots__ = ()
+    old: tuple[Rated, ...]
+    new: tuple[Rated, ...]
 
     @property
     def old_total(self) -> int:
@@ -142,6 +150,12 @@ class B50:
     @property
     def total(self) -> int:
         return self.old_total + self.new_total
+
+
+@dataclass(frozen=True, slots=True)
+class B50(B50Totals):
+    old: tuple[B50Entry, ...]  # best 35 of older versions
+    new: tuple[B50Entry, ...]  # best 15 of the current version
 
     def floor(self, is_new: bool) -> int:
         """The rating a chart must beat to enter its section (0 while the section has room)."""

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from ..rating import B50Totals
+
 
 @dataclass(frozen=True, slots=True)
 class PlayerHeader:
@@ -137,23 +139,11 @@ class B50Tile:
 
 
 @dataclass(frozen=True, slots=True)
-class B50View:
+class B50View(B50Totals):
     player: PlayerHeader
     old: tuple[B50Tile, ...]  # best 35 of older versions
     new: tuple[B50Tile, ...]  # best 15 of the current version
     as_of: date | None = None  # None = now; else the B50 rebuilt from the archive at that date
-
-    @property
-    def old_total(self) -> int:
-        return sum(e.rating for e in self.old)
-
-    @property
-    def new_total(self) -> int:
-        return sum(e.rating for e in self.new)
-
-    @property
-    def total(self) -> int:
-        return self.old_total + self.new_total
 
 
 @dataclass(frozen=True, slots=True)
