@@ -183,7 +183,11 @@ class ArchiveApp:
         songs = await song_store.refresh_songs(self.catalogue, self.config.maimai_songdb_url)
         aliases = await song_store.refresh_aliases(self.catalogue, self.config.maimai_alias_url)
         if songs.ok:
-            resolved = await resolve_pending(self.catalogue)
+            try:
+                resolved = await resolve_pending(self.catalogue)
+            except Exception:  # the songs are loaded; the next refresh tries the rest again
+                log.exception("song data: re-keying the charts it now knows failed")
+                resolved = 0
             log.info(
                 "song data: %d songs (changed: %s), %d archived plays resolved now",
                 songs.count,

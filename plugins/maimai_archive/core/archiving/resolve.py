@@ -51,6 +51,7 @@ async def _unresolved() -> list[Unresolved]:
         rows = (
             await model.filter(chart_key__gte=UNRESOLVED_PREFIX)
             .distinct()
+            .order_by("player_id", "chart_key")  # PostgreSQL: DISTINCT orders by what it selects
             .values_list(*Unresolved._fields[:1], "chart_key", *Unresolved._fields[2:])
         )
         for row in rows:
