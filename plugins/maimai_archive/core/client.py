@@ -71,6 +71,18 @@ BROWSER_HEADERS = {
     "Sec-Fetch-User": "?1",
     "Sec-Fetch-Dest": "document",
 }
+
+
+def browser_client(
+    timeout: float, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """One request's client for the login's own hops (authorize, OAuth callback): the
+    browser's headers, redirects followed by hand (each hop is checked)."""
+    return httpx.AsyncClient(
+        timeout=timeout, transport=transport, follow_redirects=False, headers=BROWSER_HEADERS
+    )
+
+
 HTTP_RATE_LIMITED = 567
 MAX_REDIRECTS = 3
 CookieCallback = Callable[[dict[str, str]], Awaitable[None]]

@@ -24,7 +24,6 @@ from ..rating import RAISE_STEPS, Score, b50
 from ..songs.catalogue import Catalogue
 from ..songs.data import Chart
 from ..views.game_views import FortuneView
-from ..views.play_views import ChartRef
 
 if TYPE_CHECKING:
     from ..db.models import Player
@@ -137,16 +136,7 @@ def tell_fortune(qq: str, day: date, bests: Mapping[str, Score], catalogue: Cata
 
 def fortune_view(fortune: Fortune, archive: QueryContext, name: str | None) -> FortuneView:
     chart = fortune.chart
-    ref = None
-    if chart is not None:
-        ref = ChartRef(
-            chart.title,
-            chart.type.value,
-            chart.difficulty.value,
-            chart.level,
-            chart.constant,
-            archive.cover(chart.song_id),
-        )
+    ref = archive.chart_ref(chart) if chart is not None else None
     best = fortune.best
     return FortuneView(
         day=fortune.day,

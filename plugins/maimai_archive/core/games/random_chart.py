@@ -17,7 +17,6 @@ from ..rating import RaiseStep, Score, b50, what_raises
 from ..songs.catalogue import Catalogue
 from ..songs.data import Chart
 from ..views.game_views import RandomBest, RandomChartView
-from ..views.play_views import ChartRef
 
 if TYPE_CHECKING:
     from ..db.models import Player
@@ -125,7 +124,7 @@ def random_view(
     best = chosen.best
     step = chosen.step
     return RandomChartView(
-        chart=_ref(archive, chart),
+        chart=archive.chart_ref(chart),
         song_id=chart.song_id,
         artist=song.artist if song else "",
         charter=chart.charter,
@@ -136,17 +135,6 @@ def random_view(
         best=RandomBest(best.achievement, best.fc, best.fs) if best else None,
         target=step.target if step else None,
         gain=step.gain if step else None,
-    )
-
-
-def _ref(archive: QueryContext, chart: Chart) -> ChartRef:
-    return ChartRef(
-        chart.title,
-        chart.type.value,
-        chart.difficulty.value,
-        chart.level,
-        chart.constant,
-        archive.cover(chart.song_id),
     )
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..caps import MAX_PAGE_BYTES, read_capped
-from ..client import BROWSER_HEADERS
+from ..client import browser_client
 from ..errors import LoginFailed, NetworkError
 from ..pages.markup import make_tree
 from ..pages.status import Status, detect
@@ -49,12 +49,7 @@ async def follow_oauth_callback(
     LoginFailed when the chain leaves those hosts, ends on an error page or sets no ``userId``.
     """
     jar: dict[str, str] = {}
-    async with httpx.AsyncClient(
-        timeout=request_timeout,
-        transport=transport,
-        follow_redirects=False,
-        headers=BROWSER_HEADERS,
-    ) as http:
+    async with browser_client(request_timeout, transport) as http:
         for _ in range(max_redirects + 1):
             if not _oauth_url_allowed(url, base_url):
                 raise LoginFailed(f"OAuth chain left the site ({urlsplit(url).hostname})")

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import httpx
 
 from ..caps import read_capped
-from ..client import BROWSER_HEADERS
+from ..client import browser_client
 from ..errors import LoginFailed, NetworkError
 
 TTL = 600.0  # seconds a pending bind waits for its callback
@@ -106,12 +106,7 @@ async def fetch_login_link(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> str:
     """Request the site's authorize URL (as WeChat would) and return its redirect, rewritten."""
-    async with httpx.AsyncClient(
-        timeout=request_timeout,
-        transport=transport,
-        follow_redirects=False,
-        headers=BROWSER_HEADERS,
-    ) as http:
+    async with browser_client(request_timeout, transport) as http:
         try:
             async with http.stream("GET", oauth_url) as response:
                 await read_capped(response, MAX_AUTHORIZE_BYTES, "authorize")

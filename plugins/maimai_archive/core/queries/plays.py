@@ -84,6 +84,17 @@ class QueryContext:
             jacket=self.cover(chart.song_id if chart else row.song_id),
         )
 
+    def chart_ref(self, chart: Chart) -> ChartRef:
+        """A catalogue chart as the images show it (its jacket when cached)."""
+        return ChartRef(
+            chart.title,
+            chart.type.value,
+            chart.difficulty.value,
+            chart.level,
+            chart.constant,
+            self.cover(chart.song_id),
+        )
+
     def rating_of(self, chart: Chart | None, achievement: int | None) -> int | None:
         if chart is None or achievement is None or chart.type is ChartType.UTAGE:
             return None
