@@ -32,17 +32,9 @@ DETAIL_KEYS = (
     "matching",
     "characters",
 )
-COLUMNS = (
-    *SCORE_FIELDS,
-    "played_at",
-    "track",
-    "idx",
-    "new_record",
-    "new_dx_record",
-    "place",
-    "chart_id",
-    *DETAIL_KEYS,
-)
+# A play's own fields after its score, as read and as exported (chart_key is shown as chart_id).
+PLAY_KEYS = ("played_at", "track", "idx", "new_record", "new_dx_record", "place")
+COLUMNS = (*SCORE_FIELDS, *PLAY_KEYS, "chart_id", *DETAIL_KEYS)
 
 
 def play_record(
@@ -65,18 +57,7 @@ def play_record(
 
 
 CHUNK = 100  # plays per read: converting one chunk's rows holds the event loop a few ms
-PLAY_FIELDS = (
-    "id",
-    "played_unix",
-    *SCORE_FIELDS,
-    "played_at",
-    "track",
-    "idx",
-    "new_record",
-    "new_dx_record",
-    "place",
-    "chart_key",
-)
+PLAY_FIELDS = ("id", "played_unix", *SCORE_FIELDS, *PLAY_KEYS, "chart_key")
 
 
 async def iter_rows(

@@ -24,14 +24,7 @@ def chart_attempts_figure(view: ChartAttemptsView) -> Figure:
     draw_header(canvas, view.player, "谱面攻略记录", f"{view.plays} 次游玩 · {view.days} 天")
     m = style.MARGIN
     chart = view.chart
-    width = canvas.difficulty_badge(chart, m, HEADER_H + 4)
-    canvas.text(
-        m + width + 12,
-        HEADER_H + 20,
-        chart.title,
-        style.HEADING_SIZE,
-        max_width=WIDTH - 2 * m - width - 20,
-    )
+    canvas.chart_heading(chart, HEADER_H, WIDTH)
     y = HEADER_H + 36
     canvas.panel(m, y, WIDTH - 2 * m, STATS_H)
     cells = [

@@ -13,7 +13,7 @@ from ..views.progress_views import RatingCurveView
 from . import style
 from .cards import HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .history import _local, _plot_area
+from .history import _local, _plot_area, label_last
 
 WIDTH = 1200
 HEIGHT = 720
@@ -81,15 +81,7 @@ def rating_curve_figure(view: RatingCurveView) -> Figure:
             fontsize=style.SMALL_SIZE,
             va="center",
         )
-    ax.annotate(
-        str(ys[-1]),
-        (xs[-1], ys[-1]),
-        textcoords="offset points",
-        xytext=(0, 10),
-        ha="center",
-        color=style.ACCENT,
-        fontsize=style.BODY_SIZE,
-    )
+    label_last(ax, str(ys[-1]), (xs[-1], ys[-1]), style.ACCENT, 10)
     ax.legend(loc="lower right")
     ax.set_ylabel("DX Rating")
     draw_footer(

@@ -216,6 +216,18 @@ class Canvas:
             va="center_baseline",
         )
 
+    def chart_heading(self, chart: ChartRef, top: float, page_width: float) -> None:
+        """One chart's pages start so: its difficulty badge, then its title, under ``top``."""
+        m = style.MARGIN
+        width = self.difficulty_badge(chart, m, top + 4)
+        self.text(
+            m + width + 12,
+            top + 20,
+            chart.title,
+            style.HEADING_SIZE,
+            max_width=page_width - 2 * m - width - 20,
+        )
+
     def difficulty_badge(
         self, chart: ChartRef, x: float, y: float, size: float = style.SMALL_SIZE
     ) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -63,16 +64,8 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
     points = view.points
     subtitle = f"{len(points)} 次游玩" if points else ""
     draw_header(canvas, view.player, "谱面历史", subtitle)
-    m = style.MARGIN
     top = HEADER_H + 44
-    width = canvas.difficulty_badge(chart, m, HEADER_H + 4)
-    canvas.text(
-        m + width + 12,
-        HEADER_H + 20,
-        chart.title,
-        style.HEADING_SIZE,
-        max_width=WIDTH - 2 * m - width - 20,
-    )
+    canvas.chart_heading(chart, HEADER_H, WIDTH)
     if not points:
         _empty(canvas, top, "这个谱面还没有存档的游玩")
         draw_footer(canvas, "maimai archive")
@@ -86,15 +79,7 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
     if best:
         bx, by = zip(*best, strict=True)
         ax.scatter(bx, by, s=120, marker="*", color=style.NEW_RECORD, zorder=5, label="刷新最佳")
-        ax.annotate(
-            f"{by[-1]:.4f}%",
-            (bx[-1], by[-1]),
-            textcoords="offset points",
-            xytext=(0, 12),
-            ha="center",
-            color=style.NEW_RECORD,
-            fontsize=style.BODY_SIZE,
-        )
+        label_last(ax, f"{by[-1]:.4f}%", (bx[-1], by[-1]), style.NEW_RECORD, 12)
     low, high = min(ys), max(ys)
     pad = max(0.2, (high - low) * 0.1)
     ax.set_ylim(low - pad, high + pad)
@@ -123,3 +108,16 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
     ax.set_ylabel("达成率")
     draw_footer(canvas, "maimai archive · 每个点是一次存档的游玩")
     return canvas.figure
+
+
+def label_last(ax: Axes, text: str, at: tuple[Any, float], colour: str, above: float) -> None:
+    """The last point's value written ``above`` points over it."""
+    ax.annotate(
+        text,
+        at,
+        textcoords="offset points",
+        xytext=(0, above),
+        ha="center",
+        color=colour,
+        fontsize=style.BODY_SIZE,
+    )
