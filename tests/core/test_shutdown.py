@@ -12,9 +12,9 @@ from cryptography.fernet import Fernet
 
 from plugins.maimai_archive.config import MaimaiConfig
 from plugins.maimai_archive.core import app as app_module
-from plugins.maimai_archive.core.app import ArchiveApp, _Syncs
+from plugins.maimai_archive.core.app import ArchiveApp
 from plugins.maimai_archive.core.archiving.binding import BindingStore
-from plugins.maimai_archive.core.archiving.sync import SyncReport
+from plugins.maimai_archive.core.archiving.sync import SyncReport, SyncService
 from plugins.maimai_archive.core.archiving.sync.report import RunStatus, SyncStatus
 from plugins.maimai_archive.core.db.models import Player, SyncRun
 from plugins.maimai_archive.core.game import ChartType
@@ -53,8 +53,8 @@ async def test_stop_cuts_a_running_sync_records_it_and_pushes_nothing_after(
     core.box = SecretBox(Fernet.generate_key())
     core.store = BindingStore(core.box)
     core.trackers = TrackerService(core.box, Catalogue, {"divingfish": DF, "lxns": DF}, timeout=2)
-    core.sync = service = _Syncs(
-        core.on_sync_done, core.store, Catalogue, factory, data_dir=tmp_path
+    core.sync = service = SyncService(
+        core.store, Catalogue, factory, data_dir=tmp_path, on_done=core.on_sync_done
     )
     player = await Player.create(qq="20001")
     await core.store.save(player, dict(COOKIES))

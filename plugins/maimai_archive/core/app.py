@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ..config import MaimaiConfig
 from . import redact
@@ -108,14 +108,14 @@ class ArchiveApp:
             timeout=self.config.maimai_request_timeout,
             notify=self._notify,
         )
-        self.sync = _Syncs(
-            self.on_sync_done,
+        self.sync = SyncService(
             self.store,
             lambda: self.catalogue,
             self._source_factory,
             data_dir=self.config.data_dir,
             max_syncs=self.config.maimai_max_concurrent_syncs,
             full_cooldown=timedelta(seconds=self.config.maimai_full_sync_cooldown),
+            on_done=self.on_sync_done,
         )
         if self._notify is not None:
             self.autosync = AutoSync(self.sync, self._notify)
@@ -290,18 +290,3 @@ class ArchiveApp:
         if self.box is None:
             raise RuntimeError("ArchiveApp.start() has not run")
         return self.box
-
-
-class _Syncs(SyncService):
-    """The sync service, reporting each finished sync to the app (one hook for every caller)."""
-
-    def __init__(
-        self, on_done: Callable[[Player, SyncReport], None], *args: Any, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self._on_done = on_done
-
-    async def sync(self, player: Player, **kwargs: Any) -> SyncReport:
-        report = await super().sync(player, **kwargs)
-        self._on_done(player, report)
-        return report

@@ -53,8 +53,11 @@ class SyncService:
         owner: str | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         full_cooldown: timedelta = FULL_COOLDOWN,
+        on_done: Callable[[Player, SyncReport], None] | None = None,
     ) -> None:
         self.store = store
+        # Sees every finished sync, whoever asked (the app pushes to trackers from it).
+        self._on_done = on_done
         self._catalogue = catalogue
         self._source_factory = source_factory
         self.data_dir = data_dir
@@ -99,7 +102,10 @@ class SyncService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(lambda _: self._running.discard(player.id))
-        return await task
+        report = await task
+        if self._on_done is not None:
+            self._on_done(player, report)
+        return report
 
     async def close(self, wait: float = CLOSE_WAIT) -> None:
         """Take no new sync and cut the running ones (a cut sync loses nothing it read): each
