@@ -33,6 +33,10 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.get("MAIMAI_TEST_DB_URL") or f"sqlite://{_TMP / 'test.sqlite3'}"
     )
     os.environ["MAIMAI_REQUEST_INTERVAL"] = "0"
+    # The suite's own bot never autosyncs: its scheduler would tick every minute over the test
+    # database, which on PostgreSQL the e2e bots share (their bindings sealed with other keys
+    # would read as unreadable and be marked expired). Autosync is tested by calling it.
+    os.environ["MAIMAI_AUTOSYNC_ENABLED"] = "false"
     # No per-user rate limits by default (every chat test is the same user); tests/chat/test_guards.py sets its own.
     os.environ.setdefault("MAIMAI_IMAGE_RATE", "0")
     os.environ.setdefault("MAIMAI_BIND_RATE", "0")

@@ -39,13 +39,6 @@ def last_seq(sim: Sim, pid: str) -> int:
     return max((e["seq"] for e in sim.log(pid)), default=0)
 
 
-@pytest.mark.xfail(
-    bool(os.environ.get("MAIMAI_TEST_DB_URL")),
-    reason="OPEN (issue 18 item 6): on PostgreSQL the binding is found expired at the first "
-    "autosync tick after the concurrent /sync (a later /sync still worked), so no autosync "
-    "reads record/; passes on SQLite. Cause not found yet.",
-    strict=True,
-)
 async def test_two_bots_share_one_archive(sim: Sim, tmp_path: Path) -> None:
     shared = {
         "MAIMAI_SECRET_KEY": Fernet.generate_key().decode(),  # one key: one binding store

@@ -91,6 +91,7 @@ class AutoSync:
             next_autosync_at=now + MIN_INTERVAL
         )
         if not claimed:
+            log.info("autosync of player %s: claimed by another bot", player.id)
             return None
         previous = None
         if player.last_sync_at and player.next_autosync_at:
@@ -100,6 +101,7 @@ class AutoSync:
         except Exception as e:  # a bug for one player must not make them due every minute
             log.exception("autosync of player %s crashed", player.id)
             report = SyncReport(SyncStatus.FAILED, player.id, error=MaimaiError(type(e).__name__))
+        log.info("autosync of player %s: %s", player.id, report.status)
         now = self.clock()
         interval = next_interval(report, previous)
         if isinstance(report.error, Maintenance):

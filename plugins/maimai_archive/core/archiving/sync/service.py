@@ -143,6 +143,7 @@ class SyncService:
         if status is None:
             return SyncReport(SyncStatus.UNBOUND, player.id)
         if status == "expired":
+            log.info("sync of player %s: the binding is expired", player.id)
             return SyncReport(SyncStatus.EXPIRED, player.id)
         if not await self.lease.acquire(player):
             return SyncReport(SyncStatus.BUSY, player.id)
@@ -151,6 +152,7 @@ class SyncService:
             try:
                 loaded = await self.store.load_sealed(player)
             except ValueError as e:  # the secret key changed: these cookies are unreadable
+                log.warning("sync of player %s: the saved cookies are unreadable (%s)", player.id, e)
                 await self.store.mark_expired(player)
                 return SyncReport(
                     SyncStatus.EXPIRED,
