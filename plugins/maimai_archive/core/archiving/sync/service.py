@@ -152,7 +152,9 @@ class SyncService:
             try:
                 loaded = await self.store.load_sealed(player)
             except ValueError as e:  # the secret key changed: these cookies are unreadable
-                log.warning("sync of player %s: the saved cookies are unreadable (%s)", player.id, e)
+                log.warning(
+                    "sync of player %s: the saved cookies are unreadable (%s)", player.id, e
+                )
                 await self.store.mark_expired(player)
                 return SyncReport(
                     SyncStatus.EXPIRED,
