@@ -20,6 +20,7 @@ from plugins.maimai_archive.core.db.models import (
     Best,
     BestChange,
     Binding,
+    GuessTally,
     Photo,
     Play,
     PlayDetail,
@@ -302,11 +303,14 @@ async def test_forget_in_batches_deletes_every_row_of_the_player_and_none_of_oth
     (photos / "a.jpg").write_bytes(b"x")
     had = await _rows_of(gone.id)
     assert all(n > 0 for n in had.values())
+    await GuessTally.create(group_id="1", qq=gone.qq, name="gone", wins=2)
+    await GuessTally.create(group_id="1", qq=kept.qq, name="kept", wins=1)
 
     deleted = await forget_player(gone, tmp_path, batch=7)
 
     assert set((await _rows_of(gone.id)).values()) == {0}
     assert not await Player.exists(id=gone.id) and not photos.exists()
-    assert deleted == sum(had.values()) + 1  # and the player row
+    assert deleted == sum(had.values()) + 2  # the player row and their /guess wins
+    assert [t.qq for t in await GuessTally.all()] == [kept.qq]
     assert await _rows_of(kept.id) == before
     assert await Play.filter(player=kept, sync_id__isnull=False).count() == synced

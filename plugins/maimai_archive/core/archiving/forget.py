@@ -19,6 +19,7 @@ from ..db.models import (
     Best,
     BestChange,
     Binding,
+    GuessTally,
     Photo,
     Play,
     PlayDetail,
@@ -47,6 +48,8 @@ async def forget_player(player: Player, data_dir: Path | None = None, batch: int
     # Rows that point at a sync run go before the runs themselves.
     for model in (BestChange, ProfileSnapshot, Best, Photo, SyncRun, Binding, WebLink):
         deleted += await _delete_batches(model, player.id, batch)
+    # /guess wins are keyed by QQ (guessing needs no archive); the name kept with them goes too.
+    deleted += await GuessTally.filter(qq=player.qq).delete()
     deleted += await Player.filter(id=player.id).delete()
     return deleted
 
