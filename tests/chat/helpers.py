@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from nonebot.adapters.onebot.v11 import GroupMessageEvent, Message, PrivateMessageEvent
 from nonebot.adapters.onebot.v11.event import Sender
@@ -88,4 +89,35 @@ def fake_renderers(monkeypatch, module) -> list[tuple]:
         for name, fake in (("render_png", fake_png), ("render_pages", fake_pages)):
             if hasattr(target, name):
                 monkeypatch.setattr(target, name, fake)
+    return calls
+
+
+SMALL_MUSIC_DATA = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "synthetic" / "music_data_small.json"
+)
+
+
+def use_small_catalogue(monkeypatch):
+    """The running app's catalogue replaced by the small synthetic song data (returned)."""
+    import json
+
+    from plugins.maimai_archive.chat.registry import app as core_app
+    from plugins.maimai_archive.core.songs.catalogue import Catalogue
+
+    data = json.loads(SMALL_MUSIC_DATA.read_text(encoding="utf-8"))
+    data.pop("_comment")
+    current = Catalogue.from_music_data(data)
+    monkeypatch.setattr(core_app(), "catalogue", current)
+    return current
+
+
+def record_png(monkeypatch, module, answer: bytes = TINY_PNG) -> list[tuple]:
+    """Replace ``module``'s render_png: each call recorded as (renderer, view, …)."""
+    calls: list[tuple] = []
+
+    async def fake_png(fn, *args):
+        calls.append((fn, *args))
+        return answer
+
+    monkeypatch.setattr(module, "render_png", fake_png)
     return calls

@@ -12,7 +12,14 @@ import pytest
 from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebug import App
 
-from .helpers import GROUP, TINY_PNG, group_message, onebot, private_message
+from .helpers import (
+    GROUP,
+    TINY_PNG,
+    group_message,
+    onebot,
+    private_message,
+    record_png,
+)
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "synthetic" / "music_data_small.json"
 TITLE = "ベータ・ステップ！"  # the only song with a cached jacket below
@@ -59,14 +66,7 @@ async def rooms(monkeypatch):
 def rendered(monkeypatch) -> list[tuple]:
     from plugins.maimai_archive.chat import guess
 
-    calls: list[tuple] = []
-
-    async def fake_png(fn, *args):
-        calls.append((fn, *args))
-        return TINY_PNG
-
-    monkeypatch.setattr(guess, "render_png", fake_png)
-    return calls
+    return record_png(monkeypatch, guess, TINY_PNG)
 
 
 async def _say(app: App, matcher, event, reply) -> None:

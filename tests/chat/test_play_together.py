@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 from nonebot.adapters.onebot.v11 import MessageSegment
 from nonebug import App
 
-from .helpers import TINY_PNG, USER, group_message, private_message
+from .helpers import TINY_PNG, USER, group_message, private_message, record_png, use_small_catalogue
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "synthetic" / "music_data_small.json"
 NOW = datetime(2025, 11, 20, 12, tzinfo=UTC)
@@ -18,28 +17,14 @@ NOW = datetime(2025, 11, 20, 12, tzinfo=UTC)
 
 @pytest.fixture
 def catalogue(monkeypatch: pytest.MonkeyPatch):
-    from plugins.maimai_archive.chat.registry import app as core_app
-    from plugins.maimai_archive.core.songs.catalogue import Catalogue
-
-    data = json.loads(SMALL.read_text(encoding="utf-8"))
-    data.pop("_comment")
-    current = Catalogue.from_music_data(data)
-    monkeypatch.setattr(core_app(), "catalogue", current)
-    return current
+    return use_small_catalogue(monkeypatch)
 
 
 @pytest.fixture
 def rendered(monkeypatch) -> list[tuple]:
     from plugins.maimai_archive.chat import play_together
 
-    calls: list[tuple] = []
-
-    async def fake_png(fn, *args):
-        calls.append((fn, *args))
-        return TINY_PNG
-
-    monkeypatch.setattr(play_together, "render_png", fake_png)
-    return calls
+    return record_png(monkeypatch, play_together, TINY_PNG)
 
 
 async def _player_with_bests(*bests: tuple[str, int, str | None]):

@@ -4,7 +4,6 @@ image rendered for real, and the image commands fetching jackets before they ren
 from __future__ import annotations
 
 import io
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebug import App
 from PIL import Image
 
-from .helpers import USER, group_message, private_message
+from .helpers import USER, group_message, private_message, record_png, use_small_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "tests" / "fixtures" / "synthetic" / "music_data_small.json"
@@ -32,28 +31,14 @@ def _png(colour: str = "red", size: int = 16) -> bytes:
 
 @pytest.fixture
 def catalogue(monkeypatch: pytest.MonkeyPatch):
-    from plugins.maimai_archive.chat.registry import app as core_app
-    from plugins.maimai_archive.core.songs.catalogue import Catalogue
-
-    data = json.loads(SMALL.read_text(encoding="utf-8"))
-    data.pop("_comment")
-    current = Catalogue.from_music_data(data)
-    monkeypatch.setattr(core_app(), "catalogue", current)
-    return current
+    return use_small_catalogue(monkeypatch)
 
 
 @pytest.fixture
 def rendered(monkeypatch) -> list[tuple]:
     from plugins.maimai_archive.chat import score_tools as rating
 
-    calls: list[tuple] = []
-
-    async def fake_png(fn, *args):
-        calls.append((fn, *args))
-        return TINY
-
-    monkeypatch.setattr(rating, "render_png", fake_png)
-    return calls
+    return record_png(monkeypatch, rating, TINY)
 
 
 async def _say(app: App, matcher, event, reply) -> None:
