@@ -3,7 +3,8 @@
 ``spec(fig)`` reads what a drawn figure holds — every panel and bar (as a box), jacket (as
 its pixels at drawn size), line (as its points) and text (its string, size and place) —
 and ``compose(spec)`` draws exactly that many of each with ``PIL.ImageDraw`` on a canvas
-of the same size and encodes it with the same encoder as the renderers (``encode_png``).
+of the same size and encodes it with the same encoder as the renderers (``encode_png``, or
+``encode_jpeg`` for a photographic page).
 No layout, no font fallback, no antialiased paths: what any way of drawing this image has
 to pay at least. Text uses the same font file at the same pixel size.
 """
@@ -24,7 +25,12 @@ from matplotlib.text import Text
 from PIL import Image, ImageDraw, ImageFont
 
 from plugins.maimai_archive.core.render import style
-from plugins.maimai_archive.core.render.engine import FontSet, encode_png
+from plugins.maimai_archive.core.render.engine import (
+    PHOTOGRAPHIC,
+    FontSet,
+    encode_jpeg,
+    encode_png,
+)
 from plugins.maimai_archive.core.render.layer import Box, Label, Layer, Line, Pixels
 
 RGB = tuple[int, int, int]
@@ -37,6 +43,7 @@ class Spec:
     images: list[tuple[Image.Image, int, int]] = field(default_factory=list)
     lines: list[tuple[list[tuple[float, float]], RGB]] = field(default_factory=list)
     texts: list[tuple[float, float, str, int, RGB]] = field(default_factory=list)
+    photographic: bool = False  # encoded as JPEG, as the renderers encode such a page
 
     def counts(self) -> str:
         return f"{len(self.boxes)} boxes, {len(self.images)} jackets, {len(self.texts)} texts"
@@ -51,7 +58,7 @@ def spec(fig: Figure) -> Spec:
     """What ``fig`` draws (ticks and labels exist only after a draw: drawn once here)."""
     FigureCanvasAgg(fig).draw()
     width, height = (round(v) for v in fig.bbox.size)
-    out = Spec((width, height))
+    out = Spec((width, height), photographic=fig.get_gid() == PHOTOGRAPHIC)
 
     def down(x: float, y: float) -> tuple[float, float]:
         return x, height - y
@@ -149,4 +156,4 @@ def compose(s: Spec) -> bytes:
         draw.line(points, fill=colour, width=2)
     for tx, ty, text, px, colour in s.texts:
         draw.text((tx, ty), text, fill=colour, font=font(px), anchor="ls")
-    return encode_png(image)
+    return encode_jpeg(image) if s.photographic else encode_png(image)

@@ -39,8 +39,12 @@ RENDER_MARKS = [
 ]
 
 
-def check_png(data: bytes, *, min_side: int = 100) -> Image.Image:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+PHOTOGRAPHIC = {"album", "photo"}  # pages of photos are JPEG (render/engine.photographic)
+
+
+def check_png(data: bytes, *, min_side: int = 100, jpeg: bool = False) -> Image.Image:
+    """A PNG (a JPEG where ``jpeg``) within the limits, not blank."""
+    assert data[:3] == b"\xff\xd8\xff" if jpeg else data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) <= MAX_PNG_BYTES
     image = Image.open(io.BytesIO(data))
     width, height = image.size

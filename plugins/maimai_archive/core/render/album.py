@@ -8,6 +8,7 @@ from ..views.play_views import AlbumPhoto, AlbumView, PlayerHeader
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
 from .draw import Canvas
+from .engine import photographic
 
 COLUMNS = 4
 THUMB_W = 270
@@ -48,7 +49,7 @@ def album_pages(view: AlbumView) -> list[Figure]:
                 HEADER_H + row * (THUMB_H + CAPTION_H + gap),
             )
         draw_footer(canvas, "maimai archive · /album <序号> 查看大图")
-        figures.append(canvas.figure)
+        figures.append(photographic(canvas.figure))
     return figures
 
 
@@ -101,4 +102,4 @@ def photo_figure(player: PlayerHeader, photo: AlbumPhoto) -> Figure:
         )
     _caption(canvas, photo, m + 12, HEADER_H + photo_h + 28, box_w, size=style.HEADING_SIZE)
     draw_footer(canvas, "maimai archive")
-    return canvas.figure
+    return photographic(canvas.figure)
