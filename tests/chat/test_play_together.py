@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from nonebot.adapters.onebot.v11 import MessageSegment
@@ -11,7 +10,6 @@ from nonebug import App
 
 from .helpers import TINY_PNG, USER, group_message, private_message, record_png, use_small_catalogue
 
-SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "synthetic" / "music_data_small.json"
 NOW = datetime(2025, 11, 20, 12, tzinfo=UTC)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +15,6 @@ from PIL import Image
 
 from .helpers import USER, group_message, private_message, record_png, use_small_catalogue
 
-REPO = Path(__file__).resolve().parents[2]
-SMALL = REPO / "tests" / "fixtures" / "synthetic" / "music_data_small.json"
 TINY = b"\x89PNG\r\n\x1a\nstub"
 NOW = datetime(2025, 11, 20, 12, tzinfo=UTC)
 COVER_HOST = "https://covers.test"
