@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from ..views.play_views import AlbumPhoto, AlbumView, PlayerHeader
 from . import style
-from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
+from .cards import FOOTER_H, HEADER_H, Grid, draw_footer, draw_header, tile_pages
 from .draw import Canvas
 from .engine import photographic
 
@@ -18,39 +18,11 @@ PER_PAGE = 24  # 6 rows
 
 
 def album_pages(view: AlbumView) -> list[Figure]:
-    photos = view.photos
-    chunks = [photos[i : i + PER_PAGE] for i in range(0, len(photos), PER_PAGE)] or [()]
-    m, gap = style.MARGIN, style.GAP
-    width = 2 * m + COLUMNS * THUMB_W + (COLUMNS - 1) * gap
-    figures = []
-    for page, chunk in enumerate(chunks, 1):
-        rows = max(1, -(-len(chunk) // COLUMNS))
-        height = HEADER_H + rows * (THUMB_H + CAPTION_H + gap) + FOOTER_H
-        canvas = Canvas(width, height)
-        subtitle = f"共 {len(photos)} 张" + (
-            f" · 第 {page}/{len(chunks)} 页" if len(chunks) > 1 else ""
-        )
-        draw_header(canvas, view.player, "相册", subtitle)
-        if not chunk:
-            canvas.text(
-                width / 2,
-                HEADER_H + 100,
-                "还没有存档的照片",
-                style.HEADING_SIZE,
-                style.TEXT_MUTED,
-                ha="center",
-            )
-        for i, photo in enumerate(chunk):
-            col, row = i % COLUMNS, i // COLUMNS
-            _thumb(
-                canvas,
-                photo,
-                m + col * (THUMB_W + gap),
-                HEADER_H + row * (THUMB_H + CAPTION_H + gap),
-            )
-        draw_footer(canvas, "maimai archive · /album <序号> 查看大图")
-        figures.append(photographic(canvas.figure))
-    return figures
+    grid = Grid(COLUMNS, PER_PAGE, THUMB_W, THUMB_H + CAPTION_H)
+    heading = ("相册", f"共 {len(view.photos)} 张")
+    texts = ("还没有存档的照片", "maimai archive · /album <序号> 查看大图")
+    pages = tile_pages(view.player, heading, view.photos, grid, _thumb, texts)
+    return [photographic(figure) for figure in pages]
 
 
 def _thumb(canvas: Canvas, photo: AlbumPhoto, x: float, y: float) -> None:
@@ -58,15 +30,7 @@ def _thumb(canvas: Canvas, photo: AlbumPhoto, x: float, y: float) -> None:
     pad = 8
     if not canvas.image(photo.path, x + pad, y + pad, THUMB_W - 2 * pad, THUMB_H - pad):
         canvas.rect(x + pad, y + pad, THUMB_W - 2 * pad, THUMB_H - pad, style.PLACEHOLDER, zorder=3)
-        canvas.text(
-            x + THUMB_W / 2,
-            y + THUMB_H / 2,
-            "照片未下载",
-            style.BODY_SIZE,
-            style.TEXT_MUTED,
-            ha="center",
-            va="center_baseline",
-        )
+        canvas.note(x + THUMB_W / 2, y + THUMB_H / 2, "照片未下载", va="center_baseline")
     canvas.badge(x + pad + 4, y + pad + 4, f"#{photo.number}", "#4a4e69")
     _caption(canvas, photo, x + pad, y + THUMB_H + 22, THUMB_W - 2 * pad)
 
@@ -92,14 +56,7 @@ def photo_figure(player: PlayerHeader, photo: AlbumPhoto) -> Figure:
     box_w = width - 2 * m - 24
     if not canvas.image(photo.path, m + 12, HEADER_H + 12, box_w, photo_h - 12):
         canvas.rect(m + 12, HEADER_H + 12, box_w, photo_h - 12, style.PLACEHOLDER, zorder=3)
-        canvas.text(
-            width / 2,
-            HEADER_H + photo_h / 2,
-            "照片未下载",
-            style.HEADING_SIZE,
-            style.TEXT_MUTED,
-            ha="center",
-        )
+        canvas.note(width / 2, HEADER_H + photo_h / 2, "照片未下载", style.HEADING_SIZE)
     _caption(canvas, photo, m + 12, HEADER_H + photo_h + 28, box_w, size=style.HEADING_SIZE)
     draw_footer(canvas, "maimai archive")
     return photographic(canvas.figure)

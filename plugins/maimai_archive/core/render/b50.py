@@ -50,14 +50,7 @@ def b50_figure(view: B50View) -> Figure:
         y += SECTION_HEAD
         if not entries:
             canvas.panel(m, y, width - 2 * m, TILE_H)
-            canvas.text(
-                width / 2,
-                y + TILE_H / 2 + 6,
-                "没有成绩",
-                style.BODY_SIZE,
-                style.TEXT_MUTED,
-                ha="center",
-            )
+            canvas.note(width / 2, y + TILE_H / 2 + 6, "没有成绩")
         for i, entry in enumerate(entries):
             col, row = i % COLUMNS, i // COLUMNS
             _tile(canvas, entry, i + 1, m + col * (TILE_W + gap), y + row * (TILE_H + gap))
@@ -77,14 +70,7 @@ def _tile(canvas: Canvas, e: B50Tile, rank_no: int, x: float, y: float) -> None:
     inner = x + TILE_W - 8 - left
     canvas.text(left, y + 24, chart.title, style.SMALL_SIZE + 1, max_width=inner)
     canvas.text(left, y + 48, format_achievement(e.achievement), 12, bold=True)
-    canvas.text(
-        x + TILE_W - 10,
-        y + 48,
-        style.rank_label(e.rank),
-        style.SMALL_SIZE + 1,
-        style.rank_colour(e.rank),
-        ha="right",
-    )
+    canvas.rank(x + TILE_W - 10, y + 48, e.rank, style.SMALL_SIZE + 1, ha="right")
     const = "—" if chart.constant is None else f"{chart.constant // 10}.{chart.constant % 10}"
     canvas.text(
         left, y + 70, f"{const} → {e.rating}", style.SMALL_SIZE + 1, style.ACCENT, bold=True

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, TypeVar
+
 from matplotlib.figure import Figure
 
 from ..game import format_achievement
 from ..views.play_views import PlayCard, PlayDetailView, PlayerHeader, RecentView
 from . import style
-from .draw import Canvas, fit, format_dx, stars
+from .draw import Canvas, fit, format_dx, pages_of, stars
 
 CARD_W = 560
 CARD_H = 156
@@ -15,6 +18,7 @@ COLUMNS = 2
 CARDS_PER_PAGE = 20  # 10 rows: well under the 4000 px limit
 HEADER_H = 96
 FOOTER_H = 36
+T = TypeVar("T")
 
 
 def draw_header(canvas: Canvas, player: PlayerHeader, title: str, subtitle: str = "") -> None:
@@ -66,9 +70,7 @@ def draw_card(canvas: Canvas, card: PlayCard, x: float, y: float, w: float = CAR
 
     ach = canvas.text(left, y + 96, format_achievement(card.achievement), 22, bold=True)
     rank_x = left + ach + 10
-    canvas.text(
-        rank_x, y + 96, style.rank_label(card.rank), 18, style.rank_colour(card.rank), bold=True
-    )
+    canvas.rank(rank_x, y + 96, card.rank, 18, bold=True)
     # The record marks sit above the rating, right to left: the DX row has no room for a
     # label after five stars once both lamps are lit.
     edge = right
@@ -96,32 +98,46 @@ def draw_card(canvas: Canvas, card: PlayCard, x: float, y: float, w: float = CAR
 
 def recent_pages(view: RecentView) -> list[Figure]:
     """One figure per page of at most ``CARDS_PER_PAGE`` cards."""
-    cards = view.cards
-    chunks = [cards[i : i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)] or [()]
+    grid = Grid(COLUMNS, CARDS_PER_PAGE, CARD_W, CARD_H)
+    heading = ("最近游玩", f"最近 {len(view.cards)} 次游玩")
+    texts = ("还没有游玩记录", "maimai archive · /play <序号> 查看详情")
+    return tile_pages(view.player, heading, view.cards, grid, draw_card, texts)
+
+
+class Grid(NamedTuple):
+    columns: int
+    per_page: int
+    tile_w: int
+    tile_h: int
+
+
+def tile_pages(
+    player: PlayerHeader,
+    heading: tuple[str, str],
+    items: Sequence[T],
+    grid: Grid,
+    draw: Callable[[Canvas, T, float, float], None],
+    texts: tuple[str, str],
+) -> list[Figure]:
+    """Tiles in a grid, a page at a time: ``heading`` is (title, what the count says),
+    ``texts`` (what an empty page says, the footer)."""
+    (title, count), (empty, footer) = heading, texts
+    chunks = pages_of(items, grid.per_page)
     m, gap = style.MARGIN, style.GAP
-    width = 2 * m + COLUMNS * CARD_W + (COLUMNS - 1) * gap
+    width = 2 * m + grid.columns * grid.tile_w + (grid.columns - 1) * gap
     figures = []
     for page, chunk in enumerate(chunks, 1):
-        rows = max(1, -(-len(chunk) // COLUMNS))
-        height = HEADER_H + rows * (CARD_H + gap) + FOOTER_H
-        canvas = Canvas(width, height)
-        subtitle = f"最近 {len(cards)} 次游玩"
-        if len(chunks) > 1:
-            subtitle += f" · 第 {page}/{len(chunks)} 页"
-        draw_header(canvas, view.player, "最近游玩", subtitle)
+        rows = max(1, -(-len(chunk) // grid.columns))
+        canvas = Canvas(width, HEADER_H + rows * (grid.tile_h + gap) + FOOTER_H)
+        pages = f" · 第 {page}/{len(chunks)} 页" if len(chunks) > 1 else ""
+        draw_header(canvas, player, title, count + pages)
         if not chunk:
-            canvas.text(
-                width / 2,
-                HEADER_H + 80,
-                "还没有游玩记录",
-                style.HEADING_SIZE,
-                style.TEXT_MUTED,
-                ha="center",
-            )
-        for i, card in enumerate(chunk):
-            col, row = i % COLUMNS, i // COLUMNS
-            draw_card(canvas, card, m + col * (CARD_W + gap), HEADER_H + row * (CARD_H + gap))
-        draw_footer(canvas, "maimai archive · /play <序号> 查看详情")
+            canvas.note(width / 2, HEADER_H + 80, empty, style.HEADING_SIZE)
+        for i, item in enumerate(chunk):
+            col, row = i % grid.columns, i // grid.columns
+            x, y = m + col * (grid.tile_w + gap), HEADER_H + row * (grid.tile_h + gap)
+            draw(canvas, item, x, y)
+        draw_footer(canvas, footer)
         figures.append(canvas.figure)
     return figures
 
@@ -173,14 +189,7 @@ def _judgement_table(
             bold=True,
         )
     if not view.judgements:
-        canvas.text(
-            x + w / 2,
-            y + h / 2 + 10,
-            "这次游玩没有判定明细",
-            style.BODY_SIZE,
-            style.TEXT_MUTED,
-            ha="center",
-        )
+        canvas.note(x + w / 2, y + h / 2 + 10, "这次游玩没有判定明细")
         return
     for r, row in enumerate(JUDGE_ROWS):
         ry = head_y + 32 * (r + 1)
@@ -243,9 +252,7 @@ def _previous_plays(
             x + 18, ry, f"{play.played_at:%Y/%m/%d %H:%M}", style.BODY_SIZE, style.TEXT_MUTED
         )
         canvas.text(x + 220, ry, format_achievement(play.achievement), style.BODY_SIZE, bold=True)
-        canvas.text(
-            x + 340, ry, style.rank_label(play.rank), style.BODY_SIZE, style.rank_colour(play.rank)
-        )
+        canvas.rank(x + 340, ry, play.rank)
         lamps = " ".join(filter(None, (style.fc_label(play.fc), style.fs_label(play.fs))))
         canvas.text(x + 420, ry, lamps, style.BODY_SIZE, style.TEXT_MUTED)
         canvas.text(

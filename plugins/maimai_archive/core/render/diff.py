@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from matplotlib.figure import Figure
 
 from ..game import format_achievement
 from ..views.play_views import ChartRef, DiffEntry, DiffView
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
-from .draw import Canvas
+from .draw import Canvas, pages_of
 
 WIDTH = 1200
 ROW_H = 64
@@ -21,7 +23,7 @@ def diff_pages(view: DiffView) -> list[Figure]:
     """One figure per page of at most ``ROWS_PER_PAGE`` changed charts; the charts that left
     the B50 follow on the last page."""
     entries = view.entries
-    chunks = [entries[i : i + ROWS_PER_PAGE] for i in range(0, len(entries), ROWS_PER_PAGE)] or [()]
+    chunks = pages_of(entries, ROWS_PER_PAGE)
     figures = []
     for page, chunk in enumerate(chunks, 1):
         last = page == len(chunks)
@@ -73,19 +75,12 @@ def _summary(canvas: Canvas, view: DiffView, y: float) -> None:
         canvas.text(x, y + 68, str(value), 20, style.ACCENT, ha="right", bold=True)
 
 
-def _entries(canvas: Canvas, entries: tuple[DiffEntry, ...], y: float, h: float) -> None:
+def _entries(canvas: Canvas, entries: Sequence[DiffEntry], y: float, h: float) -> None:
     m = style.MARGIN
     w = canvas.width - 2 * m
     canvas.panel(m, y, w, h)
     if not entries:
-        canvas.text(
-            canvas.width / 2,
-            y + 44,
-            "这段时间没有新的最佳成绩",
-            style.HEADING_SIZE,
-            style.TEXT_MUTED,
-            ha="center",
-        )
+        canvas.note(canvas.width / 2, y + 44, "这段时间没有新的最佳成绩", style.HEADING_SIZE)
         return
     for i, entry in enumerate(entries):
         ry = y + 10 + i * ROW_H

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -23,6 +25,8 @@ from ..views.play_views import ChartRef
 from . import style
 from .engine import new_figure
 from .layer import Box, Label, Layer, Line, Pixels
+
+T = TypeVar("T")
 
 # Text size in points → pixels at the figure's dpi.
 _PT = style.DPI / 72
@@ -86,6 +90,11 @@ def _keep(img: Image.Image, thumb: Path) -> None:
         os.replace(partial, thumb)
     except OSError:
         pass
+
+
+def pages_of(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """The items a page each of at most ``size``; one empty page when there are none."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [()]
 
 
 class Canvas:
@@ -159,6 +168,25 @@ class Canvas:
         # The CJK font ships one weight: bold is a thin stroke in the text's own colour.
         self.layer.add(Label(x, y, text, size, colour, ha, va, bold), zorder)
         return text_width(text, size)
+
+    def note(
+        self, x: float, y: float, text: str, size: float = style.BODY_SIZE, va: str = "baseline"
+    ) -> None:
+        """A muted line centred on x: what an image says where it has nothing to show."""
+        self.text(x, y, text, size, style.TEXT_MUTED, ha="center", va=va)
+
+    def rank(
+        self,
+        x: float,
+        y: float,
+        code: str,
+        size: float = style.BODY_SIZE,
+        ha: str = "left",
+        bold: bool = False,
+    ) -> float:
+        """A rank (SSS+, AA…) in its own colour; returns its width."""
+        label = style.rank_label(code)
+        return self.text(x, y, label, size, style.rank_colour(code), ha=ha, bold=bold)
 
     def badge(
         self,

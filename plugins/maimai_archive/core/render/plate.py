@@ -9,7 +9,7 @@ from ..game import format_achievement
 from ..views.progress_views import PlateMissing, PlateView
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
-from .draw import Canvas, _difficulty_label
+from .draw import Canvas, _difficulty_label, pages_of
 
 WIDTH = 1200
 COUNTS_H = 64
@@ -21,7 +21,7 @@ MAX_PAGES = 3
 
 def plate_pages(view: PlateView) -> list[Figure]:
     per_page = COLUMNS * ROWS
-    chunks = [view.missing[i : i + per_page] for i in range(0, len(view.missing), per_page)] or [()]
+    chunks = pages_of(view.missing, per_page)
     shown = chunks[:MAX_PAGES]
     hidden = len(view.missing) - sum(len(c) for c in shown)
     figures = []

@@ -25,14 +25,7 @@ def raise_figure(view: RaiseView) -> Figure:
     y = HEADER_H + 8
     if not view.rows:
         canvas.panel(m, y, WIDTH - 2 * m, ROW_H)
-        canvas.text(
-            WIDTH / 2,
-            y + ROW_H / 2 + 6,
-            "每张谱面都已到顶，没有可推的分了",
-            style.BODY_SIZE,
-            style.TEXT_MUTED,
-            ha="center",
-        )
+        canvas.note(WIDTH / 2, y + ROW_H / 2 + 6, "每张谱面都已到顶，没有可推的分了")
     for i, row in enumerate(view.rows):
         _row(canvas, row, i + 1, m, y, WIDTH - 2 * m)
         y += ROW_H + gap

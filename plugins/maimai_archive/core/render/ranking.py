@@ -64,12 +64,10 @@ def ranking_figure(view: RankingView) -> Figure:
             style.SMALL_SIZE,
             style.TEXT_MUTED,
         )
-    canvas.text(
+    canvas.note(
         canvas.width / 2,
         canvas.height - 14,
         "maimai archive · 发送 /privacy public 加入排行",
         style.SMALL_SIZE,
-        style.TEXT_MUTED,
-        ha="center",
     )
     return canvas.figure

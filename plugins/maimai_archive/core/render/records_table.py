@@ -44,14 +44,7 @@ def records_figure(view: RecordsView) -> Figure:
     for label, dx, align in COLUMNS:
         canvas.text(x + dx, y + 28, label, style.SMALL_SIZE, style.TEXT_MUTED, ha=align)
     if not rows:
-        canvas.text(
-            WIDTH / 2,
-            y + 40 + ROW_H,
-            "这一页没有记录",
-            style.BODY_SIZE,
-            style.TEXT_MUTED,
-            ha="center",
-        )
+        canvas.note(WIDTH / 2, y + 40 + ROW_H, "这一页没有记录")
     for i, card in enumerate(rows):
         ry = y + 40 + i * ROW_H
         if i % 2 == 0:
@@ -72,14 +65,7 @@ def records_figure(view: RecordsView) -> Figure:
             ha="right",
             bold=card.new_record,
         )
-        canvas.text(
-            x + 910,
-            base,
-            style.rank_label(card.rank),
-            style.BODY_SIZE,
-            style.rank_colour(card.rank),
-            ha="center",
-        )
+        canvas.rank(x + 910, base, card.rank, ha="center")
         lamps = " ".join(filter(None, (style.fc_label(card.fc), style.fs_label(card.fs))))
         canvas.text(x + 950, base, lamps, style.SMALL_SIZE, style.TEXT_MUTED)
         canvas.text(

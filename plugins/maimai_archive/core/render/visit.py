@@ -9,7 +9,7 @@ from ..game import format_achievement
 from ..views.progress_views import VisitPlay, VisitView
 from . import style
 from .cards import FOOTER_H, HEADER_H, draw_footer, draw_header
-from .draw import Canvas
+from .draw import Canvas, pages_of
 
 WIDTH = 1200
 SUMMARY_H = 112
@@ -24,9 +24,7 @@ def visits_pages(views: tuple[VisitView, ...]) -> list[Figure]:
 
 
 def visit_pages(view: VisitView) -> list[Figure]:
-    chunks = [
-        view.plays[i : i + ROWS_PER_PAGE] for i in range(0, len(view.plays), ROWS_PER_PAGE)
-    ] or [()]
+    chunks = pages_of(view.plays, ROWS_PER_PAGE)
     figures = []
     for page, chunk in enumerate(chunks):
         last = page == len(chunks) - 1
@@ -112,14 +110,7 @@ def _row(canvas: Canvas, play: VisitPlay, number: int, y: float) -> None:
     canvas.text(m + 140 + badge, base, play.chart.title, style.BODY_SIZE, max_width=560 - badge)
     ach_x = m + 720
     canvas.text(ach_x, base, format_achievement(play.achievement), style.BODY_SIZE, bold=True)
-    canvas.text(
-        ach_x + 92,
-        base,
-        style.rank_label(play.rank),
-        style.BODY_SIZE,
-        style.rank_colour(play.rank),
-        bold=True,
-    )
+    canvas.rank(ach_x + 92, base, play.rank, bold=True)
     cursor: float = ach_x + 150
     for label, colour in (
         (style.fc_label(play.fc), style.fc_colour(play.fc)),
@@ -143,11 +134,4 @@ def _photos(canvas: Canvas, view: VisitView, y: float) -> None:
         top = y + (i // PHOTOS_PER_ROW) * (PHOTO_H + style.GAP)
         if not canvas.image(path, x, top, PHOTO_W, PHOTO_H):
             canvas.rect(x, top, PHOTO_W, PHOTO_H, style.PLACEHOLDER, zorder=3)
-            canvas.text(
-                x + PHOTO_W / 2,
-                top + PHOTO_H / 2,
-                "照片缺失",
-                style.SMALL_SIZE,
-                style.TEXT_MUTED,
-                ha="center",
-            )
+            canvas.note(x + PHOTO_W / 2, top + PHOTO_H / 2, "照片缺失", style.SMALL_SIZE)
