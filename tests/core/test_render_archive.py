@@ -62,18 +62,22 @@ def test_rating_curve(view):
 
 def _play(i: int) -> VisitPlay:
     return VisitPlay(
-        CHARTS[i % 4],
-        T0 + timedelta(minutes=4 * i),
-        i % 4 + 1,
-        1_005_000 - 3_000 * i,
-        "sss",
-        "fcp" if i % 3 else None,
-        "fsd" if i % 5 == 0 else None,
-        i % 2 == 0,
-        300 - i,
-        14000 + i,
-        10 + i,
-        20 - i % 7,
+        number=i + 1,
+        chart=CHARTS[i % 4],
+        played_at=T0 + timedelta(minutes=4 * i),
+        track=i % 4 + 1,
+        achievement=1_005_000 - 3_000 * i,
+        rank="sss",
+        fc="fcp" if i % 3 else None,
+        fs="fsd" if i % 5 == 0 else None,
+        dx_score=2000 - i,
+        dx_score_max=2400,
+        dx_stars=i % 6,
+        new_record=i % 2 == 0,
+        rating=300 - i,
+        rating_after=14000 + i,
+        fast=10 + i,
+        late=20 - i % 7,
     )
 
 

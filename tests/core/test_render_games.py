@@ -16,12 +16,8 @@ from plugins.maimai_archive.core.render.engine import render_png_sync
 from plugins.maimai_archive.core.render.fortune_card import fortune_figure
 from plugins.maimai_archive.core.render.guess_clue import guess_clue_figure
 from plugins.maimai_archive.core.render.random_card import random_card_figure
-from plugins.maimai_archive.core.views.game_views import (
-    FortuneView,
-    GuessClueView,
-    RandomBest,
-    RandomChartView,
-)
+from plugins.maimai_archive.core.views.chart_views import ChartBest
+from plugins.maimai_archive.core.views.game_views import FortuneView, GuessClueView, RandomChartView
 from plugins.maimai_archive.core.views.play_views import ChartRef
 from tests.core.test_render_support import RENDER_MARKS, check_png
 
@@ -62,7 +58,7 @@ def _random_view(jacket: Path | None, **kw) -> RandomChartView:
         "bpm": 180.0,
         "asked": "13+ · 未SSS",
         "player": "玩家",
-        "best": RandomBest(998_765, "fcp", "fs"),
+        "best": ChartBest(998_765, "fcp", "fs"),
     }
     return RandomChartView(**(base | kw))
 

@@ -16,7 +16,8 @@ from ..queries.best_scores import current_scores
 from ..rating import RaiseStep, Score, b50, what_raises
 from ..songs.catalogue import Catalogue
 from ..songs.data import Chart
-from ..views.game_views import RandomBest, RandomChartView
+from ..views.chart_views import ChartBest
+from ..views.game_views import RandomChartView
 
 if TYPE_CHECKING:
     from ..db.models import Player
@@ -132,7 +133,7 @@ def random_view(
         bpm=song.bpm if song else None,
         asked=ask.label,
         player=player_name,
-        best=RandomBest(best.achievement, best.fc, best.fs) if best else None,
+        best=ChartBest(best.achievement, best.fc, best.fs) if best else None,
         target=step.target if step else None,
         gain=step.gain if step else None,
     )

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import cast
+from typing import Any, NamedTuple, cast
 
 from ..db.models import Best, BestChange, Photo, Play, PlayDetail, Player, ProfileSnapshot, SyncRun
 from ..game import ChartType
@@ -42,8 +42,41 @@ RECENT_MAX = 50
 PREVIOUS_MAX = 12
 RECORDS_PAGE_SIZE = 25
 
+
+class PlayRow(NamedTuple):
+    """A play as plain values (a visit, a page of plays): no model built per row."""
+
+    id: int
+    played_unix: int
+    played_at: datetime
+    track: int
+    title: str
+    type: str
+    difficulty: str
+    level: str | None
+    achievement: int
+    rank: str
+    fc: str | None
+    fs: str | None
+    dx_score: int
+    dx_score_max: int | None
+    dx_stars: int
+    new_record: bool
+    new_dx_record: bool
+    place: int | None
+    chart_key: str
+    song_id: int | None
+
+    @property
+    def at(self) -> datetime:
+        """The play's own second (its idx), on the site's clock."""
+        return datetime.fromtimestamp(self.played_unix, SITE_TZ)
+
+
+PLAY_ROW_FIELDS = PlayRow._fields
+
 # The fields a play, best or best change shares: enough to find its chart.
-ChartRow = Play | Best | BestChange | ScoreRow | UndoRow
+ChartRow = Play | Best | BestChange | ScoreRow | UndoRow | PlayRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,24 +143,22 @@ def header(player: Player) -> PlayerHeader:
 
 
 def _card(archive: QueryContext, play: Play, number: int) -> PlayCard:
+    return PlayCard(number=number, **card_fields(archive, play))
+
+
+# What a card shows of a play as it is stored.
+CARD_COPIES = tuple(
+    "track achievement rank fc fs dx_score dx_score_max dx_stars new_record new_dx_record place".split()
+)
+
+
+def card_fields(archive: QueryContext, play: Play | PlayRow) -> dict[str, Any]:
+    """What a play's card shows (a visit's play adds its detail to these)."""
     chart = archive.chart(play)
-    return PlayCard(
-        number=number,
-        chart=archive.ref(play, chart),
-        played_at=local(play.played_at),
-        track=play.track,
-        achievement=play.achievement,
-        rank=play.rank,
-        fc=play.fc,
-        fs=play.fs,
-        dx_score=play.dx_score,
-        dx_score_max=play.dx_score_max,
-        dx_stars=play.dx_stars,
-        new_record=play.new_record,
-        new_dx_record=play.new_dx_record,
-        rating=archive.rating_of(chart, play.achievement),
-        place=play.place,
-    )
+    shown = {name: getattr(play, name) for name in CARD_COPIES}
+    played_at = local(play.played_at)
+    rating = archive.rating_of(chart, play.achievement)
+    return shown | {"chart": archive.ref(play, chart), "played_at": played_at, "rating": rating}
 
 
 def same_chart(play: Play) -> dict[str, object]:
@@ -231,24 +262,15 @@ def _b50_view(player: Player, archive: QueryContext, scores: Scores, as_of: date
 
 async def archive_start(player: Player) -> datetime | None:
     """The earliest moment the archive knows anything about the player."""
-    firsts = [
-        await SyncRun.filter(player=player)
-        .order_by("started_at")
-        .first()
-        .values_list("started_at", flat=True),
-        await Play.filter(player=player)
-        .order_by("played_unix")
-        .first()
-        .values_list("played_at", flat=True),
-        await Best.filter(player=player)
-        .order_by("updated_at")
-        .first()
-        .values_list("updated_at", flat=True),
-        await BestChange.filter(player=player)
-        .order_by("changed_at")
-        .first()
-        .values_list("changed_at", flat=True),
-    ]
+    firsts = []
+    for model, moment, order in (
+        (SyncRun, "started_at", "started_at"),
+        (Play, "played_at", "played_unix"),  # played_unix is the indexed order
+        (Best, "updated_at", "updated_at"),
+        (BestChange, "changed_at", "changed_at"),
+    ):
+        query = model.filter(player=player).order_by(order).first()
+        firsts.append(await query.values_list(moment, flat=True))
     known = [cast(datetime, t) for t in firsts if t is not None]
     return min(known) if known else None
 

@@ -8,62 +8,24 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from ..db.models import Photo, Play, PlayDetail, Player
 from ..views.progress_views import VisitPlay, VisitView
-from .plays import SITE_TZ, QueryContext, header, local
+from .plays import PLAY_ROW_FIELDS, SITE_TZ, PlayRow, QueryContext, card_fields, header, local
 
 VISIT_GAP = 3600  # seconds between two plays of one visit (less than)
 WINDOW = 6 * 3600  # first read around the asked moment; grows while a visit touches its edge
 
-_FIELDS = (
-    "id",
-    "played_unix",
-    "played_at",
-    "track",
-    "title",
-    "type",
-    "difficulty",
-    "level",
-    "achievement",
-    "rank",
-    "fc",
-    "fs",
-    "new_record",
-    "chart_key",
-    "song_id",
-    "dx_score_max",
-)
 
-
-class _Play(NamedTuple):  # the attributes QueryContext.chart/ref read from a play
-    id: int
-    played_unix: int
-    played_at: datetime
-    track: int
-    title: str
-    type: str
-    difficulty: str
-    level: str | None
-    achievement: int
-    rank: str
-    fc: str | None
-    fs: str | None
-    new_record: bool
-    chart_key: str
-    song_id: int | None
-    dx_score_max: int | None
-
-
-async def _plays(player: Player, lo: int, hi: int) -> list[_Play]:
+async def _plays(player: Player, lo: int, hi: int) -> list[PlayRow]:
     """Plays in [lo, hi] (unix), widened until no visit crosses an edge."""
     while True:
         rows = [
-            _Play(*r)
+            PlayRow(*r)
             for r in await Play.filter(player=player, played_unix__gte=lo, played_unix__lte=hi)
             .order_by("played_unix")
-            .values_list(*_FIELDS)
+            .values_list(*PLAY_ROW_FIELDS)
         ]
         if not rows:
             return rows
@@ -89,8 +51,8 @@ async def _plays(player: Player, lo: int, hi: int) -> list[_Play]:
             hi = rows[-1].played_unix + VISIT_GAP
 
 
-def split_visits(plays: list[_Play]) -> list[list[_Play]]:
-    visits: list[list[_Play]] = []
+def split_visits(plays: list[PlayRow]) -> list[list[PlayRow]]:
+    visits: list[list[PlayRow]] = []
     for play in plays:
         if visits and play.played_unix - visits[-1][-1].played_unix < VISIT_GAP:
             visits[-1].append(play)
@@ -142,30 +104,17 @@ async def visit_views(
 def _view(
     player: Player,
     archive: QueryContext,
-    visit: list[_Play],
+    visit: list[PlayRow],
     details: dict[int, tuple[Any, ...]],
     photos: tuple[Path, ...],
     heading: str,
 ) -> VisitView:
     plays = []
-    for p in visit:
-        chart = archive.chart(cast(Any, p))  # a row tuple with the fields of a Play
+    for number, p in enumerate(visit, 1):
         rating_after, _, fast, late = details.get(p.id, (None, None, None, None))
+        fields = card_fields(archive, p)
         plays.append(
-            VisitPlay(
-                chart=archive.ref(cast(Any, p), chart),
-                played_at=local(p.played_at),
-                track=p.track,
-                achievement=p.achievement,
-                rank=p.rank,
-                fc=p.fc,
-                fs=p.fs,
-                new_record=p.new_record,
-                rating=archive.rating_of(chart, p.achievement),
-                rating_after=rating_after,
-                fast=fast,
-                late=late,
-            )
+            VisitPlay(number=number, **fields, rating_after=rating_after, fast=fast, late=late)
         )
     detailed = [details[p.id] for p in visit if p.id in details]
     with_rating = [d for d in detailed if d[0] is not None]
@@ -195,7 +144,7 @@ def _view(
 
 
 async def _photos(
-    player: Player, archive: QueryContext, visits: list[list[_Play]]
+    player: Player, archive: QueryContext, visits: list[list[PlayRow]]
 ) -> dict[int, list[Path]]:
     """The downloaded photos taken during (or within the gap of) a visit, by visit."""
     lo = datetime.combine(local(visits[0][0].played_at).date(), time.min, SITE_TZ)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .chart_views import ChartBest
 from .play_views import ChartRef
 
 
@@ -33,13 +34,6 @@ class FortuneView:
 
 
 @dataclass(frozen=True, slots=True)
-class RandomBest:
-    achievement: int
-    fc: str | None = None
-    fs: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class RandomChartView:
     chart: ChartRef
     song_id: int
@@ -49,6 +43,6 @@ class RandomChartView:
     bpm: float | None
     asked: str  # what narrowed the pick ("13+ · 未SSS"); empty: any chart
     player: str | None  # the asker's name when they have an archive
-    best: RandomBest | None
+    best: ChartBest | None  # the asker's best on it
     target: int | None = None  # 推分: the achievement to reach …
     gain: int | None = None  # … and what it adds to the rating

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .play_views import ChartRef, PlayerHeader
+from .play_views import ChartRef, PlayCard, PlayerHeader
 
 # --- /history: the rating curve ---------------------------------------------------------------
 
@@ -37,17 +37,10 @@ class RatingCurveView:
 
 
 @dataclass(frozen=True, slots=True)
-class VisitPlay:
-    chart: ChartRef
-    played_at: datetime
-    track: int
-    achievement: int
-    rank: str
-    fc: str | None
-    fs: str | None
-    new_record: bool
-    rating: int | None  # the chart's rating at this achievement
-    rating_after: int | None  # DX rating after the play (detail page)
+class VisitPlay(PlayCard):
+    """A play of a visit: its card, and what its detail page added."""
+
+    rating_after: int | None = None  # DX rating after the play (detail page)
     fast: int | None = None
     late: int | None = None
 

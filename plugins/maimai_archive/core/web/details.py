@@ -10,23 +10,13 @@ from typing import cast
 from ..db.models import Photo, Play
 from ..queries import plates
 from ..queries.attempts import chart_attempts_view
-from ..queries.plays import SITE_TZ, b50_view, header, play_detail_view
+from ..queries.plays import PLAY_ROW_FIELDS, SITE_TZ, PlayRow, b50_view, header, play_detail_view
 from ..views.play_views import B50Tile, PlayCard
 from . import stats
-from .layout import (
-    achievement,
-    chart_cell,
-    diff_badge,
-    e,
-    lamps,
-    layout,
-    level_text,
-    rank_text,
-    table,
-    when,
-)
+from .layout import e, layout, table, when
 from .overview import Ctx
-from .play_listing import FIELDS, PlayRow, shown
+from .play_cells import achievement, chart_cell, diff_badge, lamps, level_text, rank_text
+from .play_listing import shown
 from .svg import calendar
 
 JUDGEMENT_ROWS = ("tap", "hold", "slide", "touch", "break")
@@ -124,7 +114,7 @@ async def chart_page(ctx: Ctx, q: Mapping[str, str]) -> str | None:
         PlayRow(*r)
         for r in await Play.filter(player_id=ctx.player.id, chart_key=key)
         .order_by("-played_unix")
-        .values_list(*FIELDS)
+        .values_list(*PLAY_ROW_FIELDS)
     ]
     attempts = [
         (

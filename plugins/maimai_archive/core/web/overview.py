@@ -12,20 +12,8 @@ from ..queries import visits
 from ..queries.curve import rating_curve_view
 from ..queries.plays import QueryContext, header
 from . import stats
-from .layout import (
-    Here,
-    achievement,
-    chart_cell,
-    diff_badge,
-    e,
-    lamps,
-    layout,
-    level_text,
-    pager,
-    rank_text,
-    table,
-    when,
-)
+from .layout import Here, e, layout, pager, table, when
+from .play_cells import achievement, chart_cell, diff_badge, lamps, level_text, rank_text
 from .play_listing import PlayFilter, ShownPlay, play_page
 from .svg import rating_curve
 

@@ -8,14 +8,14 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from ..db.models import Play, Player
 from ..game import FC, FS, Difficulty, Rank
-from ..queries.plays import SITE_TZ, QueryContext
+from ..queries.plays import PLAY_ROW_FIELDS, SITE_TZ, PlayRow, QueryContext
 from ..songs.search import Verdict, decide
 
 PAGE_SIZE = 50
@@ -81,32 +81,6 @@ def _date(text: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         return None
-
-
-class PlayRow(NamedTuple):
-    id: int
-    played_unix: int
-    track: int
-    title: str
-    type: str
-    difficulty: str
-    level: str | None
-    achievement: int
-    dx_score: int
-    dx_score_max: int | None
-    rank: str
-    fc: str | None
-    fs: str | None
-    new_record: bool
-    chart_key: str
-    song_id: int | None
-
-    @property
-    def at(self) -> datetime:
-        return datetime.fromtimestamp(self.played_unix, SITE_TZ)
-
-
-FIELDS = PlayRow._fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +169,10 @@ async def play_page(
         order = ("-played_unix",) if f.sort == "date" else ("-achievement", "-played_unix")
         rows = [
             PlayRow(*r)
-            for r in await qs.order_by(*order).offset(offset).limit(page_size).values_list(*FIELDS)
+            for r in await qs.order_by(*order)
+            .offset(offset)
+            .limit(page_size)
+            .values_list(*PLAY_ROW_FIELDS)
         ]
     return PlayPage(tuple(shown(archive, r) for r in rows), total, page, pages)
 
@@ -212,5 +189,7 @@ async def _by_rating(
         return (archive.rating_of(charts[r[1]], r[2]) or 0, r[2], r[3])
 
     page_ids = [r[0] for r in sorted(keys, key=rating, reverse=True)[offset : offset + size]]
-    by_id = {r[0]: PlayRow(*r) for r in await Play.filter(id__in=page_ids).values_list(*FIELDS)}
+    by_id = {
+        r[0]: PlayRow(*r) for r in await Play.filter(id__in=page_ids).values_list(*PLAY_ROW_FIELDS)
+    }
     return [by_id[i] for i in page_ids]
