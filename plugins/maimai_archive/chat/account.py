@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
-from typing import Annotated
 
 from nonebot.adapters.onebot.v11 import (
     Bot,
     GroupMessageEvent,
-    Message,
     MessageEvent,
     MessageSegment,
 )
 from nonebot.log import logger
 from nonebot.matcher import Matcher
-from nonebot.params import ArgPlainText, CommandArg
+from nonebot.params import ArgPlainText
 
 from ..core import (
     BindingError,
@@ -26,8 +24,8 @@ from ..core import (
 )
 from .bind_proxy import bind_alone
 from .registry import NOT_BOUND, app, command, is_group, player_of, qq_of, within_limit
+from .request import Arg
 
-Arg = Annotated[Message, CommandArg()]
 GROUP = "账号"
 
 bind = command(

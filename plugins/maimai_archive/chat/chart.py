@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from nonebot.adapters import Bot, Message
+from nonebot.adapters import Bot
 from nonebot.adapters.onebot.v11 import Event
 from nonebot.adapters.onebot.v11 import Message as OneBotMessage
 from nonebot.matcher import Matcher
-from nonebot.params import Command, CommandArg
+from nonebot.params import Command
 from nonebot.permission import SUPERUSER
 from nonebot.typing import T_State
 
@@ -32,6 +32,7 @@ from ..core import (
     reload_aliases,
 )
 from .registry import app, command, image, player_of, qq_of, render_pages, render_png
+from .request import Arg
 from .song_pick import EMPTY_CATALOGUE, group_line, not_found_text, pick_reply, pick_song
 
 GROUP = "曲库"
@@ -86,7 +87,7 @@ async def _(
     event: Event,
     matcher: Matcher,
     state: T_State,
-    arg: Annotated[Message, CommandArg()],
+    arg: Arg,
     cmd: Annotated[tuple[str, ...], Command()],
 ) -> None:
     query = arg.extract_plain_text().strip()
@@ -118,7 +119,7 @@ def parse_charts_args(text: str) -> tuple[str, ChartType | None, Difficulty | No
 
 
 @charts_cmd.handle()
-async def _(event: Event, arg: Annotated[Message, CommandArg()]) -> None:
+async def _(event: Event, arg: Arg) -> None:
     parsed = parse_charts_args(arg.extract_plain_text())
     if parsed is None:
         await charts_cmd.finish(
@@ -150,7 +151,7 @@ ALIAS_USAGE = "用法：/alias add <别名> <歌曲>；管理员：/alias pendin
 
 
 @alias_cmd.handle()
-async def _(bot: Bot, event: Event, arg: Annotated[Message, CommandArg()]) -> None:
+async def _(bot: Bot, event: Event, arg: Arg) -> None:
     words = arg.extract_plain_text().split()
     if not words:
         await alias_cmd.finish(ALIAS_USAGE)

@@ -11,13 +11,11 @@ from __future__ import annotations
 import asyncio
 import random
 from functools import partial
-from typing import Annotated
 
 from nonebot import on_message
 from nonebot.adapters.onebot.v11 import Bot, Event, GroupMessageEvent, Message, MessageSegment
 from nonebot.log import logger
 from nonebot.matcher import Matcher
-from nonebot.params import CommandArg
 from nonebot.rule import Rule
 
 from ..core import (
@@ -29,6 +27,7 @@ from ..core import (
     record_win,
 )
 from .registry import app, command, image, qq_of, render_png
+from .request import Arg
 from .song_pick import EMPTY_CATALOGUE
 
 guess_cmd = command(
@@ -67,9 +66,7 @@ async def _reveal(game: GuessGame, headline: str, words: str) -> Message:
 
 
 @guess_cmd.handle()
-async def _guess(
-    bot: Bot, event: Event, matcher: Matcher, arg: Annotated[Message, CommandArg()]
-) -> None:
+async def _guess(bot: Bot, event: Event, matcher: Matcher, arg: Arg) -> None:
     if not isinstance(event, GroupMessageEvent):
         await matcher.finish(GROUP_ONLY)
     word = arg.extract_plain_text().strip().lower()

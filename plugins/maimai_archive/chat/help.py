@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from nonebot.adapters import Message
-from nonebot.params import CommandArg
-
 from .registry import COMMANDS, command
+from .request import Arg
 
 help_cmd = command("help", "帮助", usage="/help [命令]", brief="查看所有命令", group="帮助")
 
@@ -36,5 +32,5 @@ def help_text(topic: str = "") -> str:
 
 
 @help_cmd.handle()
-async def _(arg: Annotated[Message, CommandArg()]) -> None:
+async def _(arg: Arg) -> None:
     await help_cmd.finish(help_text(arg.extract_plain_text()))

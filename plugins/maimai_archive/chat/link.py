@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from nonebot.adapters.onebot.v11 import (
     Bot,
     GroupMessageEvent,
-    Message,
     MessageEvent,
     MessageSegment,
 )
 from nonebot.matcher import Matcher
-from nonebot.params import CommandArg
 
 from ..core import (
     LinkError,
@@ -23,8 +19,8 @@ from ..core import (
 )
 from .account import recall
 from .registry import app, command, qq_of, within_limit
+from .request import Arg
 
-Arg = Annotated[Message, CommandArg()]
 GROUP = "查分器"
 
 link = command(

@@ -8,9 +8,9 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated
 
-from nonebot.adapters.onebot.v11 import Event, Message
+from nonebot.adapters.onebot.v11 import Event
 from nonebot.matcher import Matcher
-from nonebot.params import CommandArg, CommandStart
+from nonebot.params import CommandStart
 
 from ..core import (
     FILTER_WORDS,
@@ -22,6 +22,7 @@ from ..core import (
 )
 from .chart import DIFFICULTY_WORDS, TYPE_WORDS
 from .registry import NOT_BOUND, app, command, image, player_of, qq_of, render_png
+from .request import Arg
 from .song_pick import EMPTY_CATALOGUE
 
 GROUP = "一起玩"
@@ -72,7 +73,7 @@ def parse_random_args(text: str) -> RandomAsk | None:
 
 
 @random_cmd.handle()
-async def _random(event: Event, matcher: Matcher, arg: Annotated[Message, CommandArg()]) -> None:
+async def _random(event: Event, matcher: Matcher, arg: Arg) -> None:
     ask = parse_random_args(arg.extract_plain_text())
     if ask is None:
         await matcher.finish(RANDOM_USAGE)
@@ -96,7 +97,7 @@ async def _random(event: Event, matcher: Matcher, arg: Annotated[Message, Comman
 async def _fortune(
     event: Event,
     matcher: Matcher,
-    arg: Annotated[Message, CommandArg()],
+    arg: Arg,
     start: Annotated[str, CommandStart()],
 ) -> None:
     if arg.extract_plain_text().strip():

@@ -9,11 +9,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Annotated
 
-from nonebot.adapters.onebot.v11 import Event, Message
+from nonebot.adapters.onebot.v11 import Event
 from nonebot.matcher import Matcher
-from nonebot.params import CommandArg
 from nonebot.typing import T_State
 
 from ..core import (
@@ -31,6 +29,7 @@ from ..core import (
 from .chart import DIFFICULTY_WORDS, TYPE_WORDS
 from .record_images import target
 from .registry import app, command, image, render_png
+from .request import Arg
 from .song_pick import pick_reply, pick_song
 
 GROUP = "成绩工具"
@@ -176,9 +175,7 @@ async def _send_line(event: Event, matcher: Matcher, state: T_State, group: Grou
 
 
 @line_cmd.handle()
-async def _line(
-    event: Event, matcher: Matcher, state: T_State, arg: Annotated[Message, CommandArg()]
-) -> None:
+async def _line(event: Event, matcher: Matcher, state: T_State, arg: Arg) -> None:
     query, difficulty, type_, targets = parse_line_args(arg.extract_plain_text().strip())
     if not query:
         await matcher.finish(LINE_USAGE)
@@ -193,7 +190,7 @@ pick_reply(line_cmd, _send_line)
 
 
 @raise_cmd.handle()
-async def _raise(event: Event, matcher: Matcher, arg: Annotated[Message, CommandArg()]) -> None:
+async def _raise(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
     if req.text:
         await matcher.finish()  # "上分了" in a group is chat, not a request

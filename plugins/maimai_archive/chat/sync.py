@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated
 
 from nonebot.adapters.onebot.v11 import Message, MessageEvent
 from nonebot.matcher import Matcher
-from nonebot.params import CommandArg
 
 from ..core import (
     Phase,
@@ -19,8 +17,8 @@ from ..core import (
     play_count,
 )
 from .registry import NOT_BOUND, app, command, image, player_of, try_render_pages
+from .request import Arg
 
-Arg = Annotated[Message, CommandArg()]
 PROGRESS_AFTER = 4.0  # seconds before a "still working" note
 
 sync = command(

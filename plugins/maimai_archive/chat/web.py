@@ -14,8 +14,8 @@ from ..core import (
     end_links,
     issue_link,
 )
-from .record_images import Arg
 from .registry import NOT_BOUND, app, command, is_private, player_of
+from .request import Arg
 
 MOUNT = "/web"
 GROUP_REFUSAL = "网页存档链接只能私聊获取：请私聊我发送 /web。"

@@ -24,17 +24,8 @@ import httpx
 from ..db.models import Best, BestChange, Play, Player, TrackerLink
 from ..secret import SecretBox
 from ..songs.catalogue import Catalogue
-from . import divingfish, lxns
-from .upload import (
-    BATCH,
-    PayloadRejected,
-    PushedBest,
-    ScoreRejected,
-    Skip,
-    TokenRejected,
-    TrackerDown,
-    TrackerError,
-)
+from . import divingfish, lxns, upload
+from .upload import BATCH, PushedBest, Skip, TrackerError
 
 log = logging.getLogger(__name__)
 
@@ -289,13 +280,13 @@ class TrackerService:
                 result.sent += len(sent)
         if wanted is None and error is None:
             done.update(row.pending)
-        if isinstance(error, TokenRejected):
+        if isinstance(error, upload.TokenRejected):
             await self._rejected(row, result, str(error))
-        elif isinstance(error, TrackerDown):
+        elif isinstance(error, upload.TrackerDown):
             result.status = "down"
         elif isinstance(error, TooManyRefused):
             result.status = "more"
-        elif isinstance(error, PayloadRejected):
+        elif isinstance(error, upload.PayloadRejected):
             result.status = "rejected"
             done.update(keys)  # the same bests would be refused again
         else:
@@ -308,7 +299,7 @@ class TrackerService:
             done,
             more,
             clear_all=(all_bests and error is None)
-            or isinstance(error, PayloadRejected | TooManyRefused),
+            or isinstance(error, upload.PayloadRejected | TooManyRefused),
             error=type(error).__name__ if error else None,
             accepted=result.sent > 0,
         )
@@ -331,10 +322,10 @@ class TrackerService:
             try:
                 await module.send(http, self.urls[module.SERVICE], token, [r for r, _ in batch])
                 return batch
-            except ScoreRejected as e:
+            except upload.ScoreRejected as e:
                 named = [key for record, key in batch if e.names(record)]
                 if not named:  # it names nothing we sent: a refusal of the request as such
-                    raise PayloadRejected(str(e)) from None
+                    raise upload.PayloadRejected(str(e)) from None
                 if result.skipped.get("invalid", 0) + len(named) > MAX_DROPPED:
                     raise TooManyRefused(str(e)) from None
                 log.info("%s refused one score (%s); the rest goes again", module.LABEL, e.named)
