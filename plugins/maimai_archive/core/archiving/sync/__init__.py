@@ -2,8 +2,10 @@
 
     service   SyncService: the queue, the lease, one run's lifecycle
     lease     one sync per account across processes
-    phases    the phases (record/ required, the rest optional) and the page writers
+    phases    the phases (record/ required, the rest optional): source → rows → writes
+    context   one sync's state; how an optional phase fails
     rows      parsed records → archive rows
+    writes    archive rows → the database (plays, details, profile, bests, photos)
     report    SyncStatus, Phase, SyncReport (typed; the chat layer words it)
     source    the PageSource protocol (images included)
 

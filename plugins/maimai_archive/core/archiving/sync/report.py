@@ -88,6 +88,21 @@ class SyncReport:
     def skipped_phases(self) -> list[str]:
         return [s.phase.value for s in self.skipped]
 
+    def run_columns(self, interrupted: bool) -> dict[str, object]:
+        """The archive's ``sync_run`` row as this sync ends."""
+        error = type(self.error).__name__ if self.error else None
+        totals = {name: getattr(self, name) for name in RUN_TOTALS}
+        return totals | {
+            "status": RunStatus.OK if self.ok else RunStatus.FAILED,
+            "error": "Interrupted" if interrupted else error,
+            "improved_bests": self.improved,
+            "skipped": self.skipped_phases(),
+        }
+
+
+# What a run's row keeps of its report under the same names.
+RUN_TOTALS = ("requests", "bytes_received", "new_plays", "new_details", "rating_after", "gap")
+
 
 class RunStatus(StrEnum):
     """``SyncRun.status`` in the archive."""

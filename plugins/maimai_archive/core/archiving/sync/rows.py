@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, NamedTuple
 
 from ...db.models import SCORE_FIELDS, Best, Play, Player
@@ -56,6 +57,24 @@ class Identify:
         return ChartId(unresolved_chart_key(type_, difficulty, title), None)
 
 
+async def play_rows(
+    identify: Identify, plays: list[ParsedPlay]
+) -> list[tuple[ParsedPlay, dict[str, Any]]]:
+    """Each parsed play with its archive row, its chart identified."""
+    return [(play, play_fields(play, await chart_of(identify, play))) for play in plays]
+
+
+async def score_rows(identify: Identify, scores: list[ParsedScore]) -> list[dict[str, Any]]:
+    """A score list's played charts as best rows (an unplayed chart has none)."""
+    played = [score for score in scores if score.achievement is not None]
+    return [best_of_score(score, await chart_of(identify, score)) for score in played]
+
+
+async def chart_of(identify: Identify, record: ParsedPlay | ParsedScore) -> ChartId:
+    kind, difficulty = record.type.value, record.difficulty.value
+    return await identify(record.title, kind, difficulty, record.dx_score_max, record.level)
+
+
 def resolve(
     catalogue: Catalogue,
     title: str,
@@ -70,30 +89,22 @@ def resolve(
         return None
 
 
+def columns(record: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named fields of a parsed record as archive columns: an enum as its code."""
+    out = {}
+    for name in names:
+        value = getattr(record, name)
+        out[name] = value.value if isinstance(value, Enum) else value
+    return out
+
+
+# What a play row keeps of a parsed play under the same names, besides the score.
+PLAY_EXTRAS = tuple("played_at idx track new_record new_dx_record place buddy jacket".split())
+
+
 def play_fields(parsed: ParsedPlay, chart: ChartId) -> dict[str, Any]:
-    return {
-        "played_at": parsed.played_at,
-        "idx": parsed.idx,
-        "track": parsed.track,
-        "title": parsed.title,
-        "type": parsed.type.value,
-        "difficulty": parsed.difficulty.value,
-        "level": parsed.level,
-        "achievement": parsed.achievement,
-        "dx_score": parsed.dx_score,
-        "dx_score_max": parsed.dx_score_max,
-        "dx_stars": parsed.dx_stars,
-        "rank": parsed.rank.value,
-        "fc": parsed.fc.value if parsed.fc else None,
-        "fs": parsed.fs.value if parsed.fs else None,
-        "new_record": parsed.new_record,
-        "new_dx_record": parsed.new_dx_record,
-        "place": parsed.place,
-        "buddy": parsed.buddy,
-        "jacket": parsed.jacket,
-        "chart_key": chart.key,
-        "song_id": chart.song_id,
-    }
+    copied = columns(parsed, SCORE_FIELDS + PLAY_EXTRAS)
+    return copied | {"chart_key": chart.key, "song_id": chart.song_id}
 
 
 def best_of_play(play: Play) -> dict[str, Any]:
@@ -106,21 +117,9 @@ def best_of_play(play: Play) -> dict[str, Any]:
 
 def best_of_score(score: ParsedScore, chart: ChartId) -> dict[str, Any]:
     assert score.achievement is not None  # unplayed charts are never rows
-    return {
-        "chart_key": chart.key,
-        "song_id": chart.song_id,
-        "title": score.title,
-        "type": score.type.value,
-        "difficulty": score.difficulty.value,
-        "level": score.level,
-        "achievement": score.achievement,
-        "dx_score": score.dx_score,
-        "dx_score_max": score.dx_score_max,
-        "dx_stars": score.dx_stars,
-        "rank": score.rank.value if score.rank else "d",
-        "fc": score.fc.value if score.fc else None,
-        "fs": score.fs.value if score.fs else None,
-    }
+    copied = columns(score, SCORE_FIELDS)
+    rank = score.rank.value if score.rank else "d"
+    return copied | {"rank": rank, "chart_key": chart.key, "song_id": chart.song_id}
 
 
 def detail_fields(detail: ParsedPlayDetail) -> dict[str, Any]:
@@ -147,18 +146,9 @@ def detail_fields(detail: ParsedPlayDetail) -> dict[str, Any]:
 def rating_area_json(area: RatingArea | None) -> dict[str, Any] | None:
     if area is None:
         return None
-    return {
-        "rows": [{"icon": icon, "value": value} for icon, value in area.rows],
-        "total": area.total,
-        "delta": area.delta,
-        "frame": area.frame,
-    }
+    rows = [{"icon": icon, "value": value} for icon, value in area.rows]
+    return {"rows": rows} | columns(area, ("total", "delta", "frame"))
 
 
 def photo_fields(photo: ParsedPhoto) -> dict[str, Any]:
-    return {
-        "title": photo.title,
-        "difficulty": photo.difficulty.value if photo.difficulty else None,
-        "taken_at": photo.taken_at,
-        "place": photo.place,
-    }
+    return columns(photo, ("title", "difficulty", "taken_at", "place"))

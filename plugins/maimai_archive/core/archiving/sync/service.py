@@ -22,8 +22,9 @@ from ...errors import BindingChanged, MaimaiError, PageChanged, SessionError, Sy
 from ...songs.catalogue import Catalogue
 from ..binding import BindingStore
 from ..evidence import PageKeeper
+from .context import SyncContext
 from .lease import Lease
-from .phases import SyncContext, run_phases
+from .phases import run_phases
 from .report import OPTIONAL, Phase, RunStatus, SyncReport, SyncStatus
 from .session import SessionKeeper
 from .source import PageSource, SourceFactory
@@ -240,23 +241,8 @@ class SyncService:
                 report.requests, report.bytes_received = source.requests, source.bytes_received
             await player.refresh_from_db()
             report.rating_after = player.rating
-            await SyncRun.filter(id=run.id).update(
-                finished_at=self._clock(),
-                status=RunStatus.OK if report.ok else RunStatus.FAILED,
-                error="Interrupted"
-                if interrupted
-                else type(report.error).__name__
-                if report.error
-                else None,
-                requests=report.requests,
-                bytes_received=report.bytes_received,
-                new_plays=report.new_plays,
-                new_details=report.new_details,
-                improved_bests=report.improved,
-                rating_after=report.rating_after,
-                gap=report.gap,
-                skipped=report.skipped_phases(),
-            )
+            columns = report.run_columns(interrupted)
+            await SyncRun.filter(id=run.id).update(finished_at=self._clock(), **columns)
             if report.ok:
                 await Player.filter(id=player.id).update(last_sync_at=self._clock())
         return report
