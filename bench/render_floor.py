@@ -31,7 +31,7 @@ from plugins.maimai_archive.core.render.engine import (
     encode_jpeg,
     encode_png,
 )
-from plugins.maimai_archive.core.render.layer import Box, Label, Layer, Line, Pixels
+from plugins.maimai_archive.core.render.layer import Box, Label, Layer, Line, Pixels, Polyline
 
 RGB = tuple[int, int, int]
 
@@ -108,6 +108,8 @@ def _layer(layer: Layer, out: Spec, dpi: float) -> None:
             out.boxes.append((*rect, round(item.radius), _rgb(item.colour)))
         elif isinstance(item, Line):
             out.lines.append(([(item.x0, item.y0), (item.x1, item.y1)], _rgb(item.colour)))
+        elif isinstance(item, Polyline):  # plots: as a Line2D above (markers: not counted)
+            out.lines.append(([(float(x), float(y)) for x, y in item.xy], _rgb(item.colour)))
         elif isinstance(item, Pixels):
             jacket = Image.fromarray(item.rgba[..., :3])
             out.images.append((jacket, round(item.x), round(item.y)))

@@ -1,6 +1,7 @@
-"""Layout checked geometrically with matplotlib's own renderer extents (what is drawn, not
-what the layout code estimated): nothing on a /recent card covers anything else, and the
-judgement chart's legend covers none of its lines."""
+"""Layout checked geometrically on what is drawn (each label's ink as the layer measures it,
+the lines as the layer's records), not on what the layout code estimated: nothing on a
+/recent card covers anything else, and the judgement chart's legend covers none of its
+lines."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, cast
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
@@ -18,7 +20,7 @@ from plugins.maimai_archive.core.render import attempts
 from plugins.maimai_archive.core.render import cards as cards_r
 from plugins.maimai_archive.core.render.cards import HEADER_H
 from plugins.maimai_archive.core.render.engine import render_png_sync
-from plugins.maimai_archive.core.render.layer import Layer
+from plugins.maimai_archive.core.render.layer import Layer, Markers, Polyline
 from plugins.maimai_archive.core.views.play_views import RecentView
 from plugins.maimai_archive.core.views.progress_views import (
     ChartAttemptsView,
@@ -35,15 +37,9 @@ def overlap(a: Bbox, b: Bbox) -> bool:
     return min(a.x1, b.x1) - max(a.x0, b.x0) > SLACK and min(a.y1, b.y1) - max(a.y0, b.y0) > SLACK
 
 
-def drawn(build) -> tuple[Figure, FigureCanvasAgg]:
-    """The figure ``build`` makes, laid out by the Agg renderer (inside a render)."""
-    figure, canvas, _ = drawn_with_labels(build)
-    return figure, canvas
-
-
 def drawn_with_labels(build) -> tuple[Figure, FigureCanvasAgg, list[tuple[str, Bbox]]]:
-    """… and the ink box of every label of its canvas, measured inside the render (with the
-    render's fonts)."""
+    """The figure ``build`` makes, drawn by the Agg renderer, and the ink box of every label of
+    its canvas, measured inside the render (with the render's fonts)."""
     out: list = []
 
     def render() -> Figure:
@@ -106,16 +102,26 @@ def test_the_judgement_legend_covers_no_line() -> None:
     )
     milestones = (Milestone("S", 2, 0), Milestone("SSS", None, None))
     view = ChartAttemptsView(PLAYER, CHARTS[1], 12, 8, 995_123, 1_004_321, milestones, points)
-    figure, canvas = drawn(lambda: attempts.chart_attempts_figure(view))
-    renderer = canvas.get_renderer()
-    [ax] = [a for a in figure.axes if a.get_legend() is not None]
-    box = ax.get_legend()
-    assert box is not None
-    legend = box.get_window_extent(renderer)
-    lines = {line.get_label(): line for line in ax.get_lines()}
-    assert {"GREAT", "GOOD", "MISS", "FAST", "LATE"} <= set(lines)
-    for label, line in lines.items():
-        xy = ax.transData.transform(np.asarray(line.get_xydata(), dtype=float))
+    figure, _, labels = drawn_with_labels(lambda: attempts.chart_attempts_figure(view))
+    [layer] = [a for a in figure.artists if isinstance(a, Layer)]
+    names = {"GREAT", "GOOD", "MISS", "FAST", "LATE"}
+    records = [item for _, item in layer.items if isinstance(item, Polyline | Markers)]
+    lines = {r.label: r for r in records if isinstance(r, Polyline) and r.label}
+    assert names <= set(lines)
+    # The legend: each entry's text (its ink) and its sample, an unlabelled line or marker in
+    # the series' colour (the frame and grid have colours of their own).
+    texts = [box for text, box in labels if text in names]
+    assert len(texts) == len(names)
+    colours = {to_rgba(lines[name].colour) for name in names}
+    samples = [
+        Bbox.from_extents(*r.xy.min(axis=0), *r.xy.max(axis=0))
+        for r in records
+        if not r.label and to_rgba(r.colour if isinstance(r, Polyline) else r.edge) in colours
+    ]
+    assert len(samples) >= len(names)
+    legend = Bbox.union(texts + samples)  # canvas pixels, y down
+    for label in names:
+        xy = np.asarray(lines[label].xy, dtype=float)
         # the points and the segments between them (sampled every pixel or so)
         path = np.concatenate([np.linspace(a, b, 200) for a, b in pairwise(xy)] or [xy])
         inside = (
@@ -127,4 +133,4 @@ def test_the_judgement_legend_covers_no_line() -> None:
         assert not inside.any(), f"the legend covers the {label} line"
     # The legend stays on the image, below the stats panel's bottom edge.
     assert 0 <= legend.x0 and legend.x1 <= figure.bbox.width
-    assert legend.y1 <= figure.bbox.height - (HEADER_H + 36 + attempts.STATS_H)
+    assert legend.y0 >= HEADER_H + 36 + attempts.STATS_H

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 from matplotlib.figure import Figure
 
 from ..game import format_achievement
@@ -12,7 +13,7 @@ from ..views.progress_views import ChartAttemptsView
 from . import style
 from .cards import HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .history import _local, _plot_area
+from .plot import Plot, dates
 
 WIDTH = 1200
 HEIGHT = 760
@@ -57,14 +58,14 @@ def chart_attempts_figure(view: ChartAttemptsView) -> Figure:
         )
         draw_footer(canvas, "maimai archive")
         return canvas.figure
-    ax = _plot_area(canvas, top)
-    xs = [_local(p.at) for p in view.judgements]
+    plot = Plot(canvas, top)
+    xs = dates([p.at for p in view.judgements])
     for values, label, colour in (
         ([p.great for p in view.judgements], "GREAT", "#ff7b9c"),
         ([p.good for p in view.judgements], "GOOD", "#3fae49"),
         ([p.miss for p in view.judgements], "MISS", "#8d93a8"),
     ):
-        ax.plot(xs, values, marker="o", markersize=4, color=colour, label=label, zorder=3)  # type: ignore[arg-type]
+        plot.line(xs, values, colour, marker="o", size=4, label=label, zorder=3)
     fl = [
         (x, p.fast, p.late)
         for x, p in zip(xs, view.judgements, strict=True)
@@ -72,13 +73,16 @@ def chart_attempts_figure(view: ChartAttemptsView) -> Figure:
     ]
     if fl:
         fx, fast, late = zip(*fl, strict=True)
-        ax.plot(fx, fast, linestyle="--", color="#3a86ff", label="FAST", zorder=2)
-        ax.plot(fx, late, linestyle="--", color="#fb5607", label="LATE", zorder=2)
+        plot.line(np.array(fx), fast, "#3a86ff", dashed=True, label="FAST", zorder=2)
+        plot.line(np.array(fx), late, "#fb5607", dashed=True, label="LATE", zorder=2)
     if len(xs) == 1:
-        ax.set_xlim(xs[0] - timedelta(hours=1), xs[0] + timedelta(hours=1))  # type: ignore[arg-type]
-    ax.set_ylim(bottom=0)
-    ax.set_ylabel("个数")
+        hour = timedelta(hours=1)
+        start, end = dates([view.judgements[0].at - hour, view.judgements[0].at + hour])
+        plot.x_lim = (start, end)
+    plot.y.lo = 0
+    plot.y.label = "个数"
     # Above the plot, in the panel's top margin: inside it would cover the lines' highs.
-    ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=5, frameon=False, borderaxespad=0.2)
+    plot.legend("above", pad=0.2)
+    plot.draw()
     draw_footer(canvas, "maimai archive · 判定来自每次游玩的详情页")
     return canvas.figure

@@ -6,14 +6,17 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+import numpy as np
+from matplotlib.cbook import pts_to_poststep
+from matplotlib.dates import AutoDateLocator
 from matplotlib.figure import Figure
 
 from ..views.progress_views import RatingCurveView
 from . import style
 from .cards import HEADER_H, draw_footer, draw_header
 from .draw import Canvas
-from .history import _local, _plot_area, label_last
+from .history import label_last
+from .plot import Plot, dates
 
 WIDTH = 1200
 HEIGHT = 720
@@ -35,55 +38,55 @@ def rating_curve_figure(view: RatingCurveView) -> Figure:
         "Rating 变化",
         f"{span} · {plays} 次游玩 · {len(points) - plays} 次资料快照",
     )
-    ax = _plot_area(canvas, HEADER_H)
     # Concise labels at whatever scale the span needs (minutes for one visit, months for years).
     locator = AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]  # matplotlib.dates is untyped
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    xs = [_local(p.at) for p in points]
+    plot = Plot(canvas, HEADER_H, locator)
+    xs = dates([p.at for p in points])
     ys = [p.rating for p in points]
     low, high = min(ys), max(ys)
     pad = max(20, (high - low) * 0.12)
-    ax.set_ylim(low - pad, high + pad)
-    if xs[0] == xs[-1]:  # one moment: give the axis a width
-        ax.set_xlim(xs[0] - timedelta(minutes=30), xs[0] + timedelta(minutes=30))  # type: ignore[arg-type]  # dates are fine
+    plot.y.lo, plot.y.hi = low - pad, high + pad
+    plot.y.label = "DX Rating"
+    if first == last:  # one moment: give the axis a width
+        half = timedelta(minutes=30)
+        start, end = dates([first - half, first + half])
+        plot.x_lim = (start, end)
     bounds = sorted({b for b, _, _ in style.RATING_BANDS} | {100_000})
     for lo, hi in itertools.pairwise(bounds):
         if hi > low - pad and lo < high + pad:
-            ax.axhspan(lo, hi, color=style.rating_colour(lo), alpha=0.12, linewidth=0, zorder=0)
-    ax.step(xs, ys, where="post", color=style.ACCENT, zorder=3, linewidth=1.6)  # type: ignore[arg-type]
-    play_pts = [(x, p.rating) for x, p in zip(xs, points, strict=True) if p.from_play]
-    snap_pts = [(x, p.rating) for x, p in zip(xs, points, strict=True) if not p.from_play]
-    if play_pts:
-        px, py = zip(*play_pts, strict=True)
-        ax.scatter(px, py, s=10, color=style.ACCENT, zorder=4, label="游玩后")
-    if snap_pts:
-        sx, sy = zip(*snap_pts, strict=True)
-        ax.scatter(
-            sx,
-            sy,
-            s=36,
+            plot.hspan(lo, hi, style.rating_colour(lo), alpha=0.12)
+    step_x, step_y = pts_to_poststep(xs, ys)
+    plot.line(step_x, step_y, style.ACCENT, 1.6, zorder=3)
+    from_play = np.array([p.from_play for p in points])
+    if from_play.any():
+        plot.scatter(
+            xs[from_play], np.asarray(ys)[from_play], style.ACCENT, 10, zorder=4, label="游玩后"
+        )
+    if not from_play.all():
+        plot.scatter(
+            xs[~from_play],
+            np.asarray(ys)[~from_play],
+            style.ACCENT,
+            36,
             marker="D",
-            facecolor="white",
-            edgecolor=style.ACCENT,
+            face="white",
             zorder=5,
             label="资料快照",
         )
-    for mark in view.versions:
-        x = _local(mark.at)
-        ax.axvline(x, color=style.NEW_RECORD, linestyle="--", linewidth=1.2, zorder=2)  # type: ignore[arg-type]
-        ax.annotate(
+    for mark, x in zip(view.versions, dates([m.at for m in view.versions]), strict=True):
+        plot.vline(x, style.NEW_RECORD, 1.2)
+        plot.note(
+            x,
+            high + pad * 0.6,
             mark.label,
-            (x, high + pad * 0.6),
-            textcoords="offset points",
-            xytext=(4, 0),
-            color=style.NEW_RECORD,
-            fontsize=style.SMALL_SIZE,
+            style.NEW_RECORD,
+            (4, 0),
+            size=style.SMALL_SIZE,
             va="center",
         )
-    label_last(ax, str(ys[-1]), (xs[-1], ys[-1]), style.ACCENT, 10)
-    ax.legend(loc="lower right")
-    ax.set_ylabel("DX Rating")
+    label_last(plot, str(ys[-1]), (xs[-1], ys[-1]), style.ACCENT, 10)
+    plot.legend()
+    plot.draw()
     draw_footer(
         canvas, "maimai archive · 每个点是一次有详情的游玩（游玩后的 Rating）或一次同步时的资料"
     )

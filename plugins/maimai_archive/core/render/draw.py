@@ -1,9 +1,9 @@
 """A pixel canvas over one full-figure Axes: panels, badges, text, images, y growing downwards.
 
 Layouts are easier to keep tidy in pixels than in figure fractions. Everything the canvas
-draws is a record in one ``Layer`` artist (layer.py: far cheaper than an artist each);
-renderers that plot (sparklines, curves) use ``canvas.ax`` or axes of their own, drawn above
-the layer. Call only inside a render.
+draws is a record in one ``Layer`` artist (layer.py: far cheaper than an artist each); time
+plots are layer records too (plot.py); a sparkline uses ``canvas.ax``, drawn above the layer.
+Call only inside a render.
 """
 
 from __future__ import annotations

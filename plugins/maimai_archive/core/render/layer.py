@@ -4,8 +4,10 @@ Profiled (bench/README.md "## render"): with one matplotlib artist per panel, la
 building and laying out the artists cost more than drawing them — a ``Text`` resolves its
 fonts and lays itself out, every artist gets a clip path, an image is resampled even at 1:1.
 A layer keeps plain records and draws them itself, in zorder, straight to the Agg renderer:
-boxes and lines as paths, jackets as pixels at their drawn size, text as Pillow-rasterised
-strings (``pil_text``). Coordinates are the canvas's pixels, y growing downwards.
+boxes and lines as paths, polylines and markers (plots: ``plot.py``) with Agg's own path and
+marker calls, jackets as pixels at their drawn size, text as Pillow-rasterised strings
+(``pil_text``), upright or turned a quarter (axis labels). Coordinates are the canvas's
+pixels, y growing downwards.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from matplotlib import rcParams
 from matplotlib.artist import Artist
 from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import BoxStyle
 from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
 
 from .pil_text import faces_for, line_metrics, text_mask, warn_missing
 
@@ -44,6 +48,25 @@ class Line:
     colour: str
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Polyline:
+    xy: np.ndarray  # (n, 2) canvas px
+    colour: str  # may carry alpha ("#rrggbbaa")
+    width: float  # points, as a Line2D's linewidth
+    dashes: tuple[float, ...] | None = None  # on/off lengths in points
+    label: str = ""  # the series drawn ("" for frames, grids and legend samples)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Markers:
+    xy: np.ndarray  # (n, 2) canvas px: one marker at each
+    marker: str  # a matplotlib marker code ("o", "D", "*")
+    size: float  # points across, as a Line2D's markersize
+    face: str
+    edge: str  # drawn 1 pt wide (lines.markeredgewidth)
+    label: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Pixels:
     rgba: np.ndarray  # rows from the top
@@ -61,9 +84,10 @@ class Label:
     ha: str
     va: str
     bold: bool
+    angle: int = 0  # 0, or 90: reads upwards (ha along the text, va across it)
 
 
-Item = Box | Line | Pixels | Label
+Item = Box | Line | Polyline | Markers | Pixels | Label
 
 
 class Layer(Artist):
@@ -81,7 +105,7 @@ class Layer(Artist):
     def draw(self, renderer: Any) -> None:
         if not self.get_visible():
             return
-        faces = faces_for(FontProperties(family=rcParams["font.family"]))
+        faces = _faces()
         to_display = self.get_transform()
         for _, item in sorted(self.items, key=lambda entry: entry[0]):
             gc = renderer.new_gc()
@@ -93,13 +117,41 @@ class Layer(Artist):
                 gc.set_linewidth(1)
                 gc.set_foreground(item.colour)
                 renderer.draw_path(gc, path, to_display)
+            elif isinstance(item, Polyline):
+                self._draw_polyline(renderer, gc, item, to_display)
+            elif isinstance(item, Markers):
+                self._draw_markers(renderer, gc, item, to_display)
             elif isinstance(item, Pixels):
                 x, y = to_display.transform((item.x, item.y + item.rgba.shape[0]))
                 renderer.draw_image(gc, round(x), round(y), item.rgba[::-1])
             else:
-                self._draw_label(renderer, gc, item, faces, to_display)
+                self._draw_label(renderer, gc, item, faces)
             gc.restore()
         self.stale = False
+
+    @staticmethod
+    def _draw_polyline(renderer: Any, gc: Any, line: Polyline, to_display: Any) -> None:
+        gc.set_linewidth(line.width)
+        gc.set_foreground(line.colour)
+        if line.dashes:
+            gc.set_dashes(0, line.dashes)
+            gc.set_capstyle(rcParams["lines.dash_capstyle"])
+            gc.set_joinstyle(rcParams["lines.dash_joinstyle"])
+        else:
+            gc.set_capstyle(rcParams["lines.solid_capstyle"])
+            gc.set_joinstyle(rcParams["lines.solid_joinstyle"])
+        renderer.draw_path(gc, Path(line.xy), to_display)
+
+    @staticmethod
+    def _draw_markers(renderer: Any, gc: Any, markers: Markers, to_display: Any) -> None:
+        marker = MarkerStyle(markers.marker)
+        scale = renderer.points_to_pixels(markers.size)
+        # The marker's own shape is in display pixels (y up): a star stays upright.
+        shape = marker.get_transform() + Affine2D().scale(scale)
+        gc.set_linewidth(rcParams["lines.markeredgewidth"])
+        gc.set_foreground(markers.edge)
+        at, face = Path(markers.xy), to_rgba(markers.face)
+        renderer.draw_markers(gc, marker.get_path(), shape, at, to_display, face)
 
     @staticmethod
     def _draw_box(renderer: Any, gc: Any, box: Box, to_display: Any) -> None:
@@ -118,33 +170,61 @@ class Layer(Artist):
     def label_boxes(self, dpi: float) -> list[tuple[str, tuple[float, float, float, float]]]:
         """Each label's text and the box of its ink (x0, top, x1, bottom) in canvas pixels,
         placed as draw() places it (layout tests check what covers what)."""
-        faces = faces_for(FontProperties(family=rcParams["font.family"]))
+        faces = _faces()
         out: list[tuple[str, tuple[float, float, float, float]]] = []
         for _, item in self.items:
             if not isinstance(item, Label):
                 continue
-            x, baseline, _, _, _, px, stroke = _place(item, faces, dpi)
-            mask, left_edge, mask_baseline = text_mask(item.text, faces, px, stroke)
+            mask, left, top = _bitmap(item, faces, dpi)
             rows, cols = np.nonzero(mask)
             if len(cols):
-                left, top = x - left_edge, baseline - mask_baseline
                 x0, y0 = float(left + cols.min()), float(top + rows.min())
                 x1, y1 = float(left + cols.max() + 1), float(top + rows.max() + 1)
                 out.append((item.text, (x0, y0, x1, y1)))
         return out
 
-    def _draw_label(
-        self, renderer: Any, gc: Any, label: Label, faces: Any, to_display: Any
-    ) -> None:
+    @staticmethod
+    def _draw_label(renderer: Any, gc: Any, label: Label, faces: Any) -> None:
         warn_missing(label.text, faces)
-        x, baseline, _, _, _, px, stroke = _place(label, faces, renderer.dpi)
-        mask, left_edge, mask_baseline = text_mask(label.text, faces, px, stroke)
-        dx, dy = to_display.transform((x, baseline))
-        row = renderer.height - dy  # Agg's text bitmaps are placed in rows from the top
+        mask, left, top = _bitmap(label, faces, renderer.dpi)
+        # Canvas rows are display rows (the layer's transform only flips y): Agg places the
+        # bitmap by its left column and its bottom row counted from the top.
         gc.set_foreground(label.colour)
-        left = round(dx) - left_edge
-        bottom = round(row) - mask_baseline + mask.shape[0]
-        renderer._renderer.draw_text_image(mask, left, bottom, 0, gc)
+        renderer._renderer.draw_text_image(mask, left, top + mask.shape[0], 0, gc)
+
+
+def _faces() -> Any:
+    return faces_for(FontProperties(family=rcParams["font.family"]))
+
+
+def label_metrics(
+    text: str, size: float, dpi: float, bold: bool = False
+) -> tuple[float, float, float]:
+    """(width, ascent, descent) in px of a label as the layer draws it (call inside a
+    render: the fonts are the render's)."""
+    return line_metrics(text, _faces(), *_px_stroke(size, dpi, bold))
+
+
+def _px_stroke(size: float, dpi: float, bold: bool) -> tuple[int, float]:
+    """The pixel size a label is drawn at, and its stroke (bold is a thin stroke)."""
+    px = max(1, round(size * dpi / 72))
+    return px, round(px / 28, 1) if bold else 0.0
+
+
+def _bitmap(label: Label, faces: Any, dpi: float) -> tuple[np.ndarray, int, int]:
+    """The label's coverage and the canvas pixel of its top-left corner."""
+    x, baseline, _, _, _, px, stroke = _place(label, faces, dpi)
+    mask, left_edge, mask_baseline = text_mask(label.text, faces, px, stroke)
+    left, top = round(x) - left_edge, round(baseline) - mask_baseline
+    if label.angle == 0:
+        return mask, left, top
+    if label.angle != 90:
+        raise ValueError(f"labels turn by 0 or 90 degrees, not {label.angle}")
+    # A quarter turn anticlockwise about the anchor: the text's (along, down) offsets from
+    # it become (down, -along) on the canvas.
+    along, down = left - label.x, top - label.y
+    turned = np.ascontiguousarray(np.rot90(mask))
+    return turned, round(label.x + down), round(label.y - along - mask.shape[1])
 
 
 def _place(
@@ -153,8 +233,7 @@ def _place(
     """Where a label's line starts and its baseline, its width, ascent and descent, and the
     pixel size and stroke it is drawn at. Aligned as matplotlib's Text aligns (ascent and
     descent at least those of "lp")."""
-    px = max(1, round(label.size * dpi / 72))
-    stroke = round(px / 28, 1) if label.bold else 0.0
+    px, stroke = _px_stroke(label.size, dpi, label.bold)
     width, ascent, descent = line_metrics(label.text, faces, px, stroke)
     x = label.x - {"left": 0.0, "center": width / 2, "right": width}[label.ha]
     baseline = (
