@@ -20,10 +20,13 @@ from plugins.maimai_archive.core.redact import COOKIE_NAMES, redact
 SECRET_NAMES = ("userId", "_t", "__tst_status", "EO_Bot_Ssid")
 # Everything printable a cookie value may hold for the bind parser (no ';', no line break).
 VALUE_CHARS = (string.ascii_letters + string.digits + string.punctuation + " ").replace(";", "")
+# Words every shape is built from: a value inside one of them (``EO_Bot_S``) cannot be told
+# from the word itself, in a log line or anywhere else.
+SCAFFOLD = (*SECRET_NAMES, "maimai.wahlap.com", "Session", "domain", "Cookie: ", "cookie:")
 values = (
     st.text(alphabet=VALUE_CHARS, min_size=8, max_size=40)
     .map(str.strip)
-    .filter(lambda v: len(v) >= 8)
+    .filter(lambda v: len(v) >= 8 and not any(v in word for word in SCAFFOLD))
 )
 
 
