@@ -16,7 +16,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from plugins.maimai_archive.core.render import attempts
+from plugins.maimai_archive.core.render import attempts, curve, style
 from plugins.maimai_archive.core.render import cards as cards_r
 from plugins.maimai_archive.core.render.cards import HEADER_H
 from plugins.maimai_archive.core.render.engine import render_png_sync
@@ -24,8 +24,11 @@ from plugins.maimai_archive.core.render.layer import Layer, Markers, Polyline
 from plugins.maimai_archive.core.views.play_views import RecentView
 from plugins.maimai_archive.core.views.progress_views import (
     ChartAttemptsView,
+    CurvePoint,
     JudgementPoint,
     Milestone,
+    RatingCurveView,
+    VersionMark,
 )
 from tests.core.test_render_archive import CHARTS, T0
 from tests.core.test_render_support import PLAYER, fixture_cards
@@ -134,3 +137,19 @@ def test_the_judgement_legend_covers_no_line() -> None:
     # The legend stays on the image, below the stats panel's bottom edge.
     assert 0 <= legend.x0 and legend.x1 <= figure.bbox.width
     assert legend.y0 >= HEADER_H + 36 + attempts.STATS_H
+
+
+def test_a_version_mark_outside_the_plot_draws_nothing() -> None:
+    # One play: the axis spans an hour around it; a version that began 33 minutes before the
+    # play (marks come from every play, the points only from detailed ones) lies just left of
+    # the plot, over the y axis's labels.
+    point = CurvePoint(T0, 14000, True)
+    mark = VersionMark(T0 - timedelta(minutes=33), "舞萌DX 2025")
+    view = RatingCurveView(PLAYER, (point,), (mark,))
+    _, canvas, labels = drawn_with_labels(lambda: curve.rating_curve_figure(view))
+    assert "舞萌DX 2025" not in [text for text, _ in labels]
+    # Nothing else on this image is orange (the mark's colour, anti-aliased: red ≫ blue).
+    assert to_rgba(style.NEW_RECORD)[0] - to_rgba(style.NEW_RECORD)[2] > 0.9
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    orange = pixels[..., 0] - pixels[..., 2] > 120
+    assert not orange.any(), "the mark's dashed line is drawn outside the plot"

@@ -23,7 +23,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import BoxStyle
 from matplotlib.path import Path
-from matplotlib.transforms import Affine2D
+from matplotlib.transforms import Affine2D, Bbox
 
 from .pil_text import faces_for, line_metrics, text_mask, warn_missing
 
@@ -48,6 +48,10 @@ class Line:
     colour: str
 
 
+# A clip box in canvas px: left, top, right, bottom.
+Clip = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Polyline:
     xy: np.ndarray  # (n, 2) canvas px
@@ -55,6 +59,7 @@ class Polyline:
     width: float  # points, as a Line2D's linewidth
     dashes: tuple[float, ...] | None = None  # on/off lengths in points
     label: str = ""  # the series drawn ("" for frames, grids and legend samples)
+    clip: Clip | None = None  # the plot area, as an Axes clips its lines
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -65,6 +70,7 @@ class Markers:
     face: str
     edge: str  # drawn 1 pt wide (lines.markeredgewidth)
     label: str = ""
+    clip: Clip | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +123,14 @@ class Layer(Artist):
                 gc.set_linewidth(1)
                 gc.set_foreground(item.colour)
                 renderer.draw_path(gc, path, to_display)
-            elif isinstance(item, Polyline):
-                self._draw_polyline(renderer, gc, item, to_display)
-            elif isinstance(item, Markers):
-                self._draw_markers(renderer, gc, item, to_display)
+            elif isinstance(item, Polyline | Markers):
+                if item.clip is not None:
+                    corners = to_display.transform(np.reshape(item.clip, (2, 2)))
+                    gc.set_clip_rectangle(Bbox(np.sort(corners, axis=0)))
+                if isinstance(item, Polyline):
+                    self._draw_polyline(renderer, gc, item, to_display)
+                else:
+                    self._draw_markers(renderer, gc, item, to_display)
             elif isinstance(item, Pixels):
                 x, y = to_display.transform((item.x, item.y + item.rgba.shape[0]))
                 renderer.draw_image(gc, round(x), round(y), item.rgba[::-1])

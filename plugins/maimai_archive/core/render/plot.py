@@ -25,7 +25,7 @@ from matplotlib.ticker import AutoLocator, Formatter, Locator, ScalarFormatter
 from . import style
 from .cards import FOOTER_H
 from .draw import Canvas
-from .layer import Box, Label, Markers, Polyline, label_metrics
+from .layer import Box, Clip, Label, Markers, Polyline, label_metrics
 
 _PT = style.DPI / 72  # points → px
 Record = Box | Label | Markers | Polyline
@@ -213,16 +213,21 @@ class Plot:
         self._y_axis(self.y, sy, -1)
         if sy2 is not None:
             self._y_axis(self.y2, sy2, 1)
+        # What lies in the plot is clipped to it, as an Axes clips; a note whose point lies
+        # outside is not drawn (``annotate``'s default).
+        area = (self.left, self.top, self.right, self.bottom)
         for x, colour, width in self.vlines:
             xy = np.array([[sx.at(x), self.bottom], [sx.at(x), self.top]])
-            self._add(Polyline(xy, colour, width, _dashes(width)), 2)
+            self._add(Polyline(xy, colour, width, _dashes(width), clip=area), 2)
         for s in self.series:
             scale = sy2 if s.right and sy2 else sy
             xy = np.column_stack([sx.many(s.x), scale.many(s.y)])
-            self._series(s, xy, xy, s.label, s.zorder)
+            self._series(s, xy, xy, s.label, s.zorder, area)
         for n in self.notes:
-            at = (sx.at(n.x) + n.dx * _PT, sy.at(n.y) - n.dy * _PT)
-            self._add(Label(*at, n.text, n.size, n.colour, n.ha, n.va, False), 3)
+            x, y = sx.at(n.x), sy.at(n.y)
+            if self.left <= x <= self.right and self.top <= y <= self.bottom:
+                at = (x + n.dx * _PT, y - n.dy * _PT)
+                self._add(Label(*at, n.text, n.size, n.colour, n.ha, n.va, False), 3)
         if self.legend_loc:
             self._legend()
 
@@ -238,14 +243,20 @@ class Plot:
         self.canvas.layer.add(item, 1 + (zorder + 1) / 10)
 
     def _series(
-        self, s: _Series, xy: np.ndarray, marks: np.ndarray, label: str, zorder: float
+        self,
+        s: _Series,
+        xy: np.ndarray,
+        marks: np.ndarray,
+        label: str,
+        zorder: float,
+        clip: Clip | None = None,
     ) -> None:
         """The line through ``xy`` and markers at ``marks`` (a legend sample has one)."""
         if s.width:
             dashes = _dashes(s.width) if s.dashed else None
-            self._add(Polyline(xy, s.colour, s.width, dashes, label), zorder)
+            self._add(Polyline(xy, s.colour, s.width, dashes, label, clip), zorder)
         if s.marker:
-            self._add(Markers(marks, s.marker, s.size, s.face, s.colour, label), zorder)
+            self._add(Markers(marks, s.marker, s.size, s.face, s.colour, label, clip), zorder)
 
     def _frame(self, twin: bool) -> None:
         """The spines the style shows (and the right one for a second axis)."""
