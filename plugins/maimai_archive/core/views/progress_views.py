@@ -38,7 +38,8 @@ class RatingCurveView:
 
 @dataclass(frozen=True, slots=True)
 class VisitPlay(PlayCard):
-    """A play of a visit: its card, and what its detail page added."""
+    """A play of a visit: its card (``number`` counts from the visit's first play), and what
+    its detail page added."""
 
     rating_after: int | None = None  # DX rating after the play (detail page)
     fast: int | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from pathlib import Path
 from typing import cast
 
@@ -13,11 +14,13 @@ from tortoise.transactions import in_transaction
 from ...db.models import Best, Photo, Play, PlayDetail, Player, ProfileSnapshot
 from ...parsed import ParsedPhoto, ParsedPlay, ParsedPlayDetail, ParsedProfile, ParsedScore
 from ..bests import fold_best
-from .context import SyncContext, log
+from .context import SyncContext
 from .rows import best_of_play, detail_fields, photo_fields, play_rows, score_rows
 
 PHOTO_MISS = ""  # Photo.path of a file that could not be fetched (off-site, too large…)
 RING = 50  # record/ shows the latest 50 plays
+
+log = logging.getLogger(__name__)
 
 
 async def store_plays(ctx: SyncContext, plays: list[ParsedPlay]) -> None:
