@@ -16,12 +16,12 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from plugins.maimai_archive.core.render import attempts, curve, style
+from plugins.maimai_archive.core.render import attempts, curve, history, style
 from plugins.maimai_archive.core.render import cards as cards_r
 from plugins.maimai_archive.core.render.cards import HEADER_H
 from plugins.maimai_archive.core.render.engine import render_png_sync
 from plugins.maimai_archive.core.render.layer import Layer, Markers, Polyline
-from plugins.maimai_archive.core.views.play_views import RecentView
+from plugins.maimai_archive.core.views.play_views import ChartHistoryView, ChartPoint, RecentView
 from plugins.maimai_archive.core.views.progress_views import (
     ChartAttemptsView,
     CurvePoint,
@@ -153,3 +153,13 @@ def test_a_version_mark_outside_the_plot_draws_nothing() -> None:
     pixels = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
     orange = pixels[..., 0] - pixels[..., 2] > 120
     assert not orange.any(), "the mark's dashed line is drawn outside the plot"
+
+
+def test_one_play_of_a_chart_spans_an_hour_with_its_dx_score_drawn() -> None:
+    view = ChartHistoryView(PLAYER, CHARTS[0], (ChartPoint(T0, 1_003_456, 2400, True),))
+    figure, _, labels = drawn_with_labels(lambda: history.chart_history_figure(view))
+    ticks = [text for text, _ in labels if text[:2].isdigit() and ":" in text]
+    assert len(ticks) >= 3, [text for text, _ in labels]  # clock times, not years
+    [layer] = [a for a in figure.artists if isinstance(a, Layer)]
+    dx = [item for _, item in layer.items if isinstance(item, Markers) and item.label == "DX 分数"]
+    assert len(dx) == 1 and len(dx[0].xy) == 1

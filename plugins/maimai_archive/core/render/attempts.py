@@ -48,13 +48,8 @@ def chart_attempts_figure(view: ChartAttemptsView) -> Figure:
             canvas.text(x, y + 128, f"第 {ms.plays} 次 · {days}", style.BODY_SIZE, style.GOOD)
     top = y + STATS_H + 8
     if not view.judgements:
-        canvas.text(
-            WIDTH / 2,
-            (top + HEIGHT) / 2,
-            "这个谱面的游玩还没有详情（判定）",
-            style.HEADING_SIZE,
-            style.TEXT_MUTED,
-            ha="center",
+        canvas.note(
+            WIDTH / 2, (top + HEIGHT) / 2, "这个谱面的游玩还没有详情（判定）", style.HEADING_SIZE
         )
         draw_footer(canvas, "maimai archive")
         return canvas.figure

@@ -13,19 +13,7 @@ from .plot import Plot, dates
 
 WIDTH = 1200
 HEIGHT = 720
-
-
-def _empty(canvas: Canvas, top: float, text: str) -> None:
-    m = style.MARGIN
-    canvas.panel(m, top, canvas.width - 2 * m, canvas.height - top - FOOTER_H)
-    canvas.text(
-        canvas.width / 2,
-        (top + canvas.height) / 2,
-        text,
-        style.HEADING_SIZE,
-        style.TEXT_MUTED,
-        ha="center",
-    )
+HALF_HOUR = 1 / 48  # in date numbers (days)
 
 
 def chart_history_figure(view: ChartHistoryView) -> Figure:
@@ -37,11 +25,16 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
     top = HEADER_H + 44
     canvas.chart_heading(chart, HEADER_H, WIDTH)
     if not points:
-        _empty(canvas, top, "这个谱面还没有存档的游玩")
+        m = style.MARGIN
+        canvas.panel(m, top, canvas.width - 2 * m, canvas.height - top - FOOTER_H)
+        middle = (top + canvas.height) / 2
+        canvas.note(canvas.width / 2, middle, "这个谱面还没有存档的游玩", style.HEADING_SIZE)
         draw_footer(canvas, "maimai archive")
         return canvas.figure
     plot = Plot(canvas, top)
     xs = dates([p.at for p in points])
+    if len(set(xs)) == 1:  # one moment: an hour around it, not the locator's four years
+        plot.x_lim = (xs[0] - HALF_HOUR, xs[0] + HALF_HOUR)
     ys = [p.achievement / 10_000 for p in points]
     colour = style.difficulty_colour(chart.difficulty)
     plot.line(xs, ys, colour, marker="o", size=5, zorder=3, label="达成率")
@@ -59,9 +52,11 @@ def chart_history_figure(view: ChartHistoryView) -> Figure:
     if dx:  # on a second value axis, at the right
         at, scores = zip(*dx, strict=True)
         muted = style.TEXT_MUTED
+        dot = "o" if len(scores) == 1 else None  # one score is a point, not a line
         plot.line(
-            xs[list(at)], scores, muted, 1.2, dashed=True, alpha=0.7, label="DX 分数", right=True
-        )
+            xs[list(at)], scores, muted, 1.2, dashed=True, alpha=0.7, marker=dot, size=4,
+            label="DX 分数", right=True,
+        )  # fmt: skip
         plot.y2.label = "DX 分数"
     plot.legend()
     plot.draw()
