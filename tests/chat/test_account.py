@@ -118,7 +118,7 @@ async def test_binding_another_account_to_an_archive_is_refused(app: App, db, si
 
 
 async def test_bind_with_expired_cookies_says_why_and_stores_nothing(app: App, db, site) -> None:
-    from plugins.maimai_archive.chat.account import bind
+    from plugins.maimai_archive.chat.account import STALE_COOKIE, bind
     from plugins.maimai_archive.core.db.models import Player
 
     site.get("friend/userFriendCode/").mock(
@@ -128,11 +128,7 @@ async def test_bind_with_expired_cookies_says_why_and_stores_nothing(app: App, d
         bot = onebot(ctx)
         event = private_message(f"绑定 {COOKIE}")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(
-            event,
-            "绑定失败：登录已过期（错误码 200002）：私聊我发送 /bind 重新登录（也可以 /bind 加上新的 Cookie），存档会接着继续。",
-            result=None,
-        )
+        ctx.should_call_send(event, STALE_COOKIE, result=None)
         ctx.should_finished(bind)
     assert not await Player.exists(qq=str(USER))
 
@@ -173,6 +169,21 @@ async def test_bind_in_a_group_when_not_admin_still_warns(app: App, db, site) ->
             result={"role": "member"},
         )
         ctx.should_call_send(event, MessageSegment.at(USER) + f" {LEAKED}", result=None)
+        ctx.should_finished(bind)
+
+
+@pytest.mark.parametrize("text", ["/bind", "/bind 怎么用", "/bind   "])
+async def test_bind_without_a_cookie_in_a_group_points_to_private_chat(
+    app: App, db, text: str
+) -> None:
+    # Nothing leaked: no alarm, no recall (no get_group_member_info / delete_msg call).
+    from plugins.maimai_archive.chat.account import bind
+
+    async with app.test_matcher(bind) as ctx:
+        bot = onebot(ctx)
+        event = group_message(text)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, "请私聊我使用 /bind（只发 /bind 就能一键登录）。", result=None)
         ctx.should_finished(bind)
 
 
@@ -264,10 +275,13 @@ async def test_forget_confirmed_deletes_everything(app: App, db) -> None:
     assert await Binding.all().count() == 0
 
 
-async def test_autosync_on_and_off(app: App, db) -> None:
+async def test_autosync_on_and_off(app: App, db, monkeypatch: pytest.MonkeyPatch) -> None:
     from plugins.maimai_archive.chat.account import autosync
+    from plugins.maimai_archive.chat.registry import app as get_app
 
     player = await _bound_player()
+    # The test suite's bot runs with autosync off (tests/conftest.py); a shipped bot has it on.
+    monkeypatch.setattr(get_app().config, "maimai_autosync_enabled", True)
     for word, reply, expected in [
         ("on", "已开启自动同步：我会按你的游玩频率定时同步，失败时私聊告诉你一次。", True),
         ("off", "已关闭自动同步。", False),
@@ -280,6 +294,26 @@ async def test_autosync_on_and_off(app: App, db) -> None:
             ctx.should_finished(autosync)
         await player.refresh_from_db()
         assert player.autosync is expected
+
+
+async def test_autosync_on_when_the_operator_turned_it_off(
+    app: App, db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plugins.maimai_archive.chat.account import autosync
+    from plugins.maimai_archive.chat.registry import app as get_app
+
+    player = await _bound_player()
+    monkeypatch.setattr(get_app().config, "maimai_autosync_enabled", False)
+    async with app.test_matcher(autosync) as ctx:
+        bot = onebot(ctx)
+        event = group_message("/autosync on")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(
+            event, "这个机器人的管理员关闭了自动同步，请用 /sync 手动同步。", result=None
+        )
+        ctx.should_finished(autosync)
+    await player.refresh_from_db()
+    assert player.autosync is False
 
 
 async def test_export_sends_the_archive_as_a_file(app: App, db) -> None:

@@ -18,7 +18,9 @@ from nonebot.params import ArgPlainText
 from ..core import (
     BindingError,
     MaimaiError,
+    SessionError,
     export_plays,
+    holds_secret,
     parse_bind_input,
     set_autosync,
 )
@@ -63,6 +65,10 @@ export = command(
     private_only=True,
 )
 
+STALE_COOKIE = (
+    "绑定失败：这段 Cookie 已经失效（舞萌DX每次访问都会换新的）。"
+    "请重新打开舞萌DX公众号后立刻复制新的 Cookie 再 /bind，或只发 /bind 一键登录。"
+)
 BIND_BROKE = "绑定失败：这段 Cookie 或链接无法使用。请重新登录舞萌DX公众号后复制完整的 Cookie 或回调链接再试。"
 LEAKED = (
     "请不要在群里发送 Cookie！群里的人已经能看到它并登录你的账号。"
@@ -87,11 +93,13 @@ async def recall(bot: Bot, event: GroupMessageEvent) -> bool:
 
 @bind.handle()
 async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
+    text = arg.extract_plain_text()
     if isinstance(event, GroupMessageEvent):
+        if not holds_secret(text):  # nothing secret in it: no alarm, no recall
+            await matcher.finish("请私聊我使用 /bind（只发 /bind 就能一键登录）。")
         recalled = await recall(bot, event)
         note = "（已撤回那条消息）" if recalled else ""
         await matcher.finish(MessageSegment.at(event.user_id) + f" {LEAKED}{note}")
-    text = arg.extract_plain_text()
     if not text.strip():
         await within_limit("bind", event, matcher)  # the one-tap link asks the site too
         await matcher.finish(await bind_alone(qq_of(event), bot.self_id))
@@ -102,6 +110,8 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
         await matcher.finish(e.user_message)
     try:
         _, profile = await app().bind(qq_of(event), given)
+    except SessionError:  # the errors' own advice ("/bind again") is for a sync
+        await matcher.finish(STALE_COOKIE)
     except MaimaiError as e:
         await matcher.finish(f"绑定失败：{e.user_message}")
     except Exception as e:  # every /bind gets a reply; the type only (the text may hold the cookie)
@@ -153,6 +163,8 @@ async def _autosync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
         await matcher.finish(NOT_BOUND)
     word = arg.extract_plain_text().strip().lower()
     if word in ("on", "开", "开启"):
+        if not app().config.maimai_autosync_enabled:
+            await matcher.finish("这个机器人的管理员关闭了自动同步，请用 /sync 手动同步。")
         await set_autosync(player, True)
         await matcher.finish("已开启自动同步：我会按你的游玩频率定时同步，失败时私聊告诉你一次。")
     if word in ("off", "关", "关闭"):

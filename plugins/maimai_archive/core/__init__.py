@@ -19,7 +19,7 @@ from .archiving.players import by_qq as player_by_qq
 from .archiving.players import play_count, set_autosync, set_public
 from .archiving.sync import Phase, SyncReport, SyncStatus
 from .db.database import redact_db_url, start_database, stop_database
-from .errors import BindingError, MaimaiError, RenderFailed
+from .errors import BindingError, MaimaiError, RenderFailed, SessionError
 from .game import ChartType, Difficulty, format_achievement, rank_for
 from .games.fortune import player_fortune
 from .games.guess_game import GuessGame, is_answer, jacketed_songs
@@ -52,7 +52,7 @@ from .queries.plays import (
 from .queries.ranking import group_ranking
 from .queries.visits import visit_views
 from .rating import score_line
-from .redact import install_loguru_redaction, install_stdlib_redaction
+from .redact import holds_secret, install_loguru_redaction, install_stdlib_redaction
 from .render.album import album_pages, photo_figure
 from .render.attempts import chart_attempts_figure
 from .render.b50 import b50_figure
@@ -113,6 +113,7 @@ __all__ = [
     "RateLimit",
     "RefreshResult",
     "RenderFailed",
+    "SessionError",
     "Song",
     "SyncReport",
     "SyncStatus",
@@ -145,6 +146,7 @@ __all__ = [
     "group_rank",
     "group_ranking",
     "guess_clue_figure",
+    "holds_secret",
     "install_loguru_redaction",
     "install_stdlib_redaction",
     "is_answer",

@@ -171,6 +171,11 @@ def redact(text: str) -> str:
     return _SENTINELS.sub(MASK, masked) if SENTINEL in masked else masked
 
 
+def holds_secret(text: str) -> bool:
+    """Whether ``text`` holds anything ``redact`` would mask (a cookie, a token…)."""
+    return redact(text) != text
+
+
 def _mask(text: str) -> str:
     """Every secret's characters turned to SENTINEL (the length stays). Each pattern runs only
     when its literal part is in the line (a substring test costs nothing next to a scan)."""
