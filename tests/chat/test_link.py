@@ -172,6 +172,31 @@ async def test_push_is_limited_per_user_and_a_refused_one_costs_nothing(
     await say("/push", "水鱼：没有可上传的成绩。")
 
 
+async def test_a_push_that_found_every_service_down_costs_nothing(
+    app: App, db, monkeypatch
+) -> None:
+    from plugins.maimai_archive.chat.link import push, push_line
+    from plugins.maimai_archive.chat.registry import app as get_app
+    from plugins.maimai_archive.core import PushResult
+    from plugins.maimai_archive.core.guards import RateLimit
+
+    monkeypatch.setitem(get_app().limits, "push", RateLimit(1, 600, clock=lambda: 1000.0))
+    await trackers().link(str(USER), "divingfish", TOKEN)
+    down = [PushResult("divingfish", "水鱼", status="down")]
+
+    async def push_everything(qq: str, service: str | None) -> list[PushResult]:
+        return down
+
+    monkeypatch.setattr(trackers(), "push_everything", push_everything)
+    for _ in range(2):  # the second is not "too often": the first reached no service
+        async with app.test_matcher(push) as ctx:
+            bot = onebot(ctx)
+            event = private_message("/push")
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, push_line(down[0]), result=None)
+            ctx.should_finished(push)
+
+
 def test_push_lines_count_refused_scores_and_say_when_the_rest_waits() -> None:
     from plugins.maimai_archive.chat.link import push_line
     from plugins.maimai_archive.core.trackers.push import PushResult

@@ -145,4 +145,6 @@ async def _push(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
     # Counted only for a push that goes out: a typo or an unlinked service costs nothing.
     await within_limit("push", event, matcher)
     results = await trackers().push_everything(qq_of(event), service)
+    if results and all(r.status == "down" for r in results):
+        app().limits["push"].give_back(qq_of(event))  # nothing went out: try again soon
     await matcher.finish("\n".join(push_line(r) for r in results))

@@ -38,6 +38,12 @@ class RateLimit:
             self._forget_idle(now)
         return True
 
+    def give_back(self, key: str) -> None:
+        """Uncount ``key``'s latest use: it did nothing (the service it asked was down)."""
+        uses = self._uses.get(key)
+        if uses:
+            uses.pop()
+
     def wait(self, key: str) -> float:
         """Seconds until ``key`` may go on again (0 when it may now)."""
         uses = self._uses.get(key)
