@@ -205,3 +205,15 @@ async def test_four_full_syncs_read_the_score_lists_once(app: App, db, site) -> 
     for _ in range(3):
         await _say(app, "/sync full", Contains("分钟内已完整同步过，这次按普通同步进行"))
     assert site.routes[3].call_count == lists
+
+
+def test_a_first_sync_names_what_the_score_lists_added_beyond_the_plays() -> None:
+    from plugins.maimai_archive.chat.sync import summary
+    from plugins.maimai_archive.core import SyncReport, SyncStatus
+
+    report = SyncReport(SyncStatus.OK, 1, first=True, new_plays=50, imported_bests=2)
+    assert summary(report, 50).startswith(
+        "首次同步完成：存档 50 次游玩，另从成绩单补入 2 项更早的最佳成绩。"
+    )
+    report.imported_bests = 0  # every best came with a recent play: no "imported 0"
+    assert summary(report, 50).startswith("首次同步完成：存档 50 次游玩。")

@@ -50,9 +50,10 @@ def summary(report: SyncReport, archived: int) -> str:
             f"{report.cooldown_minutes} 分钟内已完整同步过，这次按普通同步进行（不再重读成绩单）。"
         )
     if report.first:
-        lines.append(
-            f"首次同步完成：存档 {report.new_plays} 次游玩，导入 {report.imported_bests} 项成绩。"
-        )
+        # Bests of the recent plays come with them; the score lists add the older ones.
+        older = report.imported_bests
+        extra = f"，另从成绩单补入 {older} 项更早的最佳成绩" if older else ""
+        lines.append(f"首次同步完成：存档 {report.new_plays} 次游玩{extra}。")
     elif report.new_plays == 0 and report.improved == 0:
         lines.append(f"没有新成绩（共存档 {archived} 次游玩）。")
     else:
