@@ -195,6 +195,11 @@ async def test_charts_by_level_with_filters(app: App, catalogue, renders, db) ->
     [
         ("/charts", "用法：/charts <等级> [dx|sd] [难度]，例如 /charts 13+、/charts 14 master"),
         ("/charts 15", "曲库里没有 15 的谱面。"),
+        ("/charts 13+ sd", "曲库里没有 13+ · SD 的谱面。"),  # the filter is named: 13+ DX exist
+        (
+            "/charts 13+ 未SSS",
+            "用法：/charts <等级> [dx|sd] [难度]，例如 /charts 13+、/charts 14 master",
+        ),
     ],
 )
 async def test_charts_usage_and_empty_level(
@@ -219,6 +224,7 @@ def test_parse_charts_args() -> None:
     assert parse_charts_args("re:master 12+") == ("12+", None, Difficulty.REMASTER)
     assert parse_charts_args("dx") is None
     assert parse_charts_args("13++") is None
+    assert parse_charts_args("１３＋ ＤＸ") == ("13+", ChartType.DX, None)  # full-width, as /random
 
 
 async def test_alias_proposal_then_superuser_approval(app: App, catalogue, renders, db) -> None:

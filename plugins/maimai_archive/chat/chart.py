@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 from nonebot.adapters import Bot
@@ -13,12 +14,14 @@ from nonebot.permission import SUPERUSER
 from nonebot.typing import T_State
 
 from ..core import (
+    FILTER_WORDS,
     ChartInfoView,
     ChartListView,
     ChartType,
     Difficulty,
     Group,
     ProposalStatus,
+    RandomAsk,
     Verdict,
     approve_alias,
     chart_bests,
@@ -103,19 +106,35 @@ async def _(
 pick_reply(chart_cmd, _send_song)
 
 
-def parse_charts_args(text: str) -> tuple[str, ChartType | None, Difficulty | None] | None:
-    """ "13+ dx master" → ("13+", DX, MASTER); None when there is no level."""
-    level, type_, difficulty = None, None, None
-    for word in text.lower().split():
-        if word in TYPE_WORDS:
+def _is_level(word: str) -> bool:
+    number = word.removesuffix("+")
+    return number.isdigit() and 1 <= int(number) <= 15
+
+
+def parse_random_args(text: str) -> RandomAsk | None:
+    """ "13+ 未SSS" → RandomAsk("13+", filter=NOT_SSS); None when a word is not understood."""
+    level = type_ = difficulty = chart_filter = None
+    for word in unicodedata.normalize("NFKC", text).lower().split():
+        if word in TYPE_WORDS and type_ is None:
             type_ = TYPE_WORDS[word]
-        elif word in DIFFICULTY_WORDS:
+        elif word in DIFFICULTY_WORDS and difficulty is None:
             difficulty = DIFFICULTY_WORDS[word]
-        elif (
-            word.rstrip("+").isdigit() and word.count("+") <= 1 and 1 <= int(word.rstrip("+")) <= 15
-        ):
+        elif word in FILTER_WORDS and chart_filter is None:
+            chart_filter = FILTER_WORDS[word]
+        elif _is_level(word) and level is None:
             level = word
-    return (level, type_, difficulty) if level else None
+        else:
+            return None
+    return RandomAsk(level, type_, difficulty, chart_filter)
+
+
+def parse_charts_args(text: str) -> tuple[str, ChartType | None, Difficulty | None] | None:
+    """ "13+ dx master" → ("13+", DX, MASTER): /random's words (full-width too) without its
+    filters; None when there is no level or a word is not understood."""
+    ask = parse_random_args(text)
+    if ask is None or ask.level is None or ask.filter is not None:
+        return None
+    return ask.level, ask.type, ask.difficulty
 
 
 @charts_cmd.handle()
@@ -130,12 +149,13 @@ async def _(event: Event, arg: Arg) -> None:
     if not len(catalogue):
         await charts_cmd.finish(EMPTY_CATALOGUE)
     charts = catalogue.charts_at_level(level, type_, difficulty)
-    if not charts:
-        await charts_cmd.finish(f"曲库里没有 {level} 的谱面。")
-    player = await player_of(event)
     filters = " · ".join(
         x for x in (type_.value if type_ else "", difficulty.label if difficulty else "") if x
     )
+    if not charts:
+        asked = f"{level} · {filters}" if filters else level
+        await charts_cmd.finish(f"曲库里没有 {asked} 的谱面。")
+    player = await player_of(event)
     view = ChartListView(
         level,
         tuple(charts),

@@ -4,7 +4,6 @@ the asker's archive behind them when they have one (/guess: chat/guess.py)."""
 from __future__ import annotations
 
 import random
-import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -13,14 +12,12 @@ from nonebot.matcher import Matcher
 from nonebot.params import CommandStart
 
 from ..core import (
-    FILTER_WORDS,
-    RandomAsk,
     fortune_figure,
     player_fortune,
     random_card_figure,
     random_chart_view,
 )
-from .chart import DIFFICULTY_WORDS, TYPE_WORDS
+from .chart import parse_random_args
 from .registry import NOT_BOUND, app, command, image, player_of, qq_of, render_png
 from .request import Arg
 from .song_pick import EMPTY_CATALOGUE
@@ -48,28 +45,6 @@ RANDOM_USAGE = (
     "用法：/random [等级] [dx|sd] [难度] [未玩|未SSS|未FC|推分]，"
     "例如 随个 13+ 未SSS、随个 14 紫 dx、随个 推分"
 )
-
-
-def _is_level(word: str) -> bool:
-    number = word.removesuffix("+")
-    return number.isdigit() and 1 <= int(number) <= 15
-
-
-def parse_random_args(text: str) -> RandomAsk | None:
-    """ "13+ 未SSS" → RandomAsk("13+", filter=NOT_SSS); None when a word is not understood."""
-    level = type_ = difficulty = chart_filter = None
-    for word in unicodedata.normalize("NFKC", text).lower().split():
-        if word in TYPE_WORDS and type_ is None:
-            type_ = TYPE_WORDS[word]
-        elif word in DIFFICULTY_WORDS and difficulty is None:
-            difficulty = DIFFICULTY_WORDS[word]
-        elif word in FILTER_WORDS and chart_filter is None:
-            chart_filter = FILTER_WORDS[word]
-        elif _is_level(word) and level is None:
-            level = word
-        else:
-            return None
-    return RandomAsk(level, type_, difficulty, chart_filter)
 
 
 @random_cmd.handle()
