@@ -16,12 +16,18 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from plugins.maimai_archive.core.render import attempts, curve, history, style
+from plugins.maimai_archive.core.render import attempts, curve, diff, history, style
 from plugins.maimai_archive.core.render import cards as cards_r
 from plugins.maimai_archive.core.render.cards import HEADER_H
 from plugins.maimai_archive.core.render.engine import render_png_sync
 from plugins.maimai_archive.core.render.layer import Layer, Markers, Polyline
-from plugins.maimai_archive.core.views.play_views import ChartHistoryView, ChartPoint, RecentView
+from plugins.maimai_archive.core.views.play_views import (
+    ChartHistoryView,
+    ChartPoint,
+    DiffEntry,
+    DiffView,
+    RecentView,
+)
 from plugins.maimai_archive.core.views.progress_views import (
     ChartAttemptsView,
     CurvePoint,
@@ -163,3 +169,12 @@ def test_one_play_of_a_chart_spans_an_hour_with_its_dx_score_drawn() -> None:
     [layer] = [a for a in figure.artists if isinstance(a, Layer)]
     dx = [item for _, item in layer.items if isinstance(item, Markers) and item.label == "DX 分数"]
     assert len(dx) == 1 and len(dx[0].xy) == 1
+
+
+def test_a_best_that_rose_by_its_dx_score_alone_says_so() -> None:
+    same = 1_005_075
+    entry = DiffEntry(CHARTS[0], same, same, 330, 330, old_dx_score=2400, new_dx_score=2450)
+    view = DiffView(PLAYER, "上次同步", 14300, 14300, (entry,), (), 1)
+    _, _, labels = drawn_with_labels(lambda: diff.diff_pages(view)[0])
+    texts = [text for text, _ in labels]
+    assert "DX +50" in texts, texts

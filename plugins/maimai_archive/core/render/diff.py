@@ -118,6 +118,8 @@ def _entry(canvas: Canvas, e: DiffEntry, x: float, y: float, w: float) -> None:
         ):
             if label:
                 cursor += canvas.badge(cursor, y + 26, label, colour) + 6
+    if e.dx_gain:  # a best can rise by its DX score alone: say what changed
+        canvas.text(cursor + 2, y + 41, f"DX +{e.dx_gain}", style.SMALL_SIZE, style.GOOD, bold=True)
     if e.entered_b50:
         canvas.badge(x + w, y + 26, "进入 B50", style.ACCENT, align="right")
 

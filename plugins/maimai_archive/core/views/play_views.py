@@ -94,6 +94,13 @@ class DiffEntry:
     entered_b50: bool = False
 
     @property
+    def dx_gain(self) -> int:
+        """How much the DX score rose (0: not recorded, or not higher)."""
+        if self.old_dx_score is None or self.new_dx_score is None:
+            return 0
+        return max(0, self.new_dx_score - self.old_dx_score)
+
+    @property
     def new_lamp(self) -> bool:
         return (self.new_fc or None) != (self.old_fc or None) or (self.new_fs or None) != (
             self.old_fs or None
