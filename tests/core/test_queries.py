@@ -278,6 +278,32 @@ async def test_diff_of_the_last_sync_names_b50_moves_and_lamps(db, archive):
     assert later is not None and later.entries == ()
 
 
+async def test_diff_since_a_date_starts_from_the_newest_rating_seen_before_it(db, archive):
+    # A snapshot from long ago and a detailed play the day before: the play's rating is the
+    # start (snapshots come only when a sync reads the home page).
+    player = await _player()
+    player.rating = 14100
+    await player.save()
+    await ProfileSnapshot.create(
+        player=player, taken_at=DAY1 - timedelta(days=30), name="玩家", rating=13000
+    )
+    chart = _charts(archive, 1)[0]
+    for i, (when, rating) in enumerate(
+        ((DAY1 - timedelta(days=1), 14000), (DAY1 + timedelta(hours=1), 14100))
+    ):
+        play = await Play.create(
+            player=player, played_unix=int(when.timestamp()), played_at=when, idx=f"{i},0",
+            track=1, title=chart.title, type=chart.type.value, difficulty=chart.difficulty.value,
+            achievement=1_000_000, dx_score=0, rank="sss", chart_key=chart.key,
+        )  # fmt: skip
+        await PlayDetail.create(play=play, rating=rating)
+    since = await queries.diff_view(player, archive, since=DAY1.date())
+    assert since is not None and (since.rating_before, since.rating_after) == (14000, 14100)
+    # Before the play, only the snapshot was there.
+    early = await queries.diff_view(player, archive, since=(DAY1 - timedelta(days=2)).date())
+    assert early is not None and early.rating_before == 13000
+
+
 async def test_a_play_before_the_sync_started_still_enters_the_b50_in_its_diff(db, archive):
     """As the sync records it: the improvement's time is the play's, before the sync began."""
     player = await _player()

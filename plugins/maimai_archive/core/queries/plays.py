@@ -315,12 +315,7 @@ async def diff_view(
             "changed_at"
         )
         label = f"自 {since:%Y/%m/%d} 起"
-        before = (
-            await ProfileSnapshot.filter(player=player, taken_at__lt=start, rating__not_isnull=True)
-            .order_by("-taken_at")
-            .first()
-        )
-        rating_before = before.rating if before else None
+        rating_before = await rating_before_moment(player, start)
         rating_after = player.rating
         new_plays = await Play.filter(
             player=player, played_unix__gte=int(start.timestamp())
@@ -328,6 +323,28 @@ async def diff_view(
     return await _diff(
         player, archive, changes, start, label, rating_before, rating_after, new_plays
     )
+
+
+async def rating_before_moment(player: Player, moment: datetime) -> int | None:
+    """The DX rating the archive last saw before ``moment``: the newer of the last profile
+    snapshot and the rating after the last detailed play (most players have far more of
+    those: a snapshot is taken only when a sync reads the home page)."""
+    seen = [
+        await ProfileSnapshot.filter(player=player, taken_at__lt=moment, rating__not_isnull=True)
+        .order_by("-taken_at")
+        .first()
+        .values_list("taken_at", "rating"),
+        await PlayDetail.filter(
+            play__player=player,
+            play__played_unix__lt=int(moment.timestamp()),
+            rating__not_isnull=True,
+        )
+        .order_by("-play__played_unix")
+        .first()
+        .values_list("play__played_at", "rating"),
+    ]
+    known = [cast("tuple[datetime, int]", row) for row in seen if row is not None]
+    return max(known)[1] if known else None
 
 
 async def _diff(
