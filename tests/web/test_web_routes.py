@@ -59,12 +59,31 @@ async def test_overview_shows_the_player_and_counts(db, archive):
     assert r.status_code == 200
     assert_guarded(r)
     assert "<h1>玩家</h1>" in r.text
-    # 12 plays on 4 days (11-20, 11-22, 11-23, 11-24); 5 credits (1 + 2 + 1 + 1: the plays
-    # on track 1).
+    # 12 plays on 4 days (11-20, 11-22, 11-23, 11-24); 5 credits (1 + 2 + 1 + 1: a visit's
+    # first play and each track reset).
     facts = dict(re.findall(r"<b>(.*?)</b><span>(.*?)</span>", r.text))
     assert facts == {"14020": "Rating", "12": "游玩", "4": "出勤天数", "5": "PC 数"}
     assert "<polyline" in r.text and "最近一次出勤" in r.text
     assert "<script" not in r.text and " style=" not in r.text
+
+
+async def test_the_overview_counts_credits_as_today_does(db, archive):
+    from plugins.maimai_archive.core.db.models import Play
+    from plugins.maimai_archive.core.queries.visits import visit_views
+
+    player = await fx.build()
+    # Track 1 of two credits pushed off the record page before a sync: 11-20 12:00 (the visit
+    # starts on track 2) and 11-22 13:40 (tracks 1 2 3 4 · 2). Still 5 credits, 3 on track 1.
+    for when in (fx.at(11, 20, 12, 0), fx.at(11, 22, 13, 40)):
+        await Play.filter(player=player, played_unix=int(when.timestamp())).delete()
+    days = [datetime(2025, 11, d).date() for d in (20, 22, 23)]
+    today = [v.credits for d in days for v in await visit_views(player, archive, d)]
+    assert today == [1, 2, 1, 1]
+    token = await issue_link(player, 7)
+    async with client(archive) as c:
+        r = await c.get(f"/{token}/")
+    facts = {label: value for value, label in re.findall(r"<b>(.*?)</b><span>(.*?)</span>", r.text)}
+    assert facts["PC 数"] == "5"
 
 
 async def test_every_play_is_on_the_pages(db, archive):
