@@ -14,6 +14,7 @@ COLUMNS = 5
 TILE_W = 220
 TILE_H = 92
 SECTION_HEAD = 44
+NOTE_H = 24  # the line under the header when bests were left out
 
 
 def b50_figure(view: B50View) -> Figure:
@@ -23,8 +24,10 @@ def b50_figure(view: B50View) -> Figure:
     def rows(n: int) -> int:
         return max(1, -(-n // COLUMNS))
 
+    note = view.unrated_note
     height = (
         HEADER_H
+        + (NOTE_H if note else 0)
         + 2 * SECTION_HEAD
         + (rows(len(view.old)) + rows(len(view.new))) * (TILE_H + gap)
         + gap
@@ -39,6 +42,9 @@ def b50_figure(view: B50View) -> Figure:
         f"{when} · 旧版本 {view.old_total} + 新版本 {view.new_total}",
     )
     y = HEADER_H
+    if note:  # else the total differs from the player's rating with no reason given
+        canvas.text(m, y + 14, note, style.BODY_SIZE, style.TEXT_MUTED)
+        y += NOTE_H
     for name, entries, total in (
         ("旧版本 B35", view.old, view.old_total),
         ("新版本 B15", view.new, view.new_total),
