@@ -1,10 +1,11 @@
 """Layout checked geometrically on what is drawn (each label's ink as the layer measures it,
 the lines as the layer's records), not on what the layout code estimated: nothing on a
-/recent card covers anything else, a B50's note on the bests it left out covers nothing, and
-the judgement chart's legend covers none of its lines."""
+/recent card covers anything else, a B50 tile's number sits inside its tile clear of the
+jacket, and the judgement chart's legend covers none of its lines."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 from itertools import combinations, pairwise
@@ -114,6 +115,21 @@ def drawn_b50(unrated: int = 0) -> tuple[B50View, Figure, list[tuple[str, Bbox]]
         if isinstance(item, Box)
     ]
     return view, figure, [(text, box) for text, box in labels if text.strip()], boxes
+
+
+def test_a_b50_tile_number_sits_inside_its_tile_and_covers_nothing() -> None:
+    view, _, labels, boxes = drawn_b50()
+    tiles = [b for b in boxes if (b.width, b.height) == (b50.TILE_W, b50.TILE_H)]
+    jackets = [b for b in boxes if b.width == b.height < b50.TILE_H]  # the frame, the cover
+    numbers = [(text, box) for text, box in labels if re.fullmatch(r"#\d+", text)]
+    assert len(numbers) == len(tiles) == len(view.old) + len(view.new)
+    for text, box in numbers:
+        [tile] = [t for t in tiles if t.contains(*box.get_points().mean(axis=0))]
+        inner = tile.padded(-2)  # clear of the tile's edge line
+        assert inner.x0 <= box.x0 and box.x1 <= inner.x1, text
+        assert inner.y0 <= box.y0 and box.y1 <= inner.y1, text
+        assert not [j for j in jackets if overlap(box, j)], text
+        assert not [other for other, b in labels if other != text and overlap(box, b)], text
 
 
 def test_a_b50_that_left_bests_out_says_so_in_a_line_that_covers_nothing() -> None:

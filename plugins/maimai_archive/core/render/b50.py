@@ -83,4 +83,6 @@ def _tile(canvas: Canvas, e: B50Tile, rank_no: int, x: float, y: float) -> None:
     )
     lamps = " ".join(filter(None, (style.fc_label(e.fc), style.fs_label(e.fs))))
     canvas.text(x + TILE_W - 10, y + 70, lamps, style.SMALL_SIZE - 1, style.TEXT_MUTED, ha="right")
-    canvas.text(x + 18, y + TILE_H - 4, f"#{rank_no}", 7, style.TEXT_MUTED, va="bottom")
+    # The bottom-right corner, under the lamps, is the one free spot (under the jacket the
+    # number sat on its frame and on the tile's edge).
+    canvas.text(x + TILE_W - 10, y + TILE_H - 7, f"#{rank_no}", 7, style.TEXT_MUTED, ha="right")
