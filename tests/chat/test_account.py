@@ -35,10 +35,20 @@ def site():
         yield mock
 
 
+async def _bind_replies(app: App, text: str, reply: str) -> None:
+    """``text`` sent in private gets ``reply``."""
+    from plugins.maimai_archive.chat.account import bind
+
+    async with app.test_matcher(bind) as ctx:
+        event = private_message(text)
+        ctx.receive_event(onebot(ctx), event)
+        ctx.should_call_send(event, reply, result=None)
+        ctx.should_finished(bind)
+
+
 async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encrypted(
     app: App, db, site
 ) -> None:
-    from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.chat.registry import app as get_app
     from plugins.maimai_archive.core.db.models import Binding, Player
 
@@ -49,16 +59,11 @@ async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encry
             headers={"Set-Cookie": "_t=rotatedvalue0001; Path=/"},
         )
     )
-    async with app.test_matcher(bind) as ctx:
-        bot = onebot(ctx)
-        event = private_message(f"/bind {COOKIE}")
-        ctx.receive_event(bot, event)
-        ctx.should_call_send(
-            event,
-            "绑定成功：Ｃｉａ～（・ω，DX Rating 9459。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。",
-            result=None,
-        )
-        ctx.should_finished(bind)
+    await _bind_replies(
+        app,
+        f"/bind {COOKIE}",
+        "绑定成功：Ｃｉａ～（・ω，DX Rating 9459。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。",
+    )
     assert route.call_count == 1
     sent = route.calls[0].request.headers["cookie"]
     assert "userId=1234567890123" in sent and "EO_Bot_Ssid=4242" in sent  # every cookie goes along
@@ -78,10 +83,26 @@ async def test_bind_in_private_checks_with_one_page_load_and_keeps_cookies_encry
     )  # the rotated value is what we keep
 
 
+async def test_a_relogin_to_an_archive_says_the_sync_continues_it(app: App, db, site) -> None:
+    from datetime import UTC, datetime
+
+    from plugins.maimai_archive.core.db.models import Player, SyncRun
+
+    site.get("friend/userFriendCode/").mock(
+        return_value=httpx.Response(200, text=HOME.read_text(encoding="utf-8"))
+    )
+    player = await Player.create(qq=str(USER), friend_code="386587586148257", rating=9400)
+    await SyncRun.create(player=player, started_at=datetime(2025, 1, 1, tzinfo=UTC), status="ok")
+    await _bind_replies(
+        app,
+        f"/bind {COOKIE}",
+        "绑定成功：Ｃｉａ～（・ω，DX Rating 9459。\n在群里或这里发送 /sync 继续存档（已有的存档都在）；/autosync on 让我定时同步，最近 50 条记录不再丢失。",
+    )
+
+
 async def test_binding_another_account_to_an_archive_is_refused(app: App, db, site) -> None:
     from datetime import UTC, datetime
 
-    from plugins.maimai_archive.chat.account import bind
     from plugins.maimai_archive.core.db.models import Play, Player
 
     site.get("friend/userFriendCode/").mock(
@@ -103,33 +124,23 @@ async def test_binding_another_account_to_an_archive_is_refused(app: App, db, si
         rank="d",
         chart_key="?DX:master:x",
     )
-    async with app.test_matcher(bind) as ctx:
-        bot = onebot(ctx)
-        event = private_message(f"/bind {COOKIE}")
-        ctx.receive_event(bot, event)
-        ctx.should_call_send(
-            event,
-            "绑定失败：这个 QQ 已经存档了另一个舞萌账号（旧号）。要换账号，请先私聊 /forget 删除旧存档。",
-            result=None,
-        )
-        ctx.should_finished(bind)
+    await _bind_replies(
+        app,
+        f"/bind {COOKIE}",
+        "绑定失败：这个 QQ 已经存档了另一个舞萌账号（旧号）。要换账号，请先私聊 /forget 删除旧存档。",
+    )
     await old.refresh_from_db()
     assert old.friend_code == "111111111111111"
 
 
 async def test_bind_with_expired_cookies_says_why_and_stores_nothing(app: App, db, site) -> None:
-    from plugins.maimai_archive.chat.account import STALE_COOKIE, bind
+    from plugins.maimai_archive.chat.account import STALE_COOKIE
     from plugins.maimai_archive.core.db.models import Player
 
     site.get("friend/userFriendCode/").mock(
         return_value=httpx.Response(200, text=EXPIRED.read_text(encoding="utf-8"))
     )
-    async with app.test_matcher(bind) as ctx:
-        bot = onebot(ctx)
-        event = private_message(f"绑定 {COOKIE}")
-        ctx.receive_event(bot, event)
-        ctx.should_call_send(event, STALE_COOKIE, result=None)
-        ctx.should_finished(bind)
+    await _bind_replies(app, f"绑定 {COOKIE}", STALE_COOKIE)
     assert not await Player.exists(qq=str(USER))
 
 
@@ -188,18 +199,12 @@ async def test_bind_without_a_cookie_in_a_group_points_to_private_chat(
 
 
 async def test_bind_with_garbage_explains_the_shapes(app: App, db) -> None:
-    from plugins.maimai_archive.chat.account import bind
 
-    async with app.test_matcher(bind) as ctx:
-        bot = onebot(ctx)
-        event = private_message("/bind hello")
-        ctx.receive_event(bot, event)
-        ctx.should_call_send(
-            event,
-            "Cookie 里缺少 userId、_t：请复制完整的 Cookie（至少包含 userId 和 _t）。",
-            result=None,
-        )
-        ctx.should_finished(bind)
+    await _bind_replies(
+        app,
+        "/bind hello",
+        "Cookie 里缺少 userId、_t：请复制完整的 Cookie（至少包含 userId 和 _t）。",
+    )
 
 
 async def _bound_player(qq: str = str(USER)):

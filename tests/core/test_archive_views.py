@@ -121,6 +121,13 @@ async def test_a_visit_longer_than_the_first_window_is_read_whole(db, archive):
     assert len(view.plays) == 30 and view.credits == 8
 
 
+def test_a_credit_starts_at_a_visit_and_at_each_track_reset():
+    hour = visits.VISIT_GAP
+    # tracks 2 3 · 1 2 (a reset) · an hour later 3 (a new visit; its first tracks were lost)
+    plays = [(0, 2), (60, 3), (120, 1), (180, 2), (180 + hour, 3)]
+    assert visits.count_credits(plays) == 3 and visits.count_credits([]) == 0
+
+
 # --- plates -------------------------------------------------------------------------------------
 
 

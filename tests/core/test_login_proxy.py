@@ -149,7 +149,7 @@ async def test_the_callback_through_the_proxy_binds_the_player_and_tells_them(
         (
             QQ,
             f"绑定成功：{player.name}，DX Rating {player.rating}。\n可以关闭微信的代理了。"
-            "在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步。",
+            "在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。",
             "10001",
         )
     ]

@@ -235,6 +235,25 @@ async def test_b50_now_and_rebuilt_at_a_past_date(db, archive):
     assert await queries.b50_view(player, archive, as_of=date(2024, 1, 1)) is None
 
 
+async def test_b50_counts_the_bests_it_cannot_rate(db, archive):
+    player = await _player()
+    for chart in _charts(archive, 3):
+        await _best(player, chart, 990_000, DAY1 - timedelta(days=5))
+    # Charts the song data does not know yet; B is played after DAY1, and Utage never counts.
+    for title, type_, difficulty, at in (
+        ("未收录 A", "DX", "master", DAY1 - timedelta(days=5)),
+        ("未收录 B", "SD", "expert", DAY1 + timedelta(days=3)),
+        ("[宴]未收录", "UTAGE", "utage", DAY1),
+    ):
+        await Best.create(player=player, chart_key=unresolved_chart_key(type_, difficulty, title),
+                          title=title, type=type_, difficulty=difficulty, achievement=1_000_000,
+                          rank="sss", updated_at=at)  # fmt: skip
+    now = await queries.b50_view(player, archive)
+    assert now is not None and len(now.old) + len(now.new) == 3 and now.unrated == 2
+    then = await queries.b50_view(player, archive, as_of=DAY1.date())
+    assert then is not None and then.unrated == 1
+
+
 async def test_diff_of_the_last_sync_names_b50_moves_and_lamps(db, archive):
     player = await _player()
     old_charts = _charts(archive, 36)

@@ -1,10 +1,11 @@
 """Layout checked geometrically on what is drawn (each label's ink as the layer measures it,
 the lines as the layer's records), not on what the layout code estimated: nothing on a
-/recent card covers anything else, and the judgement chart's legend covers none of its
-lines."""
+/recent card covers anything else, a B50 tile's number sits inside its tile clear of the
+jacket, and the judgement chart's legend covers none of its lines."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 from itertools import combinations, pairwise
@@ -16,12 +17,13 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from plugins.maimai_archive.core.render import attempts, curve, diff, history, style
+from plugins.maimai_archive.core.render import attempts, b50, curve, diff, history, style
 from plugins.maimai_archive.core.render import cards as cards_r
 from plugins.maimai_archive.core.render.cards import HEADER_H
 from plugins.maimai_archive.core.render.engine import render_png_sync
-from plugins.maimai_archive.core.render.layer import Layer, Markers, Polyline
+from plugins.maimai_archive.core.render.layer import Box, Layer, Markers, Polyline
 from plugins.maimai_archive.core.views.play_views import (
+    B50View,
     ChartHistoryView,
     ChartPoint,
     DiffEntry,
@@ -37,7 +39,7 @@ from plugins.maimai_archive.core.views.progress_views import (
     VersionMark,
 )
 from tests.core.test_render_archive import CHARTS, T0
-from tests.core.test_render_support import PLAYER, fixture_cards
+from tests.core.test_render_support import PLAYER, b50_entries, fixture_cards
 
 SLACK = 0.5  # px: anti-aliased edges may touch
 
@@ -101,6 +103,45 @@ def test_nothing_on_a_recent_card_covers_anything_else() -> None:
     width = figure.bbox.width
     for text, box in texts:
         assert 0 <= box.x0 and box.x1 <= width, text
+
+
+def drawn_b50(unrated: int = 0) -> tuple[B50View, Figure, list[tuple[str, Bbox]], list[Bbox]]:
+    """A full B50 drawn: its view, figure, label ink boxes and every box record (as Bboxes)."""
+    entries = b50_entries(fixture_cards())
+    view = B50View(PLAYER, tuple(entries[15:50]), tuple(entries[:15]), unrated=unrated)
+    figure, _, labels = drawn_with_labels(lambda: b50.b50_figure(view))
+    [layer] = [a for a in figure.artists if isinstance(a, Layer)]
+    boxes = [
+        Bbox.from_bounds(item.x, item.y, item.w, item.h)
+        for _, item in layer.items
+        if isinstance(item, Box)
+    ]
+    return view, figure, [(text, box) for text, box in labels if text.strip()], boxes
+
+
+def test_a_b50_tile_number_sits_inside_its_tile_and_covers_nothing() -> None:
+    view, _, labels, boxes = drawn_b50()
+    tiles = [b for b in boxes if (b.width, b.height) == (b50.TILE_W, b50.TILE_H)]
+    jackets = [b for b in boxes if b.width == b.height < b50.TILE_H]  # the frame, the cover
+    numbers = [(text, box) for text, box in labels if re.fullmatch(r"#\d+", text)]
+    assert len(numbers) == len(tiles) == len(view.old) + len(view.new)
+    for text, box in numbers:
+        [tile] = [t for t in tiles if t.contains(*box.get_points().mean(axis=0))]
+        inner = tile.padded(-2)  # clear of the tile's edge line
+        assert inner.x0 <= box.x0 and box.x1 <= inner.x1, text
+        assert inner.y0 <= box.y0 and box.y1 <= inner.y1, text
+        assert not [j for j in jackets if overlap(box, j)], text
+        assert not [other for other, b in labels if other != text and overlap(box, b)], text
+
+
+def test_a_b50_that_left_bests_out_says_so_in_a_line_that_covers_nothing() -> None:
+    _, figure, labels, boxes = drawn_b50(unrated=3)
+    [note] = [box for text, box in labels if text == "3 项成绩的谱面曲库暂未收录，未计入 B50"]
+    assert [(a, b) for (a, ba), (b, bb) in combinations(labels, 2) if overlap(ba, bb)] == []
+    assert not [b for b in boxes if b.height == b50.TILE_H and overlap(note, b)]
+    assert 0 <= note.x0 and note.x1 <= figure.bbox.width
+    _, _, plain, _ = drawn_b50()
+    assert not [text for text, _ in plain if "未计入" in text]
 
 
 def test_the_judgement_legend_covers_no_line() -> None:

@@ -3,7 +3,8 @@
 an off-site photo or page is skipped, not an expired binding; the rating never rolls back;
 score lists read as owed work make later reads record changes; a broken photo costs one try;
 the database failing around a run still gives a typed report; /sync full cools down once the
-lists were read, even when the sync failed afterwards.
+lists were read, even when the sync failed afterwards; a re-login between two syncs keeps the
+rating change the second one reports.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import OperationalError
 
+from plugins.maimai_archive.config import MaimaiConfig
+from plugins.maimai_archive.core.app import ArchiveApp
+from plugins.maimai_archive.core.archiving.binding import CookieJar, bound_message
 from plugins.maimai_archive.core.archiving.sync import Phase, SyncService, SyncStatus
-from plugins.maimai_archive.core.db.models import BestChange, Binding, Photo, Player
+from plugins.maimai_archive.core.db.models import BestChange, Binding, Photo, Player, SyncRun
 from plugins.maimai_archive.core.errors import NetworkError, OffSite, PageChanged, SyncCrashed
 from plugins.maimai_archive.core.parsed import ParsedPhoto, ParsedPlay, ParsedScore
 from tests.core.test_sync import (  # noqa: F401 - fixtures
+    COOKIES,
     SavedPages,
     catalogue,
     harness,
@@ -203,3 +208,22 @@ async def test_failing_full_syncs_read_the_score_lists_once_per_cooldown(
         True,
     ]
     assert [sum(p.startswith("scores") for p in s.fetched) for s in sources] == [6, 0, 0]
+
+
+async def test_a_relogin_between_syncs_keeps_the_rating_change_the_next_sync_reports(
+    harness, real_plays, real_profile, tmp_path
+):
+    old = real_profile.rating or 0
+    player = await harness.player()
+    assert (await harness.sync(player, SavedPages(real_plays[5:], real_profile))).ok
+    # The session expired and the player played on: /bind reads the newer rating from home.
+    newer = replace(real_profile, rating=old + 56)
+    app = ArchiveApp(MaimaiConfig(maimai_data_dir=tmp_path), source_factory=harness.factory)
+    app.store = harness.store
+    harness.next_source = SavedPages([], newer)
+    bound = await app.bind(player.qq, CookieJar(dict(COOKIES)))
+    assert bound.archived and "/sync 继续存档" in bound_message(bound)
+
+    report = await harness.sync(player, SavedPages(real_plays, newer))
+    assert report.ok and (report.rating_before, report.rating_after) == (old, old + 56)
+    assert (await SyncRun.get(id=report.run_id)).rating_before == old  # what /diff shows

@@ -59,12 +59,31 @@ async def test_overview_shows_the_player_and_counts(db, archive):
     assert r.status_code == 200
     assert_guarded(r)
     assert "<h1>玩家</h1>" in r.text
-    # 12 plays on 4 days (11-20, 11-22, 11-23, 11-24); 5 credits (1 + 2 + 1 + 1: the plays
-    # on track 1).
+    # 12 plays on 4 days (11-20, 11-22, 11-23, 11-24); 5 credits (1 + 2 + 1 + 1: a visit's
+    # first play and each track reset).
     facts = dict(re.findall(r"<b>(.*?)</b><span>(.*?)</span>", r.text))
     assert facts == {"14020": "Rating", "12": "游玩", "4": "出勤天数", "5": "PC 数"}
     assert "<polyline" in r.text and "最近一次出勤" in r.text
     assert "<script" not in r.text and " style=" not in r.text
+
+
+async def test_the_overview_counts_credits_as_today_does(db, archive):
+    from plugins.maimai_archive.core.db.models import Play
+    from plugins.maimai_archive.core.queries.visits import visit_views
+
+    player = await fx.build()
+    # Track 1 of two credits pushed off the record page before a sync: 11-20 12:00 (the visit
+    # starts on track 2) and 11-22 13:40 (tracks 1 2 3 4 · 2). Still 5 credits, 3 on track 1.
+    for when in (fx.at(11, 20, 12, 0), fx.at(11, 22, 13, 40)):
+        await Play.filter(player=player, played_unix=int(when.timestamp())).delete()
+    days = [datetime(2025, 11, d).date() for d in (20, 22, 23)]
+    today = [v.credits for d in days for v in await visit_views(player, archive, d)]
+    assert today == [1, 2, 1, 1]
+    token = await issue_link(player, 7)
+    async with client(archive) as c:
+        r = await c.get(f"/{token}/")
+    facts = {label: value for value, label in re.findall(r"<b>(.*?)</b><span>(.*?)</span>", r.text)}
+    assert facts["PC 数"] == "5"
 
 
 async def test_every_play_is_on_the_pages(db, archive):
@@ -161,8 +180,12 @@ async def test_files_stay_inside_their_folders(db, archive):
 
 async def test_every_page_answers(db, archive):
     player = await fx.build()
-    from plugins.maimai_archive.core.db.models import Play
+    from plugins.maimai_archive.core.db.models import Best, Play
 
+    # A best of a chart the song data does not know: the B50 page says it is left out.
+    await Best.create(player=player, chart_key="?DX:master:未收录", title="未收录", type="DX",
+                      difficulty="master", achievement=1_000_000, rank="sss",
+                      updated_at=fx.at(11, 22, 13))  # fmt: skip
     token = await issue_link(player, 7)
     detailed = await Play.get(player=player, played_unix=int(fx.at(11, 20, 12, 5).timestamp()))
     async with client(archive) as c:
@@ -173,6 +196,7 @@ async def test_every_page_answers(db, archive):
         assert "第一次达成" in chart.text and "100.3000%" in chart.text
         b50 = await c.get(f"/{token}/b50")
         assert b50.status_code == 200 and "新版本 15" in b50.text
+        assert "1 项成绩的谱面曲库暂未收录，未计入 B50" in b50.text
         then = await c.get(f"/{token}/b50", params={"date": "2025-11-20"})
         assert then.status_code == 200 and "2025-11-20" in then.text
         plate = await c.get(f"/{token}/plate", params={"name": "舞将"})

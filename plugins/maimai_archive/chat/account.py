@@ -19,6 +19,7 @@ from ..core import (
     BindingError,
     MaimaiError,
     SessionError,
+    bound_message,
     export_plays,
     holds_secret,
     parse_bind_input,
@@ -109,7 +110,7 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
     except BindingError as e:
         await matcher.finish(e.user_message)
     try:
-        _, profile = await app().bind(qq_of(event), given)
+        bound = await app().bind(qq_of(event), given)
     except SessionError:  # the errors' own advice ("/bind again") is for a sync
         await matcher.finish(STALE_COOKIE)
     except MaimaiError as e:
@@ -117,10 +118,7 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
     except Exception as e:  # every /bind gets a reply; the type only (the text may hold the cookie)
         logger.warning(f"/bind failed unexpectedly: {type(e).__name__}")
         await matcher.finish(BIND_BROKE)
-    rating = f"，DX Rating {profile.rating}" if profile.rating is not None else ""
-    await matcher.finish(
-        f"绑定成功：{profile.name}{rating}。\n在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步，最近 50 条记录不再丢失。"
-    )
+    await matcher.finish(bound_message(bound))
 
 
 @unbind.handle()

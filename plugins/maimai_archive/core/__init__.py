@@ -13,7 +13,7 @@ and may move; users import from here, like httpx's ``__init__``.
 
 from .app import ArchiveApp
 from .archiving.binding import USAGE as BIND_USAGE
-from .archiving.binding import parse_bind_input
+from .archiving.binding import bound_message, parse_bind_input
 from .archiving.doctor import DoctorError, check_pages, format_checks
 from .archiving.players import by_qq as player_by_qq
 from .archiving.players import play_count, set_autosync, set_public
@@ -124,6 +124,7 @@ __all__ = [
     "approve_alias",
     "b50_figure",
     "b50_view",
+    "bound_message",
     "build_web_app",
     "chart_attempts_figure",
     "chart_attempts_view",

@@ -19,7 +19,7 @@ from typing import TypeVar
 from ..config import MaimaiConfig
 from . import redact
 from .archiving.autosync import AutoSync, Notify
-from .archiving.binding import BindingStore, CallbackUrl, CookieJar
+from .archiving.binding import BindingStore, Bound, CallbackUrl, CookieJar
 from .archiving.forget import forget_player
 from .archiving.resolve import resolve_pending
 from .archiving.sync import CookieSaver, PageSource, SourceFactory, SyncReport, SyncService
@@ -33,7 +33,6 @@ from .guards import RateLimit
 from .login.callback import follow_oauth_callback
 from .login.one_tap import Notify as PrivateNotify
 from .login.one_tap import OneTapBind
-from .parsed import ParsedProfile
 from .queries.plays import QueryContext
 from .render.engine import FontSet
 from .render.pool import RenderPool
@@ -229,7 +228,7 @@ class ArchiveApp:
 
     # --- accounts ------------------------------------------------------------------------
 
-    async def bind(self, qq: str, given: CookieJar | CallbackUrl) -> tuple[Player, ParsedProfile]:
+    async def bind(self, qq: str, given: CookieJar | CallbackUrl) -> Bound:
         """Check the cookies with one page load, then keep them (encrypted) for ``qq``.
 
         Raises the typed error when they do not work; nothing is stored then.
@@ -276,7 +275,7 @@ class ArchiveApp:
         )
         await self.store.save(player, latest, status="ok")
         await player.refresh_from_db()
-        return player, profile
+        return Bound(player, profile, archived)
 
     async def unbind(self, player: Player) -> bool:
         assert self.store is not None

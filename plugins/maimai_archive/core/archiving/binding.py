@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..db.models import Binding, Player
 from ..errors import BindingError
+from ..parsed import ParsedProfile
 from ..secret import SecretBox
 
 REQUIRED = ("userId", "_t")
@@ -133,6 +134,27 @@ USAGE = (
     "2. 浏览器导出的 Cookie JSON\n"
     "3. 微信登录后的回调链接（…/wc_auth/oauth/callback/maimai-dx?…）"
 )
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A bind that worked: the player, the page read, whether they had an archive already."""
+
+    player: Player
+    profile: ParsedProfile
+    archived: bool
+
+
+def bound_message(bound: Bound, between: str = "") -> str:
+    """The reply to a bind that worked (``between`` goes before the next step). A re-login
+    continues the archive it has: saying 开始 made players think it was lost."""
+    profile = bound.profile
+    rating = f"，DX Rating {profile.rating}" if profile.rating is not None else ""
+    step = "继续存档（已有的存档都在）" if bound.archived else "开始存档"
+    return (
+        f"绑定成功：{profile.name}{rating}。\n{between}在群里或这里发送 /sync {step}；"
+        "/autosync on 让我定时同步，最近 50 条记录不再丢失。"
+    )
 
 
 class BindingStore:

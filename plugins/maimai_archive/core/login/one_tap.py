@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..archiving.binding import CallbackUrl
+from ..archiving.binding import CallbackUrl, bound_message
 from ..errors import BindingError, MaimaiError
 from .links import (
     LinkTaken,
@@ -169,18 +169,12 @@ class OneTapBind:
         via = pending.via
         target = callback_target(self.oauth_url, request.path, request.query)
         try:
-            _, profile = await self.app.bind(pending.qq, CallbackUrl(target))
+            bound = await self.app.bind(pending.qq, CallbackUrl(target))
         except MaimaiError as exc:
             log.info("one-tap login failed: %s", type(exc).__name__)
             await self._tell(pending.qq, f"绑定失败：{exc.user_message}", via)
             return FAILED_PAGE
-        rating = f"，DX Rating {profile.rating}" if profile.rating is not None else ""
-        await self._tell(
-            pending.qq,
-            f"绑定成功：{profile.name}{rating}。\n可以关闭微信的代理了。"
-            "在群里或这里发送 /sync 开始存档；/autosync on 让我定时同步。",
-            via,
-        )
+        await self._tell(pending.qq, bound_message(bound, "可以关闭微信的代理了。"), via)
         return DONE_PAGE
 
     async def _tell(self, qq: str, text: str, via: str | None) -> None:

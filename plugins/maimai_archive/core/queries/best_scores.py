@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..db.models import Best, BestChange, Play, Player
-from ..game import FC, FS
+from ..game import FC, FS, Difficulty
 from ..rating import Score
 from ..songs.data import Chart
 
@@ -75,29 +75,49 @@ async def best_rows(player: Player, **filters: Any) -> list[ScoreRow]:
     return [ScoreRow(*r) for r in rows]
 
 
-def fold(archive: QueryContext, rows: list[ScoreRow], out: Scores | None = None) -> Scores:
+def fold(
+    archive: QueryContext,
+    rows: list[ScoreRow],
+    out: Scores | None = None,
+    unknown: set[str] | None = None,
+) -> Scores:
+    """The rows the rating engine can take; the keys of the others go into ``unknown``."""
     out = {} if out is None else out
     for row in rows:
         chart = archive.chart(row)
         if chart is not None:
             keep(out, score_of(chart, row.achievement, row.fc, row.fs, row.dx_score), row)
+        else:
+            left_out(unknown, row)
     return out
 
 
-async def current_scores(player: Player, archive: QueryContext) -> Scores:
+def left_out(unknown: set[str] | None, row: ChartRow) -> None:
+    """Note a best whose chart the song data does not know (Utage would never count)."""
+    if unknown is not None and row.difficulty != Difficulty.UTAGE:
+        unknown.add(row.chart_key)
+
+
+async def current_scores(
+    player: Player, archive: QueryContext, unknown: set[str] | None = None
+) -> Scores:
     """chart key → (the player's best as the rating engine takes it, its row)."""
-    return fold(archive, await best_rows(player))
+    return fold(archive, await best_rows(player), unknown=unknown)
 
 
 async def scores_at(
-    player: Player, archive: QueryContext, until: datetime, now: Scores | None = None
+    player: Player,
+    archive: QueryContext,
+    until: datetime,
+    now: Scores | None = None,
+    unknown: set[str] | None = None,
 ) -> Scores:
     """The bests as they were at ``until``: today's bests (``now`` when the caller has them)
     with every change after ``until`` undone — the first later change of a chart holds the
     value it replaced (none: the chart had no best then). A best updated later without a
     recorded change (the first sync's reads) falls back to its best play up to ``until``."""
     if now is None:
-        now = fold(archive, await best_rows(player, updated_at__lte=until))
+        now = fold(archive, await best_rows(player, updated_at__lte=until), unknown=unknown)
     after = {
         str(k)
         for k in await Best.filter(player=player, updated_at__gt=until).values_list(
@@ -116,6 +136,8 @@ async def scores_at(
         if chart is not None:
             undo.setdefault(chart.key, change)
             unrecorded.discard(change.chart_key)
+        elif change.old_achievement is not None:
+            left_out(unknown, change)
     out: Scores = {k: v for k, v in now.items() if k not in undo and v[1].chart_key not in after}
     for key, change in undo.items():
         if change.old_achievement is not None:
@@ -130,5 +152,5 @@ async def scores_at(
         plays = await Play.filter(
             player=player, chart_key__in=unrecorded, played_at__lte=until
         ).values_list(*ROW_FIELDS)
-        fold(archive, [ScoreRow(*p) for p in plays], out)
+        fold(archive, [ScoreRow(*p) for p in plays], out, unknown)
     return out

@@ -238,7 +238,9 @@ async def records_view(
 # --- histories ------------------------------------------------------------------------------
 
 
-def _b50_view(player: Player, archive: QueryContext, scores: Scores, as_of: date | None) -> B50View:
+def _b50_view(
+    player: Player, archive: QueryContext, scores: Scores, as_of: date | None, unrated: int
+) -> B50View:
     board = b50(score for score, _ in scores.values())
 
     def entry(e: B50Entry) -> B50Tile:
@@ -255,9 +257,8 @@ def _b50_view(player: Player, archive: QueryContext, scores: Scores, as_of: date
             dx_score_max=e.chart.notes.dx_score_max,
         )
 
-    return B50View(
-        header(player), tuple(map(entry, board.old)), tuple(map(entry, board.new)), as_of
-    )
+    old, new = tuple(map(entry, board.old)), tuple(map(entry, board.new))
+    return B50View(header(player), old, new, as_of, unrated)
 
 
 async def archive_start(player: Player) -> datetime | None:
@@ -278,18 +279,20 @@ async def archive_start(player: Player) -> datetime | None:
 async def b50_view(
     player: Player, archive: QueryContext, as_of: date | None = None
 ) -> B50View | None:
-    """The B50 now, or at the end of the day ``as_of`` (site time)."""
+    """The B50 now, or at the end of the day ``as_of`` (site time), and how many bests it
+    could not rate (their charts unknown: the total falls short of the player's rating)."""
+    unknown: set[str] = set()
     if as_of is None:
-        scores = await current_scores(player, archive)
+        scores = await current_scores(player, archive, unknown)
     else:
         until = datetime.combine(as_of, time.max, SITE_TZ)
         start = await archive_start(player)
         if start is None or until < start:
             return None  # before the archive began: nothing to rebuild from
-        scores = await scores_at(player, archive, until)
+        scores = await scores_at(player, archive, until, unknown=unknown)
     if not scores:
         return None
-    return _b50_view(player, archive, scores, as_of)
+    return _b50_view(player, archive, scores, as_of, len(unknown))
 
 
 # --- what changed ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ a visit runs over its edge), never the whole archive.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, cast
@@ -49,6 +50,24 @@ async def _plays(player: Player, lo: int, hi: int) -> list[PlayRow]:
             ).exists()
         ):
             hi = rows[-1].played_unix + VISIT_GAP
+
+
+def count_credits(plays: Iterable[tuple[int, int]]) -> int:
+    """Credits (PC) in (played_unix, track) pairs, oldest first: one starts at a visit's first
+    play and wherever the track does not go up. Not "plays on track 1": the record page keeps
+    only the last 50 plays, so a credit's first tracks may never have reached the archive."""
+    credits, last = 0, None
+    for unix, track in plays:
+        if last is None or unix - last[0] >= VISIT_GAP or track <= last[1]:
+            credits += 1
+        last = (unix, track)
+    return credits
+
+
+async def archive_credits(player: Player) -> int:
+    """Credits over the whole archive (the /web overview), by the rule /today counts with."""
+    rows = Play.filter(player=player).order_by("played_unix").values_list("played_unix", "track")
+    return count_credits(await rows)
 
 
 def split_visits(plays: list[PlayRow]) -> list[list[PlayRow]]:
@@ -124,7 +143,7 @@ def _view(
     end_rating = with_rating[-1][0] if with_rating else None
     fasts = [d[2] for d in detailed if d[2] is not None]
     lates = [d[3] for d in detailed if d[3] is not None]
-    credits = sum(1 for i, p in enumerate(visit) if i == 0 or p.track <= visit[i - 1].track)
+    credits = count_credits((p.played_unix, p.track) for p in visit)
     best = max(plays, key=lambda v: (v.rating if v.rating is not None else -1, v.achievement))
     return VisitView(
         header(player),

@@ -14,6 +14,7 @@ COLUMNS = 5
 TILE_W = 220
 TILE_H = 92
 SECTION_HEAD = 44
+NOTE_H = 24  # the line under the header when bests were left out
 
 
 def b50_figure(view: B50View) -> Figure:
@@ -23,8 +24,10 @@ def b50_figure(view: B50View) -> Figure:
     def rows(n: int) -> int:
         return max(1, -(-n // COLUMNS))
 
+    note = view.unrated_note
     height = (
         HEADER_H
+        + (NOTE_H if note else 0)
         + 2 * SECTION_HEAD
         + (rows(len(view.old)) + rows(len(view.new))) * (TILE_H + gap)
         + gap
@@ -39,6 +42,9 @@ def b50_figure(view: B50View) -> Figure:
         f"{when} · 旧版本 {view.old_total} + 新版本 {view.new_total}",
     )
     y = HEADER_H
+    if note:  # else the total differs from the player's rating with no reason given
+        canvas.text(m, y + 14, note, style.BODY_SIZE, style.TEXT_MUTED)
+        y += NOTE_H
     for name, entries, total in (
         ("旧版本 B35", view.old, view.old_total),
         ("新版本 B15", view.new, view.new_total),
@@ -77,4 +83,6 @@ def _tile(canvas: Canvas, e: B50Tile, rank_no: int, x: float, y: float) -> None:
     )
     lamps = " ".join(filter(None, (style.fc_label(e.fc), style.fs_label(e.fs))))
     canvas.text(x + TILE_W - 10, y + 70, lamps, style.SMALL_SIZE - 1, style.TEXT_MUTED, ha="right")
-    canvas.text(x + 18, y + TILE_H - 4, f"#{rank_no}", 7, style.TEXT_MUTED, va="bottom")
+    # The bottom-right corner, under the lamps, is the one free spot (under the jacket the
+    # number sat on its frame and on the tile's edge).
+    canvas.text(x + TILE_W - 10, y + TILE_H - 7, f"#{rank_no}", 7, style.TEXT_MUTED, ha="right")

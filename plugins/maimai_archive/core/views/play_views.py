@@ -151,6 +151,12 @@ class B50View(B50Totals):
     old: tuple[B50Tile, ...]  # best 35 of older versions
     new: tuple[B50Tile, ...]  # best 15 of the current version
     as_of: date | None = None  # None = now; else the B50 rebuilt from the archive at that date
+    unrated: int = 0  # the player's bests left out: the song data does not know their charts yet
+
+    @property
+    def unrated_note(self) -> str:
+        """Why the total may fall short of the player's rating ("" when nothing is left out)."""
+        return f"{self.unrated} 项成绩的谱面曲库暂未收录，未计入 B50" if self.unrated else ""
 
 
 @dataclass(frozen=True, slots=True)

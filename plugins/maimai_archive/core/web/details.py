@@ -168,6 +168,8 @@ async def b50_page(ctx: Ctx, q: Mapping[str, str]) -> str:
             form
             + f"<p class=count>合计 <b>{view.total}</b>（新 {view.new_total} + 旧 {view.old_total}）</p>"
         )
+        if view.unrated_note:
+            body += f"<p class=muted>{e(view.unrated_note)}</p>"
         body += f"<h3>新版本 15（{view.new_total}）</h3>" + table(head, _b50_rows(ctx, view.new))
         body += f"<h3>旧版本 35（{view.old_total}）</h3>" + table(head, _b50_rows(ctx, view.old))
     title = f"B50（{as_of:%Y-%m-%d}）" if as_of else "B50"

@@ -6,7 +6,7 @@ from typing import Any
 
 from tortoise import connections
 
-from ..db.models import Play, Player
+from ..db.models import Player
 
 DAY_SHIFT = 8 * 3600  # the site's day starts at midnight UTC+8
 
@@ -27,11 +27,6 @@ async def days_played(player: Player) -> int:
         player.id,
     )
     return int(rows[0][0] or 0)
-
-
-async def credits(player: Player) -> int:
-    """Credits: a credit's first play is its track 1."""
-    return await Play.filter(player_id=player.id, track=1).count()
 
 
 async def day_counts(player: Player, lo: int, hi: int) -> dict[int, int]:

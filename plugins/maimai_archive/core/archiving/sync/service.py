@@ -190,13 +190,14 @@ class SyncService:
         first = last is None
         declined = full and not first and await self.full_cooling(player)
         full = full and not declined
+        before = _rating_before(player, last)
         # ``full`` is set once the score lists are read (see read_score_lists).
         run = await SyncRun.create(
-            player=player, started_at=self._clock(), trigger=trigger, rating_before=player.rating
+            player=player, started_at=self._clock(), trigger=trigger, rating_before=before
         )
         # "failed" until every phase has run: a crash or a cancel never reads as a success.
         report = SyncReport(SyncStatus.FAILED, player.id, run.id, full=full or first, first=first,
-                            rating_before=player.rating, full_declined=declined,
+                            rating_before=before, full_declined=declined,
                             cooldown_minutes=round(self.full_cooldown.total_seconds() / 60))  # fmt: skip
         report.improved_charts |= await self._adopt_unfinished(player, run, last)
 
@@ -277,6 +278,15 @@ class SyncService:
         if last is not None:
             query = query.filter(sync__started_at__gt=last.started_at)
         return await query.exists()
+
+
+def _rating_before(player: Player, last: SyncRun | None) -> int | None:
+    """The rating this sync's change starts from: where the last good sync left it. The
+    player row is no baseline: /bind writes the home page's newer rating into it, and the
+    failed syncs since (whose changes this one reports) may have too."""
+    if last is not None and last.rating_after is not None:
+        return last.rating_after
+    return player.rating
 
 
 def _owed(last: SyncRun | None) -> frozenset[Phase]:
