@@ -3,7 +3,6 @@ a command is a command, chat passes by, and songs of one title are told apart.""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import pytest
@@ -11,11 +10,11 @@ from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebug import App
 
 from .helpers import (
-    SMALL_MUSIC_DATA,
     TINY_PNG,
     USER,
     fake_renderers,
     group_message,
+    small_catalogue,
     use_small_catalogue,
 )
 
@@ -137,28 +136,15 @@ async def test_another_members_number_is_not_the_askers_pick(app: App, db, rende
     assert rendered == []
 
 
-def _catalogue_with(**changes: dict):
-    """The small catalogue with some songs' fields changed (id → {field: value})."""
-    from plugins.maimai_archive.core.songs.catalogue import Catalogue
-
-    data = json.loads(SMALL_MUSIC_DATA.read_text(encoding="utf-8"))
-    data.pop("_comment")
-    for song_id, fields in changes.items():
-        song = data[song_id.lstrip("_")]
-        song["title"] = song["basic_info"]["title"] = fields.get("title", song["title"])
-        song["basic_info"].update({k: v for k, v in fields.items() if k != "title"})
-    return Catalogue.from_music_data(data)
-
-
 @pytest.mark.parametrize(
     ("changes", "lines"),
     [
         (
-            {"_383": {"title": "Link", "artist": "Circle of friends"}},
+            {383: {"title": "Link", "artist": "Circle of friends"}},
             ["1. Link · Synthetic Artist（id131）", "2. Link · Circle of friends（id383）"],
         ),
         (
-            {"_383": {"title": "Link", "from": "maimai ORANGE"}},
+            {383: {"title": "Link", "from": "maimai ORANGE"}},
             ["1. Link · maimai でらっくす（id131）", "2. Link · maimai ORANGE（id383）"],
         ),
     ],
@@ -168,7 +154,7 @@ def test_songs_of_one_title_are_told_apart(changes, lines) -> None:
     from plugins.maimai_archive.chat.song_pick import choice_text
     from plugins.maimai_archive.core import decide
 
-    catalogue = _catalogue_with(**changes)
+    catalogue = small_catalogue(changes)
     decision = decide(catalogue.search("link"))
     assert choice_text(decision.groups).splitlines()[1:] == lines
 
@@ -178,8 +164,8 @@ def test_sets_of_one_title_and_artist_are_told_apart_by_type() -> None:
     from plugins.maimai_archive.core import decide
 
     # "ベータ・ステップ！" is DX only (11500); 131 renamed to it is an SD song of another base id
-    catalogue = _catalogue_with(
-        _131={"title": "ベータ・ステップ！", "from": "maimai でらっくす PRiSM PLUS"}
+    catalogue = small_catalogue(
+        {131: {"title": "ベータ・ステップ！", "from": "maimai でらっくす PRiSM PLUS"}}
     )
     decision = decide(catalogue.search("ベータ・ステップ！"))
     lines = choice_text(decision.groups).splitlines()[1:]
