@@ -269,7 +269,9 @@ async def cases_for(sides: list[Side], catalogue: Catalogue, data_dir: Path) -> 
         return what_raises(b50(s for s, _ in scores.values()), [s for s, _ in scores.values()])[:12]
 
     async def history_song(side, i):
-        play = await chart_queries.find_played_chart(player(side), arc, side.ctx["most"])
+        songs = await chart_queries.played_songs(player(side), arc, side.ctx["most"])
+        ids = [s.id for s in songs.played.groups[0].songs]
+        play = await chart_queries.find_played_chart(player(side), ids)
         assert play is not None
         return await chart_queries.chart_history_view(player(side), arc, play)
 

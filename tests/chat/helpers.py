@@ -97,16 +97,29 @@ SMALL_MUSIC_DATA = (
 )
 
 
-def use_small_catalogue(monkeypatch):
-    """The running app's catalogue replaced by the small synthetic song data (returned)."""
+def small_catalogue(changes: dict[int, dict[str, str]] | None = None):
+    """The small synthetic song data, some songs' title or ``basic_info`` fields changed
+    (id → {field: value}, e.g. {383: {"title": "Link"}})."""
     import json
 
-    from plugins.maimai_archive.chat.registry import app as core_app
     from plugins.maimai_archive.core.songs.catalogue import Catalogue
 
     data = json.loads(SMALL_MUSIC_DATA.read_text(encoding="utf-8"))
     data.pop("_comment")
-    current = Catalogue.from_music_data(data)
+    for song_id, fields in (changes or {}).items():
+        song = data[str(song_id)]
+        for name, value in fields.items():
+            if name == "title":
+                song["title"] = value
+            song["basic_info"][name] = value
+    return Catalogue.from_music_data(data)
+
+
+def use_small_catalogue(monkeypatch, changes: dict[int, dict[str, str]] | None = None):
+    """The running app's catalogue replaced by ``small_catalogue(changes)`` (returned)."""
+    from plugins.maimai_archive.chat.registry import app as core_app
+
+    current = small_catalogue(changes)
     monkeypatch.setattr(core_app(), "catalogue", current)
     return current
 

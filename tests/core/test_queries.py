@@ -24,6 +24,7 @@ from plugins.maimai_archive.core.queries import plays as queries
 from plugins.maimai_archive.core.queries.plays import QueryContext
 from plugins.maimai_archive.core.rating import chart_rating
 from plugins.maimai_archive.core.songs.data import unresolved_chart_key
+from plugins.maimai_archive.core.songs.search import Verdict
 from tests.core.test_render_support import real_plays
 from tests.core.test_songs_support import real_catalogue
 
@@ -366,7 +367,11 @@ async def test_rating_history_skips_snapshots_without_rating(db, archive):
 async def test_chart_history_finds_the_chart_and_marks_bests(db, archive):
     player = await _player()
     await _archive_real_plays(player, archive)
-    play = await chart_queries.find_played_chart(player, archive, "疾走あんさんぶる")
+    songs = await chart_queries.played_songs(player, archive, "疾走あんさんぶる")
+    # the player played only the Utage chart (a loose match): theirs is the one meant
+    assert songs.played.verdict is Verdict.ONE and songs.known.groups[0].title == "疾走あんさんぶる"
+    ids = [s.id for s in songs.played.groups[0].songs]
+    play = await chart_queries.find_played_chart(player, ids)
     assert play is not None and play.title == "[協]疾走あんさんぶる"
     view = await chart_queries.chart_history_view(player, archive, play)
     times = [p.at for p in view.points]
@@ -376,7 +381,9 @@ async def test_chart_history_finds_the_chart_and_marks_bests(db, archive):
     for point in view.points:
         assert point.best == (point.achievement > running)
         running = max(running, point.achievement)
-    assert await chart_queries.find_played_chart(player, archive, "no such song at all xyz") is None
+    nothing = await chart_queries.played_songs(player, archive, "no such song at all xyz")
+    assert nothing.played.verdict is Verdict.NONE
+    assert await chart_queries.find_unknown_chart(player, archive, "no such song at all") is None
 
 
 async def test_album_lists_photos_newest_first_with_paths_under_the_data_dir(db, tmp_path):

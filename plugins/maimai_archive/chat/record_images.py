@@ -9,10 +9,16 @@ without an archive gets the same answer as a private one (whether someone plays 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, NoReturn
+
 from nonebot.adapters.onebot.v11 import Event
 from nonebot.matcher import Matcher
+from nonebot.typing import T_State
 
 from ..core import (
+    Decision,
+    Group,
+    Verdict,
     album_pages,
     album_view,
     b50_figure,
@@ -24,9 +30,11 @@ from ..core import (
     diff_pages,
     diff_view,
     find_played_chart,
+    find_unknown_chart,
     photo_figure,
     play_detail_figure,
     play_detail_view,
+    played_songs,
     player_by_qq,
     rating_curve_figure,
     rating_curve_view,
@@ -40,6 +48,7 @@ from .registry import NOT_BOUND, app, command, qq_of, render_png
 from .request import (
     NOTHING_YET,
     Arg,
+    Request,
     date_argument,
     number_argument,
     reply_view,
@@ -47,6 +56,11 @@ from .request import (
     show,
     target,
 )
+from .score_tools import ChartWords, chart_words
+from .song_pick import offer, pick_reply
+
+if TYPE_CHECKING:
+    from ..core.db.models import Play, Player
 
 GROUP = "存档图片"
 
@@ -113,7 +127,7 @@ async def _diff(event: Event, matcher: Matcher, arg: Arg) -> None:
 history_cmd = command(
     "history",
     "历史",
-    usage="/history [曲名]",
+    usage="/history [曲名] [难度]",
     brief="Rating 曲线（每次游玩一个点）；加曲名看该谱面的每次游玩和攻略记录",
     group=GROUP,
     limit="image",
@@ -123,20 +137,49 @@ history_cmd = command(
 @history_cmd.handle()
 async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
     req = await target(event, matcher, arg)
+    if req.text:
+        await _history_of_song(event, matcher, req)
+        return  # the song drawn, or a numbered list sent (the pick goes on at _send_history)
+    rating_view = await rating_curve_view(req.player, app().catalogue)
+    await show(
+        matcher, rating_view, rating_curve_figure, "还没有 Rating 记录：先 /sync 同步一次吧。"
+    )
+
+
+async def _history_of_song(event: Event, matcher: Matcher, req: Request) -> None:
+    """The song as /chart decides it, among the songs played; charts the song data does not
+    know by title."""
     arc = app().query_context()
-    if not req.text:
-        rating_view = await rating_curve_view(req.player, arc.catalogue)
-        await show(
-            matcher,
-            rating_view,
-            rating_curve_figure,
-            "还没有 Rating 记录：先 /sync 同步一次吧。",
-        )
-    play = await find_played_chart(req.player, arc, req.text)
-    if play is None:
-        await matcher.finish(f"存档里没有找到「{req.text}」的游玩。")
-    chart_view = await chart_history_view(req.player, arc, play)
-    attempts_view = await chart_attempts_view(req.player, arc, play)
+    ask = chart_words(req.text)
+    matcher.state["history"] = (req.player, ask.difficulty)
+    songs = await played_songs(req.player, arc, ask.query, ask.difficulty, ask.type)
+    if songs.played.verdict is Verdict.NONE:
+        play = await find_unknown_chart(req.player, arc, ask.query, ask.difficulty, ask.type)
+        if play is None:
+            await matcher.finish(_not_played(ask, songs.known))
+        await _send_chart_history(matcher, req.player, play)
+    await offer(event, matcher, matcher.state, _send_history, songs.played.groups)
+
+
+def _not_played(ask: ChartWords, known: Decision) -> str:
+    chart = "".join(f"{x} " for x in (ask.type, ask.difficulty and ask.difficulty.label) if x)
+    if known.verdict is Verdict.ONE:  # a song they never played (of that chart)
+        return f"存档里还没有「{known.groups[0].title}」{chart}的游玩。"
+    return f"存档里没有找到「{ask.query}」{chart}的游玩。"
+
+
+async def _send_history(event: Event, matcher: Matcher, state: T_State, group: Group) -> None:
+    player, difficulty = state["history"]
+    play = await find_played_chart(player, [s.id for s in group.songs], difficulty)
+    if play is None:  # forgotten since the list was sent
+        await matcher.finish(NOTHING_YET)
+    await _send_chart_history(matcher, player, play)
+
+
+async def _send_chart_history(matcher: Matcher, player: Player, play: Play) -> NoReturn:
+    arc = app().query_context()
+    chart_view = await chart_history_view(player, arc, play)
+    attempts_view = await chart_attempts_view(player, arc, play)
     await send_pages(
         matcher,
         [
@@ -144,6 +187,9 @@ async def _history(event: Event, matcher: Matcher, arg: Arg) -> None:
             await render_png(chart_attempts_figure, attempts_view),
         ],
     )
+
+
+pick_reply(history_cmd, _send_history)
 
 
 b50_cmd = command(

@@ -5,6 +5,7 @@ the asker's player row, image replies."""
 # of ``CommandWord.__call__`` at runtime to inject them (a string annotation it cannot
 # resolve is logged as a warning at every start and the parameter loses its type).
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,11 +18,12 @@ from nonebot.adapters.onebot.v11 import (
     MessageSegment,
     PrivateMessageEvent,
 )
+from nonebot.consts import CMD_ARG_KEY, CMD_KEY, CMD_WHITESPACE_KEY
 from nonebot.log import logger
 from nonebot.matcher import Matcher, current_matcher
 from nonebot.message import run_postprocessor
 from nonebot.params import Command, CommandArg, CommandWhitespace
-from nonebot.rule import CommandRule, Rule
+from nonebot.rule import CommandRule, Rule, TrieRule
 from nonebot.rule import command as command_prefixes
 
 from ..core import (
@@ -165,14 +167,28 @@ class CommandWord(CommandRule):
         cmd_arg: Message | None = CommandArg(),  # noqa: B008
         cmd_whitespace: str | None = CommandWhitespace(),
     ) -> bool:
-        if cmd not in self.cmds:
-            return False
-        return not cmd_arg or cmd_whitespace is not None or not cmd_arg[0].is_text()
+        return cmd in self.cmds and _word_ends(cmd_arg, cmd_whitespace)
+
+
+def _word_ends(cmd_arg: Message | None, cmd_whitespace: str | None) -> bool:
+    return not cmd_arg or cmd_whitespace is not None or not cmd_arg[0].is_text()
 
 
 def command_word(*names: str) -> CommandWord:
     command_prefixes(*names)  # registers the prefixes NoneBot matches messages against
     return CommandWord([(n,) for n in names])
+
+
+def command_like(bot: Bot, event: Event) -> bool:
+    """Whether a message is meant as a command rather than as an answer to a question the bot
+    asked: it starts with a command start ("／" typed on a Chinese keyboard is "/"), or with
+    a command word that ends, as ``CommandWord`` reads it."""
+    starts = tuple(s for s in bot.config.command_start if s)
+    if starts and unicodedata.normalize("NFKC", event.get_plaintext().lstrip()).startswith(starts):
+        return True
+    # NoneBot's own command lookup, on a scratch state (the event's is not at hand here)
+    found = TrieRule.get_value(bot, event, {})
+    return found[CMD_KEY] is not None and _word_ends(found[CMD_ARG_KEY], found[CMD_WHITESPACE_KEY])
 
 
 def app() -> ArchiveApp:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -27,9 +28,8 @@ from ..core import (
     score_line,
 )
 from .chart import DIFFICULTY_WORDS, TYPE_WORDS
-from .record_images import target
 from .registry import app, command, image, render_png
-from .request import Arg
+from .request import Arg, target
 from .song_pick import pick_reply, pick_song
 
 GROUP = "成绩工具"
@@ -80,25 +80,43 @@ def parse_target(word: str) -> int | None:
     return value if MIN_TARGET <= value <= MAX_TARGET else None
 
 
-def parse_line_args(text: str) -> tuple[str, Difficulty | None, ChartType | None, tuple[int, ...]]:
-    """ "潘 紫 100.5" → ("潘", MASTER, None, (1005000,)): difficulty, type and target words
-    are read from the end, and the rest is the song query."""
+@dataclass(frozen=True)
+class ChartWords:
+    """A song command's argument: the song query, and what its last words name."""
+
+    query: str
+    difficulty: Difficulty | None = None
+    type: ChartType | None = None
+    target: int | None = None  # /line's
+
+
+def chart_words(text: str, targets: bool = False) -> ChartWords:
+    """ "潘 紫 100.5" → 潘, MASTER, 1005000: difficulty, type and (with ``targets``) target
+    words are read from the end, in any order, and the rest is the song query (/line,
+    /history)."""
     words = text.split()
     difficulty: Difficulty | None = None
     type_: ChartType | None = None
-    targets: tuple[int, ...] = ()
+    target: int | None = None
     while len(words) > 1:
         word = words[-1].lower()
         if difficulty is None and word in DIFFICULTY_WORDS:
             difficulty = DIFFICULTY_WORDS[word]
         elif type_ is None and word in TYPE_WORDS:
             type_ = TYPE_WORDS[word]
-        elif not targets and (value := parse_target(word)) is not None:
-            targets = (value,)
+        elif targets and target is None and (value := parse_target(word)) is not None:
+            target = value
         else:
             break
         words.pop()
-    return " ".join(words), difficulty, type_, targets or DEFAULT_TARGETS
+    return ChartWords(" ".join(words), difficulty, type_, target)
+
+
+def parse_line_args(text: str) -> tuple[str, Difficulty | None, ChartType | None, tuple[int, ...]]:
+    """ "潘 紫 100.5" → ("潘", MASTER, None, (1005000,)); SSS and SSS+ unless told."""
+    words = chart_words(text, targets=True)
+    targets = DEFAULT_TARGETS if words.target is None else (words.target,)
+    return words.query, words.difficulty, words.type, targets
 
 
 def _query(text: str) -> str:

@@ -34,6 +34,8 @@ from .queries.charts import (
     chart_header,
     chart_history_view,
     find_played_chart,
+    find_unknown_chart,
+    played_songs,
     raise_view,
 )
 from .queries.curve import rating_curve_view
@@ -141,6 +143,7 @@ __all__ = [
     "end_links",
     "export_plays",
     "find_played_chart",
+    "find_unknown_chart",
     "format_achievement",
     "format_checks",
     "fortune_figure",
@@ -165,6 +168,7 @@ __all__ = [
     "play_count",
     "play_detail_figure",
     "play_detail_view",
+    "played_songs",
     "player_by_qq",
     "player_fortune",
     "propose_alias",

@@ -1,17 +1,19 @@
 """Archive → view objects around charts: the player's bests on a list of charts (/chart,
-/charts), the steps that raise their rating most (/raise), every play on one chart
-(/history <song>)."""
+/charts), the steps that raise their rating most (/raise), which of the songs they played a
+query means and every play on one chart (/history <song>)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ..db.models import Best, Play, Player
-from ..game import Difficulty
+from ..game import ChartType, Difficulty
 from ..rating import b50, what_raises
 from ..songs.data import Chart
+from ..songs.search import Decision, decide
 from ..views.chart_views import ChartBest
 from ..views.play_views import ChartHistoryView, ChartPoint, PlayerHeader
 from ..views.raise_views import RaiseRow, RaiseView
@@ -78,37 +80,87 @@ async def raise_view(
     )
 
 
-async def find_played_chart(
-    player: Player, archive: QueryContext, query: str, difficulty: Difficulty | None = None
-) -> Play | None:
-    """The latest play on the chart a player means by ``query`` (title, alias or id): among
-    the songs the catalogue matches, the chart they played most (or of ``difficulty``)."""
-    song_ids: list[int] = []
+@dataclass(frozen=True)
+class PlayedSongs:
+    """/chart's song decision on a query among the songs a player played (of a difficulty and
+    type), and among all songs (``known``: it names the song they never played)."""
+
+    played: Decision
+    known: Decision
+
+
+async def played_songs(
+    player: Player,
+    archive: QueryContext,
+    query: str,
+    difficulty: Difficulty | None = None,
+    type_: ChartType | None = None,
+) -> PlayedSongs:
+    """Which songs the player means by ``query`` (title, alias or id), the way /chart decides,
+    among the songs of their archive: a loose match is no match, namesakes are a choice."""
     # The fuzzy search is tens of ms of pure Python: off the event loop.
-    for match in await asyncio.to_thread(archive.catalogue.search, query, 10):
-        song_ids.extend(s.id for s in archive.catalogue.siblings(match.song) or [match.song])
-    filters: dict[str, object] = {"player": player}
-    if difficulty is not None:
-        filters["difficulty"] = difficulty.value
-    fields = ("id", "chart_key")
-    plays: list[tuple[Any, ...]] = []
-    if song_ids:
-        plays = (
-            await Play.filter(song_id__in=song_ids, **filters)
-            .order_by("-played_unix")
-            .values_list(*fields)
-        )
-    if not plays:  # unresolved plays, or a title the catalogue does not know yet
-        plays = (
-            await Play.filter(title__icontains=query.strip(), **filters)
-            .order_by("-played_unix")
-            .values_list(*fields)
-        )
+    matches = [
+        m
+        for m in await asyncio.to_thread(archive.catalogue.search, query)
+        if type_ is None or m.song.type is type_
+    ]
+    ids = [m.song.id for m in matches]
+    played: set[int] = set()
+    if ids:
+        played = {
+            song_id
+            for (song_id,) in await Play.filter(player=player, song_id__in=ids, **_of(difficulty))
+            .distinct()
+            .values_list("song_id")
+        }
+    return PlayedSongs(decide([m for m in matches if m.song.id in played]), decide(matches))
+
+
+async def find_played_chart(
+    player: Player, song_ids: list[int], difficulty: Difficulty | None = None
+) -> Play | None:
+    """The latest play on the chart of these songs (a song's SD and DX sets) the player played
+    most, or of ``difficulty``."""
+    return await _latest_on_most_played(
+        await Play.filter(player=player, song_id__in=song_ids, **_of(difficulty))
+        .order_by("-played_unix")
+        .values_list("id", "chart_key")
+    )
+
+
+async def find_unknown_chart(
+    player: Player,
+    archive: QueryContext,
+    title: str,
+    difficulty: Difficulty | None = None,
+    type_: ChartType | None = None,
+) -> Play | None:
+    """Like ``find_played_chart`` among the charts the song data does not know (unresolved, or
+    dropped since), found by part of their title: no search can name them."""
+    filters = _of(difficulty) | ({"type": type_.value} if type_ else {})
+    plays = (
+        await Play.filter(player=player, title__icontains=title.strip(), **filters)
+        .order_by("-played_unix")
+        .values_list("id", "chart_key", "song_id")
+    )
+    return await _latest_on_most_played(
+        [
+            (i, key)
+            for i, key, song_id in plays
+            if song_id is None or archive.catalogue.song(song_id) is None
+        ]
+    )
+
+
+def _of(difficulty: Difficulty | None) -> dict[str, object]:
+    return {"difficulty": difficulty.value} if difficulty else {}
+
+
+async def _latest_on_most_played(plays: list[tuple[int, str]]) -> Play | None:
+    """Of (play id, chart key) newest first: the latest play on the chart played most."""
     if not plays:
         return None
-    counts: dict[str, int] = {}
-    for _, key in plays:
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter(key for _, key in plays)
     most = max(counts.values())
     return await Play.get(id=next(i for i, key in plays if counts[key] == most))
 
