@@ -227,3 +227,26 @@ async def test_a_relogin_between_syncs_keeps_the_rating_change_the_next_sync_rep
     report = await harness.sync(player, SavedPages(real_plays, newer))
     assert report.ok and (report.rating_before, report.rating_after) == (old, old + 56)
     assert (await SyncRun.get(id=report.run_id)).rating_before == old  # what /diff shows
+
+
+async def test_binding_an_account_another_qq_has_bound_stops_that_binding(
+    harness, real_plays, real_profile, tmp_path
+):
+    # Each request rotates the session: two bindings of one account would expire each other.
+    real_profile = replace(real_profile, friend_code="101680081443466")
+    first = await harness.player()
+    assert (await harness.sync(first, SavedPages(real_plays[5:], real_profile))).ok
+    await Player.filter(id=first.id).update(friend_code=real_profile.friend_code)
+    app = ArchiveApp(MaimaiConfig(maimai_data_dir=tmp_path), source_factory=harness.factory)
+    app.store = harness.store
+    harness.next_source = SavedPages([], real_profile)
+    bound = await app.bind("another qq", CookieJar(dict(COOKIES)))
+    assert bound.moved and not bound.archived
+    assert "另一个 QQ 上，那边的绑定已停用" in bound_message(bound)
+    assert not await Binding.exists(player_id=first.id)  # stopped …
+    assert await SyncRun.exists(player_id=first.id)  # … its archive kept
+    assert await Binding.exists(player_id=bound.player.id)
+    # The same QQ binding again moves nothing.
+    harness.next_source = SavedPages([], real_profile)
+    again = await app.bind("another qq", CookieJar(dict(COOKIES)))
+    assert not again.moved

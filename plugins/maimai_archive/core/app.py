@@ -274,8 +274,14 @@ class ArchiveApp:
             friend_code=profile.friend_code or player.friend_code,
         )
         await self.store.save(player, latest, status="ok")
+        # One session cannot serve two bindings (each request rotates it): another QQ's
+        # binding of this account would only expire now. It stops; its archive stays.
+        others = Player.filter(friend_code=profile.friend_code).exclude(id=player.id)
+        moved = False
+        for other in await others if profile.friend_code else []:
+            moved = await self.store.delete(other) or moved
         await player.refresh_from_db()
-        return Bound(player, profile, archived)
+        return Bound(player, profile, archived, moved)
 
     async def unbind(self, player: Player) -> bool:
         assert self.store is not None

@@ -143,6 +143,7 @@ class Bound:
     player: Player
     profile: ParsedProfile
     archived: bool
+    moved: bool = False  # another QQ had this account bound: that binding was stopped
 
 
 def bound_message(bound: Bound, between: str = "") -> str:
@@ -151,8 +152,10 @@ def bound_message(bound: Bound, between: str = "") -> str:
     profile = bound.profile
     rating = f"，DX Rating {profile.rating}" if profile.rating is not None else ""
     step = "继续存档（已有的存档都在）" if bound.archived else "开始存档"
+    moved = "这个账号原先绑定在另一个 QQ 上，那边的绑定已停用（那边的存档保留）。\n"
     return (
-        f"绑定成功：{profile.name}{rating}。\n{between}在群里或这里发送 /sync {step}；"
+        f"绑定成功：{profile.name}{rating}。\n{moved if bound.moved else ''}"
+        f"{between}在群里或这里发送 /sync {step}；"
         "/autosync on 让我定时同步，最近 50 条记录不再丢失。"
     )
 
