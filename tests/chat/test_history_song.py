@@ -166,3 +166,9 @@ def test_chart_words_read_from_the_end() -> None:
         Difficulty.REMASTER,
     )
     assert chart_words("song 100.5").query == "song 100.5"  # a target is /line's alone
+    # A title keeps its own spaces (full-width, doubled): only the peeled words go.
+    assert (
+        chart_words("Ｆｕｌｌ　Ｓｙｍｂｏｌｓ  ver. 2 紫").query
+        == "Ｆｕｌｌ　Ｓｙｍｂｏｌｓ  ver. 2"
+    )
+    assert chart_words("Ｆｕｌｌ　Ｓｙｍｂｏｌｓ").query == "Ｆｕｌｌ　Ｓｙｍｂｏｌｓ"

@@ -94,12 +94,14 @@ def chart_words(text: str, targets: bool = False) -> ChartWords:
     """ "潘 紫 100.5" → 潘, MASTER, 1005000: difficulty, type and (with ``targets``) target
     words are read from the end, in any order, and the rest is the song query (/line,
     /history)."""
-    words = text.split()
+    query = text.strip()
     difficulty: Difficulty | None = None
     type_: ChartType | None = None
     target: int | None = None
-    while len(words) > 1:
-        word = words[-1].lower()
+    # Peeled off the end one by one: the title before them keeps its own spaces (a
+    # full-width space in a title is not a word break to put back as " ").
+    while len(parts := query.rsplit(None, 1)) == 2:
+        head, word = parts[0].rstrip(), parts[1].lower()
         if difficulty is None and word in DIFFICULTY_WORDS:
             difficulty = DIFFICULTY_WORDS[word]
         elif type_ is None and word in TYPE_WORDS:
@@ -108,8 +110,8 @@ def chart_words(text: str, targets: bool = False) -> ChartWords:
             target = value
         else:
             break
-        words.pop()
-    return ChartWords(" ".join(words), difficulty, type_, target)
+        query = head
+    return ChartWords(query, difficulty, type_, target)
 
 
 def parse_line_args(text: str) -> tuple[str, Difficulty | None, ChartType | None, tuple[int, ...]]:
