@@ -47,7 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("MAIMAI_COVER_URL", "")  # empty: covers are never fetched
     config.stash[NONEBOT_INIT_KWARGS] = {
         "superusers": {SUPERUSER},
-        "command_start": {"/", ""},
+        "command_start": {"/", "／", ""},  # as .env.example
         "log_level": "INFO",
     }
 

@@ -33,6 +33,20 @@ async def test_chinese_alias_and_topic(app: App) -> None:
         ctx.should_finished(help_cmd)
 
 
+async def test_a_full_width_slash_starts_a_command(app: App) -> None:
+    # What a Chinese keyboard types for "/" (.env.example lists it as a command start).
+    from plugins.maimai_archive.chat.help import help_cmd
+
+    async with app.test_matcher(help_cmd) as ctx:
+        bot = ctx.create_bot()
+        event = private_message("／help help")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(
+            event, "/help [命令]  —  查看所有命令\n也可以用：help / 帮助", result=None
+        )
+        ctx.should_finished(help_cmd)
+
+
 async def test_unknown_topic_says_so(app: App) -> None:
     from plugins.maimai_archive.chat.help import help_cmd
 
