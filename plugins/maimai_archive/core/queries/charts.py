@@ -111,6 +111,7 @@ async def played_songs(
             song_id
             for (song_id,) in await Play.filter(player=player, song_id__in=ids, **_of(difficulty))
             .distinct()
+            .order_by("song_id")  # PostgreSQL: DISTINCT orders by what it selects
             .values_list("song_id")
         }
     return PlayedSongs(decide([m for m in matches if m.song.id in played]), decide(matches))
