@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import time
 import warnings
 
 import pytest
@@ -19,6 +20,7 @@ from plugins.maimai_archive.core.render.pool import RenderPool, glyph_warnings_a
 from tests.core.test_render_pool_support import (
     crashing_figure,
     failing_figure,
+    pool_then_wait,
     slow_figure,
     text_figure,
     text_pages,
@@ -119,6 +121,33 @@ async def test_shutdown_leaves_no_process_and_a_later_render_starts_again(pool):
     await asyncio.to_thread(pool.shutdown)
     assert pool.pids() == [] and _alive(pids) == []
     check_png(await pool.png(text_figure, ["后"]))
+
+
+def test_the_workers_end_when_the_bot_is_killed() -> None:
+    # kill -9 or the OOM killer gives the bot no chance to stop its pool: the workers must
+    # not live on (127 MB each, one more after every restart).
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    bot = context.Process(target=pool_then_wait, args=(theirs,))
+    bot.start()
+    try:
+        assert ours.poll(120), "the pool in the child did not draw"
+        (worker,) = ours.recv()
+    finally:
+        bot.kill()
+        bot.join()
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(worker), "the render worker outlived its killed bot"
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended (its parent, init, reaps it)
 
 
 async def test_the_app_starts_its_render_process_and_stop_ends_it(tmp_path, monkeypatch):

@@ -34,3 +34,16 @@ def slow_figure(seconds: float) -> Figure:
 
 def failing_figure() -> Figure:
     raise ValueError("a renderer bug")
+
+
+def pool_then_wait(report) -> None:
+    """In a child process: start a render pool, draw once, send the worker's pid, then wait
+    to be killed (as a bot killed with kill -9 or by the OOM killer)."""
+    import asyncio
+
+    from plugins.maimai_archive.core.render.pool import RenderPool
+
+    pool = RenderPool(1, timeout=120)
+    asyncio.run(pool.png(text_figure, ["先"]))
+    report.send(pool.pids())
+    time.sleep(600)

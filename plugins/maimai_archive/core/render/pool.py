@@ -18,8 +18,10 @@ import asyncio
 import importlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
+import threading
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
@@ -80,11 +82,26 @@ def glyph_warnings_are_errors() -> bool:
 
 def _start_worker(fonts: FontSet, strict_glyphs: bool) -> None:
     """Runs once in every worker: warning policy, renderer modules, fonts, a first draw."""
+    _exit_with_the_bot()
     if strict_glyphs:
         warnings.filterwarnings("error", message=GLYPH_WARNING, category=UserWarning)
     for name in RENDERER_MODULES:
         importlib.import_module(f"{__package__}.{name}")
     render_one(_first_figure, (), {}, fonts)  # loads the font file and Agg's glyph cache
+
+
+def _exit_with_the_bot() -> None:
+    """A bot killed outright (kill -9, the OOM killer) cannot stop its pool, and a worker
+    waiting for work never notices: it ends when its parent's sentinel says the bot is gone."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-the-bot", daemon=True).start()
 
 
 def _first_figure() -> Figure:
