@@ -219,3 +219,15 @@ def test_a_best_that_rose_by_its_dx_score_alone_says_so() -> None:
     _, _, labels = drawn_with_labels(lambda: diff.diff_pages(view)[0])
     texts = [text for text, _ in labels]
     assert "DX +50" in texts, texts
+
+
+def test_plot_dates_are_written_as_players_write_them() -> None:
+    points = tuple(
+        ChartPoint(T0 + timedelta(days=9 * i), 990_000 + i, 2400, False) for i in range(30)
+    )
+    view = ChartHistoryView(PLAYER, CHARTS[0], points)
+    _, _, labels = drawn_with_labels(lambda: history.chart_history_figure(view))
+    texts = [text for text, _ in labels]
+    assert any(text.endswith("月") for text in texts), texts
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    assert not [t for t in texts if any(m in t for m in months)], texts

@@ -28,6 +28,13 @@ from .draw import Canvas
 from .layer import Box, Clip, Label, Markers, Polyline, label_metrics
 
 _PT = style.DPI / 72  # points → px
+# The concise date labels in the players' own terms (matplotlib's are English: "Nov",
+# "2025-Nov-05"); by level: years, months, days, hours, minutes, seconds.
+DATE_FORMATS = {
+    "formats": ["%Y", "%m月", "%d日", "%H:%M", "%H:%M", "%S.%f"],
+    "zero_formats": ["", "%Y", "%m月", "%m/%d", "%H:%M", "%H:%M"],
+    "offset_formats": ["", "%Y", "%Y/%m", "%Y/%m/%d", "%Y/%m/%d", "%Y/%m/%d %H:%M"],
+}
 Record = Box | Label | Markers | Polyline
 
 
@@ -270,7 +277,7 @@ class Plot:
 
     def _x_axis(self, sx: _Scale) -> None:
         """Date ticks, their labels, and the date the labels leave out under the last."""
-        formatter = ConciseDateFormatter(self.x_locator)  # type: ignore[no-untyped-call]
+        formatter = ConciseDateFormatter(self.x_locator, **DATE_FORMATS)  # type: ignore[no-untyped-call]
         values = self.x_locator.tick_values(num2date(sx.lo), num2date(sx.hi))  # type: ignore[no-untyped-call]
         labels = formatter.format_ticks(values)  # type: ignore[no-untyped-call]
         reach, size = _reach("x"), _rc("xtick.labelsize")
