@@ -137,3 +137,19 @@ async def test_async_render_of_real_archive_pages():
         renderer.shutdown()
     assert len(pngs) == 3
     assert pngs == render_pages_sync(fn, view)  # the same pixels as drawn here
+
+
+@pytest.mark.parametrize(
+    ("title", "initial"),
+    [
+        ("[蔵]Glorious Crown", "G"),  # past an Utage tag
+        ("【SYNTHETIC】とても長い曲名", "と"),
+        ("Λzure Vixen", "Λ"),
+        ("[宴]", "宴"),  # only a tag: its letter
+        ("\u3000", "♪"),  # the song titled with one full-width space
+    ],
+)
+def test_a_coverless_jacket_shows_the_titles_first_letter(title: str, initial: str) -> None:
+    from plugins.maimai_archive.core.render.draw import title_initial
+
+    assert title_initial(title) == initial

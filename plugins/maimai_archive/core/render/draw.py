@@ -9,6 +9,7 @@ Call only inside a render.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -233,11 +234,10 @@ class Canvas:
         if self.image(chart.jacket, x, y, size, size):
             return
         self.rect(x, y, size, size, style.PLACEHOLDER, zorder=3)
-        initial = chart.title.strip()[:1] or "♪"
         self.text(
             x + size / 2,
             y + size / 2,
-            initial,
+            title_initial(chart.title),
             size * 0.3,
             style.TEXT_MUTED,
             ha="center",
@@ -286,6 +286,17 @@ def _difficulty_label(code: str) -> str:
         return Difficulty(code).label
     except ValueError:
         return code
+
+
+def title_initial(title: str) -> str:
+    """The letter a coverless jacket shows: the title's first letter or digit past a tag like
+    "[宴]" or "【…】" (not "[" or "【"); "♪" for a title without one (the blank-titled song)."""
+    rest = re.sub(r"^\s*(\[[^\]]*\]|【[^】]*】)", "", title)
+    for text in (rest, title):
+        for ch in text:
+            if unicodedata.category(ch)[0] in "LN":
+                return ch
+    return "♪"
 
 
 def stars(count: int) -> str:
