@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from nonebug import App
 
 from .helpers import group_message, private_message
@@ -93,3 +94,29 @@ async def test_a_command_followed_directly_by_an_at_is_a_command(app: App, db) -
         ctx.should_pass_rule(b50_cmd)
         ctx.should_call_send(event, NOT_SHOWN, result=None)
         ctx.should_finished(b50_cmd)
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "word"),
+    [
+        ("sync", "sync", "/sync"),
+        ("account", "unbind", "/unbind"),
+        ("account", "autosync", "/autosync"),
+        ("record_images", "privacy_cmd", "/privacy"),
+    ],
+)
+async def test_a_command_on_ones_own_account_with_someone_at_ed_says_so(
+    app: App, db, module: str, name: str, word: str
+) -> None:
+    """It used to act on the asker quietly ("/privacy private @a friend" made the asker private)."""
+    import importlib
+
+    from nonebot.adapters.onebot.v11 import Message, MessageSegment
+
+    matcher = getattr(importlib.import_module(f"plugins.maimai_archive.chat.{module}"), name)
+    async with app.test_matcher(matcher) as ctx:
+        bot = ctx.create_bot()
+        event = group_message(Message(f"{word} private ") + MessageSegment.at(20002))
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, f"{word} 只能用于你自己的账号，不能替别人操作。", result=None)
+        ctx.should_finished(matcher)

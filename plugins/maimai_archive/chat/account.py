@@ -27,7 +27,7 @@ from ..core import (
 )
 from .bind_proxy import bind_alone
 from .registry import NOT_BOUND, app, command, is_group, player_of, qq_of, within_limit
-from .request import Arg
+from .request import Arg, only_own, own_player
 
 GROUP = "账号"
 
@@ -123,6 +123,7 @@ async def _bind(bot: Bot, event: MessageEvent, matcher: Matcher, arg: Arg) -> No
 
 @unbind.handle()
 async def _unbind(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
+    await only_own(event, matcher, arg, "/unbind")
     if arg.extract_plain_text().strip():
         await matcher.finish()  # "/unbind something" is not the plain command: do nothing
     player = await player_of(event)
@@ -156,9 +157,7 @@ async def _forget_confirm(
 
 @autosync.handle()
 async def _autosync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
-    player = await player_of(event)
-    if player is None:
-        await matcher.finish(NOT_BOUND)
+    player = await own_player(event, matcher, arg, "/autosync")
     word = arg.extract_plain_text().strip().lower()
     if word in ("on", "开", "开启"):
         if not app().config.maimai_autosync_enabled:

@@ -35,7 +35,6 @@ from ..core import (
     play_detail_figure,
     play_detail_view,
     played_songs,
-    player_by_qq,
     rating_curve_figure,
     rating_curve_view,
     recent_pages,
@@ -44,13 +43,14 @@ from ..core import (
     records_view,
     set_public,
 )
-from .registry import NOT_BOUND, app, command, qq_of, render_png
+from .registry import app, command, render_png
 from .request import (
     NOTHING_YET,
     Arg,
     Request,
     date_argument,
     number_argument,
+    own_player,
     reply_view,
     send_pages,
     show,
@@ -263,9 +263,7 @@ _PUBLIC = {"public": True, "公开": True, "private": False, "私密": False, "�
 
 @privacy_cmd.handle()
 async def _privacy(event: Event, matcher: Matcher, arg: Arg) -> None:
-    player = await player_by_qq(qq_of(event))
-    if player is None:
-        await matcher.finish(NOT_BOUND)
+    player = await own_player(event, matcher, arg, "/privacy")
     choice = _PUBLIC.get(arg.extract_plain_text().strip().lower())
     if choice is None:
         state = "公开" if player.public else "不公开"

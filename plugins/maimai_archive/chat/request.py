@@ -32,11 +32,30 @@ class Request:
     text: str  # the argument text without @mentions
 
 
+def _mentioned(arg: Message) -> list[str]:
+    return [str(s.data.get("qq")) for s in arg if s.type == "at" and s.data.get("qq") != "all"]
+
+
+async def only_own(event: Event, matcher: Matcher, arg: Message, command: str) -> None:
+    """A command that acts on the asker's own account (/sync, /unbind, /privacy…) with
+    someone else @-ed: say so instead of quietly acting on the asker."""
+    if any(qq != qq_of(event) for qq in _mentioned(arg)):
+        await matcher.finish(f"{command} 只能用于你自己的账号，不能替别人操作。")
+
+
+async def own_player(event: Event, matcher: Matcher, arg: Message, command: str) -> Player:
+    """The asker's own archive for a command that changes it; finishes when someone else is
+    @-ed or the asker has none."""
+    await only_own(event, matcher, arg, command)
+    player = await player_by_qq(qq_of(event))
+    if player is None:
+        await matcher.finish(NOT_BOUND)
+    return player
+
+
 async def target(event: Event, matcher: Matcher, arg: Message) -> Request:
     """Whose archive: the asker's, or a public member's named by @. Finishes on refusal."""
-    mentioned = [
-        str(seg.data.get("qq")) for seg in arg if seg.type == "at" and seg.data.get("qq") != "all"
-    ]
+    mentioned = _mentioned(arg)
     text = arg.extract_plain_text().strip()
     asker = qq_of(event)
     if mentioned and mentioned[0] != asker:

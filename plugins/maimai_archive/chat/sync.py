@@ -16,8 +16,8 @@ from ..core import (
     diff_view,
     play_count,
 )
-from .registry import NOT_BOUND, app, command, image, player_of, try_render_pages
-from .request import Arg
+from .registry import NOT_BOUND, app, command, image, try_render_pages
+from .request import Arg, own_player
 
 PROGRESS_AFTER = 4.0  # seconds before a "still working" note
 
@@ -95,9 +95,7 @@ def skipped_line(phase: Phase, pages: int, saved: bool) -> str:
 
 @sync.handle()
 async def _sync(event: MessageEvent, matcher: Matcher, arg: Arg) -> None:
-    player = await player_of(event)
-    if player is None:
-        await matcher.finish(NOT_BOUND)
+    player = await own_player(event, matcher, arg, "/sync")
     service = app().sync
     assert service is not None
     if service.is_running(player):
