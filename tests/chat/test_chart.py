@@ -132,6 +132,40 @@ async def test_chart_with_the_askers_best_and_history(app: App, catalogue, rende
     assert [a for _, a in best.history] == [990_000, 1_003_000]
 
 
+async def test_chart_at_a_member_shows_their_scores_only_when_public(
+    app: App, catalogue, renders, db
+) -> None:
+    from nonebot.adapters.onebot.v11 import Message
+
+    from plugins.maimai_archive.chat.chart import chart_cmd
+    from plugins.maimai_archive.chat.request import NOT_SHOWN
+    from plugins.maimai_archive.core.db.models import Best, Player
+
+    friend = await Player.create(qq="20002", name="ＦＲＩＥＮＤ", rating=15000)
+    await Best.create(
+        player=friend, chart_key="10001:master", song_id=10001, title="Alpha Song", type="DX",
+        difficulty="master", achievement=1_005_000, rank="sssp",
+        updated_at=datetime(2025, 11, 20, tzinfo=UTC),
+    )  # fmt: skip
+    ask = Message("/chart alpha song ") + MessageSegment.at(20002)
+    async with app.test_matcher(chart_cmd) as ctx:  # private archive: nothing of theirs
+        bot = ctx.create_bot()
+        event = group_message(ask)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, NOT_SHOWN, result=None)
+        ctx.should_finished(chart_cmd)
+    await Player.filter(id=friend.id).update(public=True)
+    async with app.test_matcher(chart_cmd) as ctx:
+        bot = ctx.create_bot()
+        event = group_message(ask)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, MessageSegment.image(PNG), result=None)
+        ctx.should_finished(chart_cmd)
+    view = renders[0][1]
+    assert view.player.name == "ＦＲＩＥＮＤ"
+    assert view.bests["10001:master"].achievement == 1_005_000
+
+
 async def test_nothing_found_says_so_and_suggests(app: App, catalogue, renders, db) -> None:
     from plugins.maimai_archive.chat.chart import chart_cmd
 

@@ -30,12 +30,13 @@ from ..core import (
     chart_list_figures,
     decide,
     pending_aliases,
+    player_by_qq,
     propose_alias,
     reject_alias,
     reload_aliases,
 )
 from .registry import app, command, image, player_of, qq_of, render_pages, render_png
-from .request import Arg
+from .request import Arg, shown_qq
 from .song_pick import EMPTY_CATALOGUE, group_line, not_found_text, pick_reply, pick_song
 
 GROUP = "曲库"
@@ -72,11 +73,12 @@ DIFFICULTY_WORDS = {
     "master": Difficulty.MASTER, "mas": Difficulty.MASTER, "紫": Difficulty.MASTER,
     "remaster": Difficulty.REMASTER, "re:master": Difficulty.REMASTER, "rem": Difficulty.REMASTER, "白": Difficulty.REMASTER,
 }  # fmt: skip
+WHOSE = "whose"  # the state key: whose scores /chart shows
 TYPE_WORDS = {"dx": ChartType.DX, "sd": ChartType.SD, "标准": ChartType.SD, "std": ChartType.SD}
 
 
 async def _send_song(event: Event, matcher: Matcher, state: T_State, group: Group) -> None:
-    player = await player_of(event)
+    player = await player_by_qq(state.get(WHOSE) or qq_of(event))
     charts = [c for s in group.songs for c in s.charts]
     aliases = tuple(sorted(app().catalogue.aliases_of(group.songs[0])))
     view = ChartInfoView(
@@ -100,6 +102,7 @@ async def _(
         query = f"id{query}"
     if not query:
         await chart_cmd.finish("用法：/chart <id|曲名|别名>，例如 /chart 834、/chart 潘")
+    state[WHOSE] = await shown_qq(event, matcher, arg)  # "/chart 潘 @someone": their scores
     await pick_song(event, matcher, state, _send_song, query)
 
 

@@ -53,6 +53,18 @@ async def own_player(event: Event, matcher: Matcher, arg: Message, command: str)
     return player
 
 
+async def shown_qq(event: Event, matcher: Matcher, arg: Message) -> str:
+    """Whose scores a view that anyone may ask for shows: a public member's named by @
+    (finishes when they are not public), else the asker's."""
+    others = [qq for qq in _mentioned(arg) if qq != qq_of(event)]
+    if not others:
+        return qq_of(event)
+    player = await player_by_qq(others[0])
+    if player is None or not player.public:
+        await matcher.finish(NOT_SHOWN)
+    return others[0]
+
+
 async def target(event: Event, matcher: Matcher, arg: Message) -> Request:
     """Whose archive: the asker's, or a public member's named by @. Finishes on refusal."""
     mentioned = _mentioned(arg)
