@@ -243,3 +243,29 @@ def test_tokens_never_reach_a_log():
     line = '127.0.0.1:5 - "GET /web/AbCdEfGhIjKlMnOpQrStUvWxYz012345/plays HTTP/1.1" 200'
     assert redact(line) == '127.0.0.1:5 - "GET /web/***/plays HTTP/1.1" 200'
     assert redact("/web/static/web.css") == "/web/static/web.css"
+
+
+async def test_the_databases_credit_count_is_the_visit_rule(db):
+    # The overview counts in SQL (LAG over the plays), /today in Python: one rule, two places
+    # it runs; 400 SYNTHETIC plays with gaps around VISIT_GAP and tracks that reset or not.
+    import random
+
+    from plugins.maimai_archive.core.db.models import Play, Player
+    from plugins.maimai_archive.core.queries.visits import VISIT_GAP, count_credits
+    from plugins.maimai_archive.core.web import stats
+
+    rng = random.Random(7)
+    player = await Player.create(qq="credits")
+    unix, rows = 1_760_000_000, []
+    for _ in range(400):
+        unix += rng.choice([60, 240, VISIT_GAP - 1, VISIT_GAP, VISIT_GAP + 1, 86_400])
+        rows.append((unix, rng.randint(1, 4)))
+    await Play.bulk_create(
+        Play(
+            player=player, played_unix=u, played_at=datetime.fromtimestamp(u, UTC), idx=f"0,{u}",
+            track=t, title="x", type="DX", difficulty="basic", achievement=0, dx_score=0,
+            rank="d", chart_key="?DX:basic:x",
+        )
+        for u, t in rows
+    )  # fmt: skip
+    assert await stats.credits(player) == count_credits(rows) > 100

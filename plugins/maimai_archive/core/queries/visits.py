@@ -64,12 +64,6 @@ def count_credits(plays: Iterable[tuple[int, int]]) -> int:
     return credits
 
 
-async def archive_credits(player: Player) -> int:
-    """Credits over the whole archive (the /web overview), by the rule /today counts with."""
-    rows = Play.filter(player=player).order_by("played_unix").values_list("played_unix", "track")
-    return count_credits(await rows)
-
-
 def split_visits(plays: list[PlayRow]) -> list[list[PlayRow]]:
     visits: list[list[PlayRow]] = []
     for play in plays:

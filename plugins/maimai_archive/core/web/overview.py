@@ -47,7 +47,7 @@ async def overview_page(ctx: Ctx, query: Mapping[str, str]) -> str:
         ("Rating", player.rating if player.rating is not None else "—"),
         ("游玩", plays),
         ("出勤天数", await stats.days_played(player)),
-        ("PC 数", await visits.archive_credits(player)),
+        ("PC 数", await stats.credits(player)),
     )
     body = (
         '<div class="facts">'
